@@ -1,0 +1,40 @@
+// Runs the test suites with node's built-in test runner (TypeScript through tsx).
+// Usage: node scripts/run-tests.mjs [unit|integration|e2e ...] [-- extra node --test args]
+// With no suite named, runs every suite that has tests, in order: unit, integration, e2e.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const all = ['unit', 'integration', 'e2e'];
+const argv = process.argv.slice(2);
+const dash = argv.indexOf('--');
+const named = (dash >= 0 ? argv.slice(0, dash) : argv).filter((a) => !a.startsWith('-'));
+const extra = dash >= 0 ? argv.slice(dash + 1) : [];
+const suites = named.length ? named : all;
+
+function find(dir) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const entry of readdirSync(dir)) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) out.push(...find(p));
+    else if (/\.test\.ts$/.test(entry)) out.push(p);
+  }
+  return out.sort();
+}
+
+let failed = false;
+for (const suite of suites) {
+  const files = find(join('test', suite));
+  if (!files.length) continue;
+  console.log(`\n# suite: ${suite} (${files.length} files)`);
+  // Integration and e2e suites start servers; run their files one at a time.
+  const concurrency = suite === 'unit' ? '2' : '1';
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...extra, ...files],
+    { stdio: 'inherit', env: process.env },
+  );
+  if (r.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,160 @@
+/**
+ * The contract between the local pool's TDS server (`src/localpool/tds/`) and the T-SQL engine
+ * that executes requests (`src/localpool/engine/`). The server owns the wire; the engine owns
+ * SQL. Results stream: the server pulls events one at a time and writes them to the socket, so a
+ * result set of any size passes through without being held in memory.
+ */
+
+/** T-SQL type names the local pool sends and receives on the wire. */
+export type WireTypeName =
+  | 'bit'
+  | 'tinyint'
+  | 'smallint'
+  | 'int'
+  | 'bigint'
+  | 'real'
+  | 'float'
+  | 'decimal'
+  | 'numeric'
+  | 'char'
+  | 'varchar'
+  | 'nchar'
+  | 'nvarchar'
+  | 'binary'
+  | 'varbinary'
+  | 'date'
+  | 'datetime'
+  | 'datetime2'
+  | 'uniqueidentifier';
+
+/** A column's or parameter's declared type. `length` is in characters for (n)char/(n)varchar, bytes for (var)binary. */
+export interface WireType {
+  readonly name: WireTypeName;
+  /** (n)varchar, (n)char, (var)binary: length, or 'max'. */
+  readonly length?: number | 'max';
+  /** decimal/numeric: precision (1-38). */
+  readonly precision?: number;
+  /** decimal/numeric: scale; datetime2: fractional-second digits (0-7). */
+  readonly scale?: number;
+}
+
+/**
+ * A value as it crosses the engine boundary.
+ * - bit: boolean; tinyint/smallint/int/real/float: number; bigint: bigint
+ * - decimal/numeric: string holding the exact decimal text (e.g. "-12.3400")
+ * - (n)char/(n)varchar: string; (var)binary: Uint8Array
+ * - date/datetime/datetime2: Date (UTC fields are the value; no time zone is implied)
+ * - uniqueidentifier: string, canonical upper-case form
+ */
+export type SqlValue = null | boolean | number | bigint | string | Uint8Array | Date;
+
+/**
+ * A long binary or text parameter the server hands over while it is still arriving (PLP chunks),
+ * so that a 200 MB varbinary(max) need not be buffered before the engine sees it.
+ */
+export interface StreamedValue {
+  readonly kind: 'stream';
+  /** Declared total length in bytes when the client sent one. */
+  readonly length?: number;
+  /** The bytes, in order. Iterate exactly once. For nvarchar(max) the bytes are UTF-16LE. */
+  readonly chunks: AsyncIterable<Uint8Array>;
+}
+
+export interface Parameter {
+  /** With the leading '@'. */
+  readonly name: string;
+  readonly type: WireType;
+  readonly value: SqlValue | StreamedValue;
+  readonly output: boolean;
+}
+
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: WireType;
+  readonly nullable: boolean;
+}
+
+/** A message with SQL Server's fields. `line` is 1-based within the batch or procedure. */
+export interface SqlMessage {
+  readonly number: number;
+  readonly state: number;
+  /** Severity: 0-10 informational, 11-16 user errors, 17+ resource/system errors. */
+  readonly class: number;
+  readonly message: string;
+  readonly line: number;
+  readonly procName?: string;
+}
+
+/** What executing a request produces, in order. */
+export type EngineEvent =
+  /** A result set starts; rows events follow until the next 'done'. */
+  | { readonly kind: 'columns'; readonly columns: readonly ResultColumn[] }
+  /** Some rows of the current result set, each with one value per column. */
+  | { readonly kind: 'rows'; readonly rows: readonly (readonly SqlValue[])[] }
+  /**
+   * A statement finished. `rowCount` is set for statements that report one
+   * (SELECT, INSERT, UPDATE, DELETE); `error` when the statement ended by an error.
+   */
+  | { readonly kind: 'done'; readonly rowCount?: number; readonly error?: boolean }
+  /** PRINT and other informational messages (class ≤ 10). */
+  | { readonly kind: 'info'; readonly message: SqlMessage }
+  /** An error (class ≥ 11). The engine decides whether the batch goes on after it. */
+  | { readonly kind: 'error'; readonly message: SqlMessage }
+  /** A procedure's return status (EXEC / RPC). */
+  | { readonly kind: 'returnStatus'; readonly value: number }
+  /** An output parameter's value (RPC with OUTPUT parameters). */
+  | { readonly kind: 'returnValue'; readonly name: string; readonly type: WireType; readonly value: SqlValue }
+  /** The transaction state changed (BEGIN TRAN / COMMIT / ROLLBACK inside a batch). */
+  | { readonly kind: 'transaction'; readonly state: 'begin' | 'commit' | 'rollback' }
+  /** The current database changed (USE). */
+  | { readonly kind: 'database'; readonly name: string };
+
+export interface SessionInfo {
+  readonly user: string;
+  readonly database: string;
+  readonly spid: number;
+  readonly appName?: string;
+  readonly hostName?: string;
+}
+
+export interface EngineSession {
+  /** The current database's name. */
+  readonly database: string;
+  /** True while a transaction is open. */
+  readonly inTransaction: boolean;
+  /**
+   * A SQL batch, or sp_executesql's statement with its parameters.
+   * Aborting `signal` (ATTENTION) stops the work; the iterator then ends.
+   */
+  execute(sql: string, params: readonly Parameter[], signal: AbortSignal): AsyncIterable<EngineEvent>;
+  /** An RPC naming a stored procedure (other than sp_executesql, which arrives as `execute`). */
+  callProcedure(name: string, params: readonly Parameter[], signal: AbortSignal): AsyncIterable<EngineEvent>;
+  /** Transaction manager requests. */
+  beginTransaction(name?: string): Promise<void>;
+  commitTransaction(): Promise<void>;
+  rollbackTransaction(): Promise<void>;
+  /** Called once when the connection closes; rolls back an open transaction. */
+  close(): Promise<void>;
+}
+
+export interface Engine {
+  /** Server-level facts tools ask for on connect. */
+  readonly serverInfo: { readonly productVersion: string; readonly version: string; readonly engineEdition: number };
+  openSession(info: SessionInfo): Promise<EngineSession>;
+  /** Stops the engine and releases its storage. */
+  close(): Promise<void>;
+}
+
+/** Thrown by an engine for an error it reports with SQL Server's fields. */
+export class SqlError extends Error {
+  constructor(
+    readonly number: number,
+    message: string,
+    readonly line = 1,
+    readonly severity = 16,
+    readonly state = 1,
+  ) {
+    super(message);
+    this.name = 'SqlError';
+  }
+}
