@@ -673,7 +673,7 @@ export function castLoss(from: SqlType, to: SqlType): string | undefined {
         problems.push(`some ${S} values need more than ${dl} characters as text; they are cut off or make the query fail`);
       }
     }
-  } else if (a.kind === 'string' && b.kind !== 'string') {
+  } else if (a.kind === 'string') {
     problems.push(`text that is not a valid ${D} value makes the query fail with a conversion error`);
   }
 
