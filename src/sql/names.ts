@@ -3,7 +3,11 @@
  * Every SQL text the project writes goes through `quoteName`, `quoteObjectName` and `quoteString`.
  */
 
-/** SQL Server's limit on the length of an identifier (sysname). */
+/**
+ * SQL Server's limit on the length of an identifier: sysname is nvarchar(128), so the limit is 128
+ * UTF-16 code units. A character outside the Basic Multilingual Plane (most emoji, some CJK) counts
+ * as two, as it does in SQL Server's LEN() under a non-SC collation and in the sysname column.
+ */
 export const MAX_IDENTIFIER_LENGTH = 128;
 
 export class SqlNameError extends Error {
@@ -16,10 +20,18 @@ export class SqlNameError extends Error {
 /** Checks that `name` can be an identifier; returns a message saying why not, or undefined. */
 export function identifierProblem(name: string): string | undefined {
   if (name.length === 0) return 'A name cannot be empty.';
-  if ([...name].length > MAX_IDENTIFIER_LENGTH) {
-    return `The name '${preview(name)}' is ${[...name].length} characters long; SQL names are at most ${MAX_IDENTIFIER_LENGTH}.`;
+  if (name.length > MAX_IDENTIFIER_LENGTH) {
+    const astral = name.length !== [...name].length;
+    return (
+      `The name '${preview(name)}' is ${name.length} characters long; SQL names are at most ${MAX_IDENTIFIER_LENGTH}` +
+      (astral ? ' (emoji and other characters outside the Basic Multilingual Plane count as two).' : '.') +
+      ' Choose a shorter name.'
+    );
   }
-  if (name.includes('\u0000')) return `The name '${preview(name)}' contains a NUL character.`;
+  if (name.includes('\u0000')) return `The name '${preview(name)}' contains a NUL character; remove it.`;
+  if (/\p{Surrogate}/u.test(name)) {
+    return `The name '${preview(name)}' contains a broken Unicode character (an unpaired surrogate); retype the name.`;
+  }
   return undefined;
 }
 
@@ -61,9 +73,20 @@ export function quoteVarcharString(text: string): string {
 }
 
 /**
+ * Reads back a string literal as `quoteString` or `quoteVarcharString` writes it: `N'it''s'` → `it's`.
+ * Throws SqlNameError if `literal` is not exactly one such literal.
+ */
+export function parseStringLiteral(literal: string): string {
+  const m = /^\s*N?'((?:[^']|'')*)'\s*$/su.exec(literal);
+  if (!m) throw new SqlNameError(`${preview(literal)} is not a SQL string literal such as N'text'.`);
+  return m[1]!.replace(/''/g, "'");
+}
+
+/**
  * Parses a multipart name as a user types it: `dbo.t`, `[a.b].[c]`, `"x"."y"`, `wwi_ml.CustomerTest`.
  * Parts are separated by dots outside brackets and quotes; surrounding whitespace is ignored;
  * bracketed parts may contain `]]` (a literal `]`), quoted parts `""`.
+ * A middle part may be omitted (`db..name`); it is returned as ''.
  * Returns the unquoted parts, 1 to `maxParts` of them.
  */
 export function parseMultipartName(text: string, maxParts = 3): string[] {
@@ -98,6 +121,11 @@ export function parseMultipartName(text: string, maxParts = 3): string[] {
         i++;
       }
       part = buf;
+    } else if (c === '.' && parts.length > 0 && parts.length < maxParts - 1) {
+      // An omitted middle part, as in `db..name` (the default schema).
+      parts.push('');
+      i++;
+      continue;
     } else {
       let buf = '';
       while (i < n && text[i] !== '.' && !/\s/.test(text[i]!)) {
@@ -109,6 +137,7 @@ export function parseMultipartName(text: string, maxParts = 3): string[] {
         i++;
       }
       part = buf;
+      if (part === '') throw new SqlNameError(`The name '${preview(text)}' has an empty part; write a name between the dots.`);
       if (!/^[\p{L}_#@][\p{L}\p{N}_@#$]*$/u.test(part)) {
         throw new SqlNameError(
           `'${preview(part)}' is not a valid unquoted name; put it in [brackets] if it has spaces or symbols.`,
@@ -132,7 +161,9 @@ export function parseMultipartName(text: string, maxParts = 3): string[] {
 /** Parses `[db.]schema.name` (or a bare name, which takes `defaultSchema`). */
 export function parseObjectName(text: string, defaultSchema?: string): ObjectName {
   const parts = parseMultipartName(text, 3);
-  if (parts.length === 3) return { database: parts[0], schema: parts[1], name: parts[2]! };
+  if (parts.length === 3) {
+    return parts[1] === '' ? { database: parts[0], name: parts[2]! } : { database: parts[0], schema: parts[1], name: parts[2]! };
+  }
   if (parts.length === 2) return { schema: parts[0], name: parts[1]! };
   return defaultSchema !== undefined ? { schema: defaultSchema, name: parts[0]! } : { name: parts[0]! };
 }
