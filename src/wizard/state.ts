@@ -124,8 +124,8 @@ export interface WizardState {
   readonly modelTables: readonly string[];
   readonly existingTable: string;
   readonly newTableName: string;
-  /** Results of existence checks, keyed by `nameKey(kind, object)`. */
-  readonly existing: Readonly<Record<string, boolean>>;
+  /** Results of existence checks, keyed by `nameKey(kind, object)`; undefined while being checked. */
+  readonly existing: Readonly<Record<string, boolean | undefined>>;
   readonly replaceExisting: boolean;
   readonly deploy: DeployView;
 }
@@ -225,12 +225,12 @@ export function nameKey(kind: NameKind, obj: ObjectName): string {
 // ---------------------------------------------------------------------------------------------
 // Reducer
 
-export function reduce(state: WizardState, action: WizardAction): Transition {
+export function reduce(state: WizardState, action: WizardAction, rules: WizardRules): Transition {
   switch (action.type) {
     case 'edit':
       return applyEdit(state, action.edit);
     case 'next':
-      return goNext(state);
+      return goNext(state, rules);
     case 'back':
       if (state.deploy.status === 'running') return { state, effects: [] };
       return { state: { ...state, page: WIZARD_PAGES[Math.max(0, WIZARD_PAGES.indexOf(state.page) - 1)]! }, effects: [] };
@@ -403,12 +403,14 @@ function withNameChecks(state: WizardState): Transition {
       if (!(key in state.existing)) effects.push({ kind: 'checkName', which: 'newTable', key, name: table.name, objectType: 'table' });
     }
   }
-  return { state, effects };
+  if (!effects.length) return { state, effects };
+  const pending = Object.fromEntries(effects.map((e) => [e.kind === 'checkName' ? e.key : '', undefined]));
+  return { state: { ...state, existing: { ...state.existing, ...pending } }, effects };
 }
 
-function goNext(state: WizardState): Transition {
+function goNext(state: WizardState, rules: WizardRules): Transition {
   if (state.deploy.status === 'running') return { state, effects: [] };
-  const problem = pageProblem(state, state.page);
+  const problem = pageProblem(state, state.page, rules);
   if (problem !== undefined || state.page === 'store') return { state, effects: [] };
   if (state.page === 'model') return { state: { ...state, page: 'map' }, effects: [] };
   const next = withNameChecks({ ...state, page: 'store', modelTablesStatus: 'loading' });
