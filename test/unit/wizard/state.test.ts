@@ -180,7 +180,7 @@ describe('wizard state: page 2, map columns', () => {
 
   test('an invalid type text gets the type parser\'s message', () => {
     const s = onMapPage();
-    const v = viewOf(reduce(s, edit({ field: 'input', id: s.inputs[0]!.id, inputType: 'nvarchar(' })).state, rules);
+    const v = viewOf(reduce(s, edit({ field: 'input', id: s.inputs[0]!.id, inputType: 'nvarchar(' }), rules).state, rules);
     assert.ok(v.inputs[0]!.errors.inputType && v.inputs[0]!.errors.inputType.length > 10);
   });
 
@@ -214,7 +214,7 @@ describe('wizard state: page 2, map columns', () => {
     assert.deepEqual(none.mappingErrors, ['Add at least one model output.']);
     const unknown = viewOf(reduce(s, edit({ field: 'output', id, modelOutput: 'score' }), rules).state, rules);
     assert.equal(unknown.outputs[0]!.errors.modelOutput, "The model has no output 'score'. Its outputs are: label, probabilities.");
-    const lob = viewOf(reduce(s, edit({ field: 'output', id, outputType: 'varchar(max)' })).state, rules);
+    const lob = viewOf(reduce(s, edit({ field: 'output', id, outputType: 'varchar(max)' }), rules).state, rules);
     assert.equal(lob.outputs[0]!.errors.outputType, 'varchar(max) cannot be a PREDICT output column; choose a numeric type or n(var)char up to 4000.');
     const dup = run({ state: s, effects: [] }, edit({ field: 'addOutput' }));
     const added = dup.state.outputs[1]!;
