@@ -1,0 +1,346 @@
+/**
+ * The wizard's controller, without vscode: takes messages from the webview, checks them, runs them
+ * through the state machine, performs the effects (list versions, read a model, check names,
+ * preview, deploy) and posts the new view. `host.ts` connects it to a WebviewPanel.
+ */
+import type { ModelVersionInfo } from '../models/source.js';
+import { displayObjectName, type ObjectName } from '../sql/names.js';
+import {
+  parseWebviewMessage,
+  ProtocolError,
+  type HostMessage,
+  type ModelVersionRow,
+  type PreviewResult,
+  type WebviewMessage,
+  type WizardView,
+} from './protocol.js';
+import {
+  initialState,
+  planOf,
+  reduce,
+  viewOf,
+  type Transition,
+  type WizardAction,
+  type WizardEffect,
+  type WizardPlan,
+  type WizardRules,
+  type WizardState,
+} from './state.js';
+import type { ModelReader, WizardCatalog, WizardDatabase, WizardLog, WizardRegistry } from './services.js';
+
+/** At most this many registered models are listed per registry (page 1 has a search box). */
+export const MAX_LISTED_MODELS = 500;
+
+export interface PreviewRunner {
+  (input: { plan: WizardPlan; onnxPath: string; signal: AbortSignal }): Promise<{ columns: string[]; rows: string[][] }>;
+}
+
+export interface DeployRunner {
+  /** Deploys with progress and cancellation; resolves when done (or cancelled: `cancelled: true`). */
+  (input: { plan: WizardPlan; registry: WizardRegistry; version: ModelVersionInfo; onStep(step: string): void }): Promise<{ script: string; cancelled?: boolean }>;
+}
+
+export interface WizardControllerOptions {
+  readonly table: ObjectName;
+  readonly db: WizardDatabase;
+  readonly catalog: WizardCatalog;
+  readonly registries: readonly WizardRegistry[];
+  readonly rules: WizardRules;
+  readonly readModel: ModelReader;
+  readonly preview: PreviewRunner;
+  readonly deploy: DeployRunner;
+  readonly post: (message: HostMessage) => void;
+  /** Opens the generated script (the host: a new untitled SQL editor). */
+  readonly openScript: (script: string) => Promise<void>;
+  /** Closes the wizard (Cancel, or after a successful deploy). */
+  readonly close: () => void;
+  /** Shows an error to the user outside the webview (a notification). */
+  readonly showError: (message: string) => void;
+  readonly log: WizardLog;
+}
+
+export class WizardController {
+  private state!: WizardState;
+  private readonly versionInfo = new Map<string, ModelVersionInfo>();
+  private readonly onnxPaths = new Map<string, string>();
+  private modelAbort?: AbortController;
+  private previewAbort?: AbortController;
+  private disposed = false;
+  /** Resolves when every effect started so far has finished (for tests and shutdown). */
+  private pending = new Set<Promise<void>>();
+
+  private constructor(private readonly o: WizardControllerOptions) {}
+
+  /** Reads the table's columns and starts on page 1. Throws when the table cannot be read. */
+  static async open(o: WizardControllerOptions): Promise<WizardController> {
+    const c = new WizardController(o);
+    const columns = await o.catalog.columns(o.table);
+    const t = initialState(
+      { connectionName: o.db.connectionName, table: o.table, columns },
+      o.registries.map((r) => ({ name: r.name, kind: r.kind })),
+    );
+    c.apply(t);
+    return c;
+  }
+
+  get view(): WizardView {
+    return viewOf(this.state, this.o.rules);
+  }
+
+  get current(): WizardState {
+    return this.state;
+  }
+
+  /** Waits for every effect in flight (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.modelAbort?.abort();
+    this.previewAbort?.abort();
+  }
+
+  /** Handles one message posted by the webview. Invalid messages are logged and dropped. */
+  async handle(raw: unknown): Promise<void> {
+    let msg: WebviewMessage;
+    try {
+      msg = parseWebviewMessage(raw);
+    } catch (e) {
+      if (e instanceof ProtocolError) {
+        this.o.log.warn(`Ignored a malformed message from the wizard's webview: ${e.message}`);
+        return;
+      }
+      throw e;
+    }
+    if (msg.kind === 'request') {
+      const result = await this.runPreview();
+      this.o.post({ kind: 'response', id: msg.id, method: 'preview', result });
+      return;
+    }
+    switch (msg.method) {
+      case 'ready':
+        this.postView();
+        return;
+      case 'edit':
+        this.dispatch({ type: 'edit', edit: msg.params });
+        return;
+      case 'next':
+        this.dispatch({ type: 'next' });
+        return;
+      case 'back':
+        this.dispatch({ type: 'back' });
+        return;
+      case 'refresh':
+        if (this.state.registry) this.dispatch({ type: 'versionsLoading', registry: this.state.registry }, [{ kind: 'loadVersions', registry: this.state.registry }]);
+        return;
+      case 'cancel':
+        if (this.state.deploy.status !== 'running') this.o.close();
+        return;
+      case 'deploy':
+        await this.runDeploy();
+        return;
+    }
+  }
+
+  dispatch(action: WizardAction, extraEffects: readonly WizardEffect[] = []): void {
+    if (this.disposed) return;
+    const t = reduce(this.state, action, this.o.rules);
+    this.apply({ state: t.state, effects: [...t.effects, ...extraEffects] });
+  }
+
+  private apply(t: Transition): void {
+    this.state = t.state;
+    this.postView();
+    for (const e of t.effects) this.track(this.run(e));
+  }
+
+  private track(p: Promise<void>): void {
+    const q = p.catch((e: unknown) => this.o.log.error('A wizard task failed unexpectedly.', e)).finally(() => this.pending.delete(q));
+    this.pending.add(q);
+  }
+
+  private postView(): void {
+    if (this.disposed || !this.state) return;
+    this.o.post({ kind: 'notification', method: 'state', params: { view: this.view } });
+  }
+
+  private async run(e: WizardEffect): Promise<void> {
+    switch (e.kind) {
+      case 'loadVersions':
+        return this.loadVersions(e.registry);
+      case 'loadModel':
+        return this.loadModel(e.registry, e.version);
+      case 'loadModelTables':
+        try {
+          this.dispatch({ type: 'modelTablesLoaded', tables: await this.o.catalog.modelTables() });
+        } catch (err) {
+          this.o.log.error('Listing model tables failed.', err);
+          this.dispatch({ type: 'modelTablesFailed', error: `Could not list the tables of the database: ${messageOf(err)}` });
+        }
+        return;
+      case 'checkName':
+        try {
+          this.dispatch({ type: 'nameChecked', kind: e.which, key: e.key, exists: await this.o.catalog.objectExists(e.name) });
+        } catch (err) {
+          this.o.log.warn(`Could not check whether ${displayObjectName(e.name)} exists: ${messageOf(err)}`);
+        }
+        return;
+    }
+  }
+
+  private async loadVersions(registryName: string): Promise<void> {
+    const registry = this.o.registries.find((r) => r.name === registryName);
+    if (!registry) return;
+    try {
+      const rows: ModelVersionRow[] = [];
+      const names: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await registry.source.listModels({ continuationToken: token, pageSize: 100 });
+        names.push(...page.items.map((m) => m.name));
+        token = page.continuationToken;
+      } while (token && names.length < MAX_LISTED_MODELS);
+      // A few models at a time: registries throttle.
+      const queue = names.slice(0, MAX_LISTED_MODELS);
+      const workers = Array.from({ length: Math.min(4, queue.length) }, async () => {
+        for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+          for (const v of await registry.source.listVersions(name)) {
+            const row = versionRow(v);
+            this.versionInfo.set(`${registryName}\u0000${row.key}`, v);
+            rows.push(row);
+          }
+        }
+      });
+      await Promise.all(workers);
+      this.dispatch({ type: 'versionsLoaded', registry: registryName, versions: rows });
+    } catch (err) {
+      this.o.log.error(`Listing the models of ${registryName} failed.`, err);
+      this.dispatch({ type: 'versionsFailed', registry: registryName, error: messageOf(err) });
+    }
+  }
+
+  private async loadModel(registryName: string, row: ModelVersionRow): Promise<void> {
+    const registry = this.o.registries.find((r) => r.name === registryName);
+    const info = this.versionInfo.get(`${registryName}\u0000${row.key}`);
+    if (!registry || !info) return;
+    this.modelAbort?.abort();
+    const abort = new AbortController();
+    this.modelAbort = abort;
+    try {
+      const { model, suggestion, onnxPath } = await this.o.readModel({
+        registry,
+        version: info,
+        columns: this.state.target.columns,
+        target: this.o.db.target,
+        signal: abort.signal,
+      });
+      this.onnxPaths.set(`${registryName}\u0000${row.key}`, onnxPath);
+      this.dispatch({ type: 'modelLoaded', key: row.key, model, suggestion });
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      this.o.log.error(`Reading model ${row.key} failed.`, err);
+      this.dispatch({ type: 'modelFailed', key: row.key, error: messageOf(err) });
+    }
+  }
+
+  private async runPreview(): Promise<PreviewResult> {
+    const { plan, problem } = planOfMapping(this.state, this.o.rules);
+    if (!plan) {
+      const error = problem ?? 'The mapping is not complete.';
+      this.dispatch({ type: 'previewFailed', error });
+      return { ok: false, error };
+    }
+    const onnxPath = this.onnxPaths.get(`${plan.registry}\u0000${plan.model.key}`);
+    if (!onnxPath) {
+      const error = 'The model has not been read yet; wait for it, then preview again.';
+      this.dispatch({ type: 'previewFailed', error });
+      return { ok: false, error };
+    }
+    this.previewAbort?.abort();
+    const abort = new AbortController();
+    this.previewAbort = abort;
+    this.dispatch({ type: 'previewStarted' });
+    try {
+      const r = await this.o.preview({ plan, onnxPath, signal: abort.signal });
+      if (abort.signal.aborted) return { ok: false, error: 'Cancelled.' };
+      this.dispatch({ type: 'previewDone', columns: r.columns, rows: r.rows });
+      return { ok: true };
+    } catch (err) {
+      this.o.log.error('Preview failed.', err);
+      const error = messageOf(err);
+      if (!abort.signal.aborted) this.dispatch({ type: 'previewFailed', error });
+      return { ok: false, error };
+    }
+  }
+
+  private async runDeploy(): Promise<void> {
+    if (this.state.deploy.status === 'running') return;
+    const { plan, problem } = planOf(this.state, this.o.rules);
+    if (!plan) {
+      this.dispatch({ type: 'deploy', deploy: { status: 'error', message: problem } });
+      return;
+    }
+    const registry = this.o.registries.find((r) => r.name === plan.registry);
+    const version = this.versionInfo.get(`${plan.registry}\u0000${plan.model.key}`);
+    if (!registry || !version) {
+      this.dispatch({ type: 'deploy', deploy: { status: 'error', message: 'The chosen model version is no longer listed; go back and choose it again.' } });
+      return;
+    }
+    this.dispatch({ type: 'deploy', deploy: { status: 'running', step: 'Starting' } });
+    try {
+      const r = await this.o.deploy({
+        plan,
+        registry,
+        version,
+        onStep: (step) => this.dispatch({ type: 'deploy', deploy: { status: 'running', step } }),
+      });
+      if (r.cancelled) {
+        this.dispatch({ type: 'deploy', deploy: { status: 'cancelled', message: 'Deploy cancelled. The database was left as it was.' } });
+        return;
+      }
+      this.dispatch({ type: 'deploy', deploy: { status: 'done', message: 'The model is stored; the script is open in a new editor.' } });
+      await this.o.openScript(r.script);
+      this.o.close();
+    } catch (err) {
+      const message = messageOf(err);
+      this.o.log.error(`Deploy failed: ${message}`, err);
+      this.dispatch({ type: 'deploy', deploy: { status: 'error', message } });
+      this.o.showError(message);
+    }
+  }
+}
+
+/** A plan for the preview: the mapping must be valid; page 3's fields need not be. */
+function planOfMapping(state: WizardState, rules: WizardRules): { plan?: WizardPlan; problem?: string } {
+  const filled: WizardState = {
+    ...state,
+    page: 'store',
+    scriptName: 'PreviewOnly',
+    modelTableMode: 'new',
+    newTableName: 'PreviewOnlyModels',
+    existing: {},
+  };
+  const r = planOf(filled, rules);
+  return r.plan ? { plan: r.plan } : { problem: r.problem };
+}
+
+export function versionRow(v: ModelVersionInfo): ModelVersionRow {
+  const framework = v.framework ?? (v.isOnnx ? 'onnx' : '');
+  return {
+    key: `${v.modelName}:${v.version}`,
+    name: v.modelName,
+    version: v.version,
+    created: v.createdAt ? v.createdAt.toISOString() : '',
+    createdBy: v.createdBy ?? '',
+    framework,
+    disabledReason: v.isOnnx
+      ? undefined
+      : (v.notOnnxReason ?? `${framework ? `A ${framework} model` : 'Not an ONNX model'}: PREDICT runs ONNX models only. Register an ONNX version of it.`),
+  };
+}
+
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
