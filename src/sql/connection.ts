@@ -10,6 +10,7 @@
  */
 import { Readable } from 'node:stream';
 import { Connection, Request, TYPES, type ConnectionConfiguration } from 'tedious';
+import type { SqlType } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -297,13 +298,8 @@ export function translateConnectError(err: unknown, target: ConnectTarget, login
 // ---------------------------------------------------------------------------------------------
 // Types and values
 
-/** A SQL type as `src/sql/types.ts` describes it (lower-case base name). */
-export interface ParameterSqlType {
-  readonly name: string;
-  readonly length?: number | 'max';
-  readonly precision?: number;
-  readonly scale?: number;
-}
+/** A parameter's declared type (lower-case base name, as `parseSqlType` returns it). */
+export type ParameterSqlType = Readonly<SqlType>;
 
 export type SqlCell = null | boolean | number | string | bigint | Date | Buffer;
 

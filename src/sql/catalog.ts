@@ -1,0 +1,301 @@
+/**
+ * Catalog queries for the explorer and the wizard: schemas, tables and views, columns with their
+ * declared types, whether an object exists, tables that look like model tables, and what kind of
+ * server this is.
+ *
+ * The queries use INFORMATION_SCHEMA views only (plus SERVERPROPERTY), which Synapse dedicated SQL
+ * pools, Azure SQL Managed Instance and the local pool all provide; names are always parameters.
+ */
+import { parseMultipartName, type ObjectName } from './names.js';
+import { parseSqlType, type PredictTarget, type SqlType } from './types.js';
+import type { QueryResult, SqlCell, SqlParameter } from './connection.js';
+
+/** What the catalog needs from a connection (SqlConnection satisfies it; tests pass a fake). */
+export interface CatalogRunner {
+  query(sql: string, params?: readonly SqlParameter[]): Promise<QueryResult>;
+}
+
+export type CatalogObjectKind = 'table' | 'view';
+
+export interface CatalogObject {
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: CatalogObjectKind;
+}
+
+export interface CatalogColumn {
+  readonly name: string;
+  /** 1-based position in the table. */
+  readonly ordinal: number;
+  /** The declared type as the catalog states it: `nvarchar(30)`, `decimal(18,4)`, `geography`. */
+  readonly typeText: string;
+  /** The parsed type; undefined for types this tool does not know (geography, user types...). */
+  readonly type?: SqlType;
+  readonly nullable: boolean;
+  /** Part of the primary key (false when the server does not say). */
+  readonly isKey: boolean;
+}
+
+export interface ModelTableCandidate {
+  readonly table: ObjectName & { readonly schema: string };
+  readonly columns: readonly CatalogColumn[];
+}
+
+export interface ServerInfo {
+  /** SERVERPROPERTY('EngineEdition'): 6 = Synapse dedicated SQL pool, 8 = SQL Managed Instance, 9 = Azure SQL Edge. */
+  readonly engineEdition: number | undefined;
+  readonly productVersion: string | undefined;
+  readonly database: string | undefined;
+  /** The PREDICT dialect to generate for this server, when it has one. */
+  readonly predictTarget: PredictTarget | undefined;
+}
+
+export class CatalogError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'CatalogError';
+  }
+}
+
+const NVARCHAR_128: SqlType = { name: 'nvarchar', length: 128 };
+const nameParam = (name: string, value: string): SqlParameter => ({ name, type: NVARCHAR_128, value });
+
+/** Schemas that hold system objects, never user tables. */
+const SYSTEM_SCHEMAS = new Set(['sys', 'information_schema', 'guest']);
+
+export function isSystemSchema(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SYSTEM_SCHEMAS.has(lower) || lower.startsWith('db_');
+}
+
+function text(cell: SqlCell | undefined): string | undefined {
+  if (cell === null || cell === undefined) return undefined;
+  if (typeof cell === 'string') return cell;
+  if (Buffer.isBuffer(cell) || cell instanceof Date) return undefined;
+  return String(cell);
+}
+
+function int(cell: SqlCell | undefined): number | undefined {
+  if (cell === null || cell === undefined) return undefined;
+  const n = typeof cell === 'number' ? cell : typeof cell === 'bigint' ? Number(cell) : typeof cell === 'string' ? Number(cell) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function rowsOf(result: QueryResult, what: string, minColumns: number): readonly (readonly SqlCell[])[] {
+  const set = result.resultSets[0];
+  if (!set) throw new CatalogError(`The server returned no rows for ${what}.`);
+  if (set.columns.length < minColumns) {
+    throw new CatalogError(`The server returned ${set.columns.length} columns for ${what}; expected ${minColumns}.`);
+  }
+  return set.rows;
+}
+
+/** User schemas of the current database, sorted; system schemas (sys, INFORMATION_SCHEMA, db_*) left out. */
+export async function listSchemas(db: CatalogRunner): Promise<string[]> {
+  const result = await db.query('SELECT SCHEMA_NAME FROM INFORMATION_SCHEMA.SCHEMATA ORDER BY SCHEMA_NAME');
+  const names = rowsOf(result, 'the list of schemas', 1)
+    .map((r) => text(r[0]))
+    .filter((n): n is string => n !== undefined && !isSystemSchema(n));
+  return [...new Set(names)].sort((a, b) => a.localeCompare(b));
+}
+
+/** Tables and views of one schema, sorted by name. */
+export async function listObjects(db: CatalogRunner, schema: string): Promise<CatalogObject[]> {
+  const result = await db.query(
+    'SELECT TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = @schema ORDER BY TABLE_NAME',
+    [nameParam('schema', schema)],
+  );
+  const out: CatalogObject[] = [];
+  for (const r of rowsOf(result, `the tables of schema '${schema}'`, 2)) {
+    const name = text(r[0]);
+    const type = (text(r[1]) ?? '').toUpperCase();
+    if (!name) continue;
+    out.push({ schema, name, kind: type === 'VIEW' ? 'view' : 'table' });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The declared type of an INFORMATION_SCHEMA.COLUMNS row as T-SQL text.
+ * `maxLength` is CHARACTER_MAXIMUM_LENGTH (characters; -1 = max).
+ */
+export function informationSchemaTypeText(c: {
+  dataType: string;
+  maxLength?: number;
+  precision?: number;
+  scale?: number;
+  datetimePrecision?: number;
+}): string {
+  const name = c.dataType.toLowerCase();
+  switch (name) {
+    case 'char':
+    case 'varchar':
+    case 'nchar':
+    case 'nvarchar':
+    case 'binary':
+    case 'varbinary':
+      if (c.maxLength === undefined) return name;
+      return `${name}(${c.maxLength === -1 ? 'max' : c.maxLength})`;
+    case 'decimal':
+    case 'numeric':
+      return `${name}(${c.precision ?? 18},${c.scale ?? 0})`;
+    case 'datetime2':
+    case 'time':
+    case 'datetimeoffset':
+      return `${name}(${c.datetimePrecision ?? 7})`;
+    default:
+      return name;
+  }
+}
+
+const COLUMNS_SELECT =
+  'SELECT COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, IS_NULLABLE';
+
+function columnFromRow(r: readonly SqlCell[], keys: ReadonlySet<string>): CatalogColumn | undefined {
+  const name = text(r[0]);
+  const dataType = text(r[2]);
+  if (!name || !dataType) return undefined;
+  const typeText = informationSchemaTypeText({
+    dataType,
+    maxLength: int(r[3]),
+    precision: int(r[4]),
+    scale: int(r[5]),
+    datetimePrecision: int(r[6]),
+  });
+  let type: SqlType | undefined;
+  try {
+    type = parseSqlType(typeText);
+  } catch {
+    type = undefined; // a type the tool does not know: shown, never mapped
+  }
+  return {
+    name,
+    ordinal: int(r[1]) ?? 0,
+    typeText,
+    ...(type ? { type } : {}),
+    nullable: (text(r[7]) ?? 'YES').toUpperCase() !== 'NO',
+    isKey: keys.has(name.toLowerCase()),
+  };
+}
+
+/** Primary-key columns; an empty set when the server cannot say (the explorer still shows the columns). */
+async function keyColumns(db: CatalogRunner, schema: string, table: string): Promise<Set<string>> {
+  try {
+    const result = await db.query(
+      'SELECT k.COLUMN_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS AS c ' +
+        'JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE AS k ON k.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = c.CONSTRAINT_NAME ' +
+        "WHERE c.CONSTRAINT_TYPE = 'PRIMARY KEY' AND c.TABLE_SCHEMA = @schema AND c.TABLE_NAME = @table",
+      [nameParam('schema', schema), nameParam('table', table)],
+    );
+    return new Set((result.resultSets[0]?.rows ?? []).map((r) => text(r[0])?.toLowerCase()).filter((n): n is string => !!n));
+  } catch {
+    return new Set();
+  }
+}
+
+/** The columns of a table or view in declaration order. Throws CatalogError when the object does not exist. */
+export async function listColumns(db: CatalogRunner, object: { schema: string; name: string }): Promise<CatalogColumn[]> {
+  const result = await db.query(
+    `${COLUMNS_SELECT} FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = @schema AND TABLE_NAME = @table ORDER BY ORDINAL_POSITION`,
+    [nameParam('schema', object.schema), nameParam('table', object.name)],
+  );
+  const rows = rowsOf(result, `the columns of ${object.schema}.${object.name}`, 8);
+  if (rows.length === 0) {
+    throw new CatalogError(`The table or view ${object.schema}.${object.name} does not exist, or you have no permission to see it. Refresh the explorer.`);
+  }
+  const keys = await keyColumns(db, object.schema, object.name);
+  return rows
+    .map((r) => columnFromRow(r, keys))
+    .filter((c): c is CatalogColumn => c !== undefined)
+    .sort((a, b) => a.ordinal - b.ordinal);
+}
+
+export type ExistingObjectKind = 'table' | 'view' | 'procedure';
+
+/**
+ * What `name` (`schema.object` or an ObjectName; default schema dbo) is in the current database:
+ * a table, a view, a stored procedure, or undefined when nothing has that name.
+ */
+export async function objectExists(db: CatalogRunner, name: string | ObjectName): Promise<ExistingObjectKind | undefined> {
+  const obj = typeof name === 'string' ? toObjectName(name) : name;
+  const schema = obj.schema ?? 'dbo';
+  const tables = await db.query(
+    'SELECT TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = @schema AND TABLE_NAME = @name',
+    [nameParam('schema', schema), nameParam('name', obj.name)],
+  );
+  const row = tables.resultSets[0]?.rows[0];
+  if (row) return (text(row[0]) ?? '').toUpperCase() === 'VIEW' ? 'view' : 'table';
+  const routines = await db.query(
+    "SELECT ROUTINE_TYPE FROM INFORMATION_SCHEMA.ROUTINES WHERE ROUTINE_SCHEMA = @schema AND ROUTINE_NAME = @name AND ROUTINE_TYPE = 'PROCEDURE'",
+    [nameParam('schema', schema), nameParam('name', obj.name)],
+  );
+  return routines.resultSets[0]?.rows.length ? 'procedure' : undefined;
+}
+
+function toObjectName(text: string): ObjectName {
+  const parts = parseMultipartName(text, 2);
+  return parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { name: parts[0]! };
+}
+
+/**
+ * Base tables that could hold models: those with a varbinary(max) column. Each comes with its
+ * columns so that the caller can check the layout (`checkModelTable`). At most `limit` tables.
+ */
+export async function findModelTables(db: CatalogRunner, limit = 50): Promise<ModelTableCandidate[]> {
+  const result = await db.query(
+    'SELECT c.TABLE_SCHEMA, c.TABLE_NAME FROM INFORMATION_SCHEMA.COLUMNS AS c ' +
+      'JOIN INFORMATION_SCHEMA.TABLES AS t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME ' +
+      "WHERE t.TABLE_TYPE = 'BASE TABLE' AND c.DATA_TYPE = 'varbinary' AND c.CHARACTER_MAXIMUM_LENGTH = -1 " +
+      'ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME',
+  );
+  const seen = new Set<string>();
+  const tables: { schema: string; name: string }[] = [];
+  for (const r of rowsOf(result, 'tables with a varbinary(max) column', 2)) {
+    const schema = text(r[0]);
+    const name = text(r[1]);
+    if (!schema || !name) continue;
+    const key = `${schema}\u0000${name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    tables.push({ schema, name });
+    if (tables.length >= limit) break;
+  }
+  const out: ModelTableCandidate[] = [];
+  for (const t of tables) {
+    out.push({ table: t, columns: await listColumns(db, t) });
+  }
+  return out;
+}
+
+/** The PREDICT dialect of an engine edition. */
+export function predictTargetForEdition(edition: number | undefined): PredictTarget | undefined {
+  switch (edition) {
+    case 6:
+      return 'synapse-dedicated';
+    case 8:
+      return 'sql-mi';
+    case 9:
+      return 'sql-edge';
+    default:
+      return undefined;
+  }
+}
+
+/** What kind of server the connection reached. */
+export async function serverInfo(db: CatalogRunner): Promise<ServerInfo> {
+  const result = await db.query(
+    "SELECT CAST(SERVERPROPERTY('EngineEdition') AS int) AS engine_edition, CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS product_version, DB_NAME() AS database_name",
+  );
+  const row = rowsOf(result, 'the server properties', 3)[0] ?? [];
+  const engineEdition = int(row[0]);
+  return { engineEdition, productVersion: text(row[1]), database: text(row[2]), predictTarget: predictTargetForEdition(engineEdition) };
+}
+
+/** Databases on the server (for a connection without a database), system databases left out. */
+export async function listDatabases(db: CatalogRunner): Promise<string[]> {
+  const result = await db.query('SELECT name FROM sys.databases ORDER BY name');
+  const system = new Set(['master', 'tempdb', 'model', 'msdb']);
+  return rowsOf(result, 'the list of databases', 1)
+    .map((r) => text(r[0]))
+    .filter((n): n is string => !!n && !system.has(n.toLowerCase()));
+}
