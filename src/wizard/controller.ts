@@ -123,6 +123,8 @@ export class WizardController {
       case 'ready':
         this.postView();
         return;
+      case 'rendered':
+        return;
       case 'edit':
         this.dispatch({ type: 'edit', edit: msg.params });
         return;

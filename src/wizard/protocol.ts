@@ -221,6 +221,8 @@ export type WizardEditField = WizardEdit['field'];
 
 /** The webview has loaded and wants the current view. */
 export const ReadyCommand = command<Record<string, never>>('ready');
+/** The webview has rendered its first page (the host measures the time to it). */
+export const RenderedCommand = command<Record<string, never>>('rendered');
 export const EditCommand = command<WizardEdit>('edit');
 export const NextCommand = command<Record<string, never>>('next');
 export const BackCommand = command<Record<string, never>>('back');
@@ -242,8 +244,10 @@ export const StateNotification = notification<{ readonly view: WizardView }>('st
 // ---------------------------------------------------------------------------------------------
 // Envelopes
 
+type SimpleCommand = 'ready' | 'rendered' | 'next' | 'back' | 'cancel' | 'deploy' | 'refresh';
+
 export type WebviewMessage =
-  | { readonly kind: 'command'; readonly method: 'ready' | 'next' | 'back' | 'cancel' | 'deploy' | 'refresh' }
+  | { readonly kind: 'command'; readonly method: SimpleCommand }
   | { readonly kind: 'command'; readonly method: 'edit'; readonly params: WizardEdit }
   | { readonly kind: 'request'; readonly id: number; readonly method: 'preview' };
 
@@ -267,7 +271,7 @@ export class ProtocolError extends Error {
   }
 }
 
-const SIMPLE_COMMANDS = new Set(['ready', 'next', 'back', 'cancel', 'deploy', 'refresh']);
+const SIMPLE_COMMANDS = new Set(['ready', 'rendered', 'next', 'back', 'cancel', 'deploy', 'refresh']);
 /** Longest text a field accepts; longer input is refused rather than truncated. */
 export const MAX_FIELD_LENGTH = 4000;
 
@@ -349,7 +353,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
   const { kind, method } = raw;
   if (kind === 'command') {
     if (typeof method === 'string' && SIMPLE_COMMANDS.has(method)) {
-      return { kind, method: method as 'ready' | 'next' | 'back' | 'cancel' | 'deploy' | 'refresh' };
+      return { kind, method: method as SimpleCommand };
     }
     if (method === 'edit') return { kind, method, params: parseEdit(raw['params']) };
     throw new ProtocolError(`Unknown command '${String(method).slice(0, 40)}'.`);
