@@ -329,23 +329,31 @@ function checkNoSeparatorLines(plan: ScoringPlan, batches: readonly string[]): v
 /**
  * Splits a script at `GO` lines the way SSMS and sqlcmd do (a line holding only `GO`, optionally a
  * count and a comment), but not inside [brackets], 'strings', "quoted names" or comments. Returns the
- * batches without their GO lines; empty batches are dropped; `GO n` repeats the batch n times.
+ * batches without their GO lines and surrounding blank lines; empty batches are dropped; `GO n`
+ * repeats the batch n times.
  */
 export function splitBatches(text: string): string[] {
   const batches: string[] = [];
   let state: 'code' | 'bracket' | 'string' | 'quoted' | 'line-comment' | 'block-comment' = 'code';
   let depth = 0;
-  let current: string[] = [];
-  for (const line of text.split(/\r\n|\r|\n/)) {
+  let current = '';
+  // Each line with its own line ending, so that a batch keeps the text's CR LF or LF exactly.
+  const lines = text.match(/[^\r\n]*(?:\r\n|\r|\n|$)/g) ?? [];
+  const flush = (count: number) => {
+    // Blank lines around a batch are dropped (they can only be outside strings and comments).
+    const body = current.replace(/^(?:[ \t]*(?:\r\n|\r|\n))+/, '').replace(/(?:(?:\r\n|\r|\n)[ \t]*)+$/, '');
+    if (body.trim() !== '') for (let k = 0; k < count; k++) batches.push(body);
+    current = '';
+  };
+  for (const full of lines) {
+    if (full === '') continue;
+    const line = full.replace(/(?:\r\n|\r|\n)$/, '');
     const m = state === 'code' ? /^\s*go(?:\s+(\d+))?\s*(?:--.*)?$/i.exec(line) : null;
     if (m) {
-      const body = current.join('\n');
-      const count = m[1] !== undefined ? Number(m[1]) : 1;
-      if (body.trim() !== '') for (let k = 0; k < count; k++) batches.push(body);
-      current = [];
+      flush(m[1] !== undefined ? Number(m[1]) : 1);
       continue;
     }
-    current.push(line);
+    current += full;
     for (let i = 0; i < line.length; i++) {
       const c = line[i]!;
       const next = line[i + 1];
@@ -395,7 +403,6 @@ export function splitBatches(text: string): string[] {
     }
     if (state === 'line-comment') state = 'code';
   }
-  const body = current.join('\n');
-  if (body.trim() !== '') batches.push(body);
+  flush(1);
   return batches;
 }

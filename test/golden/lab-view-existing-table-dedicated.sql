@@ -1,0 +1,27 @@
+-- Create a view to score machine learning models.
+CREATE VIEW [wwi_ml].[CustomerPrediction]
+AS
+-- Select input scoring data and assign aliases.
+WITH InputData AS
+(
+    SELECT
+        [CustomerKey],
+        CAST([Cost] AS [real]) AS [Cost],
+        CAST([Size] AS [real]) AS [Size],
+        CAST([Price] AS [real]) AS [Price],
+        CAST([PrimaryBrandId] AS [bigint]) AS [PrimaryBrandId],
+        CAST([GenderId] AS [bigint]) AS [GenderId],
+        CAST([MaritalStatus] AS [bigint]) AS [MaritalStatus],
+        CAST([LowerIncomeBound] AS [bigint]) AS [LowerIncomeBound],
+        CAST([UpperIncomeBound] AS [bigint]) AS [UpperIncomeBound]
+    FROM [wwi_ml].[CustomerTest]
+)
+-- Using T-SQL Predict command to score machine learning models.
+SELECT *
+FROM PREDICT (MODEL = (SELECT [model] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'aml-synapse-classifier:1'),
+              DATA = InputData,
+              RUNTIME = ONNX) WITH ([label] [bigint])
+GO
+
+-- Display the results.
+SELECT * FROM [wwi_ml].[CustomerPrediction]
