@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'golden');
+export const GOLDEN_DIR = join(dirname(__filename), '..', '..', 'golden');
 
 export function assertGolden(file: string, actual: string): void {
   const path = join(GOLDEN_DIR, file);
