@@ -145,6 +145,7 @@ export function checkModelTable(
   opts: { table?: ObjectName; modelId?: string } = {},
 ): ModelTableCheck {
   const where = opts.table ? ` in ${displayObjectName(opts.table)}` : '';
+  const theTable = opts.table ? `The table ${displayObjectName(opts.table)}` : 'The table';
   const problems: string[] = [];
   const found: Partial<Record<ModelTableColumnKey, string>> = {};
   const unknown: ExistingColumn[] = [];
@@ -168,8 +169,8 @@ export function checkModelTable(
     if (found[key] === undefined) {
       problems.push(
         key === 'ID'
-          ? `The table${where} has no ID column; a model table needs an ID column of a text type (nvarchar(1024) in the lab's AMLModel) to find the model by '<name>:<version>'.`
-          : `The table${where} has no model column; a model table needs a model column of type varbinary(max) to hold the ONNX file.`,
+          ? `${theTable} has no ID column; a model table needs an ID column of a text type (nvarchar(1024) in the lab's AMLModel) to find the model by '<name>:<version>'.`
+          : `${theTable} has no model column; a model table needs a model column of type varbinary(max) to hold the ONNX file.`,
       );
     }
   }
