@@ -13,6 +13,7 @@ import {
   type PredictTarget,
   type SqlType,
 } from '../sql/types.js';
+import { generateScoringScript, type ScoringPlan } from '../sql/script.js';
 import type { SourceColumnOption } from './protocol.js';
 import type { WizardPlan, WizardRules } from './state.js';
 
@@ -27,7 +28,31 @@ function parse(text: string): { type?: SqlType; error?: string } {
   }
 }
 
-export function createWizardRules(target: PredictTarget, buildScript: (plan: WizardPlan) => string): WizardRules {
+/** The SQL core's plan for a wizard plan. Throws SqlTypeError for a type text that does not parse. */
+export function toScoringPlan(plan: WizardPlan, target: PredictTarget): ScoringPlan {
+  return {
+    target,
+    source: plan.table,
+    inputs: plan.inputs.map((i) => ({
+      sourceColumn: i.sourceColumn,
+      sourceType: parseSqlType(i.sourceType),
+      modelInput: i.modelInput,
+      inputType: parseSqlType(i.inputType),
+    })),
+    passThrough: plan.passThrough.map((column) => ({ column, type: parseSqlType(plan.passThroughTypes?.[column] ?? '') })),
+    outputs: plan.outputs.map((o) => ({ name: o.modelOutput, type: parseSqlType(o.outputType) })),
+    scriptType: plan.scriptType,
+    objectName: plan.scriptName,
+    modelTable: plan.modelTable,
+    modelId: plan.modelId,
+    replaceExisting: plan.replaceExisting,
+  };
+}
+
+export function createWizardRules(
+  target: PredictTarget,
+  buildScript: (plan: WizardPlan) => string = (plan) => generateScoringScript(toScoringPlan(plan, target)).text,
+): WizardRules {
   const allowed = predictInputTypes(target);
   return {
     inputTypes: allowed,

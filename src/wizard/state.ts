@@ -55,6 +55,8 @@ export interface WizardPlan {
   readonly inputs: readonly { sourceColumn: string; sourceType: string; modelInput: string; inputType: string }[];
   readonly outputs: readonly { modelOutput: string; outputType: string }[];
   readonly passThrough: readonly string[];
+  /** The SQL types of the pass-through columns, by name. */
+  readonly passThroughTypes?: Readonly<Record<string, string>>;
   readonly scriptType: ScriptType;
   readonly scriptName: ObjectName;
   readonly modelTable: ObjectName;
@@ -606,6 +608,9 @@ export function planOf(state: WizardState, rules: WizardRules): { plan?: WizardP
     }),
     outputs: state.outputs.map((r) => ({ modelOutput: r.modelOutput, outputType: r.outputType })),
     passThrough: state.passThrough,
+    passThroughTypes: Object.fromEntries(
+      state.passThrough.map((p) => [p, columns.find((c) => sameName(c.name, p))?.type ?? '']),
+    ),
     scriptType: state.scriptType,
     scriptName: v.scriptName.object!,
     modelTable: v.modelTable!,

@@ -372,3 +372,31 @@ describe('wizard state: page 3, store objects', () => {
     assert.equal(s.inputs.length, 8);
   });
 });
+
+describe('wizard state with the real script generator', () => {
+  const real = createWizardRules('synapse-dedicated');
+  test('page 3 shows the PREDICT script of the lab, with casts, the model ID and the pass-through key', () => {
+    let s = onStorePage();
+    s = reduce(s, edit({ field: 'passThrough', value: ['CustomerKey'] }), real).state;
+    const v = viewOf(s, real);
+    assert.equal(v.blockedReason, undefined);
+    assert.match(v.script, /CREATE VIEW \[wwi_ml\]\.\[CustomerPrediction\]/);
+    assert.match(v.script, /CAST\(\[Cost\] AS \[real\]\) AS \[Cost\]/);
+    assert.match(v.script, /\[CustomerKey\]/);
+    assert.match(v.script, /'aml-synapse-classifier:2'/);
+    assert.match(v.script, /FROM \[wwi_ml\]\.\[CustomerTest\]/);
+    assert.match(v.script, /WITH \(\s*\[label\] \[bigint\]\s*\)/);
+    assert.equal(v.canDeploy, true);
+  });
+
+  test('a stored procedure replacing an existing one drops it first', () => {
+    let s = onStorePage();
+    s = reduce(s, edit({ field: 'scriptType', value: 'procedure' }), real).state;
+    s = reduce(s, { type: 'nameChecked', kind: 'script', key: nameKey('script', { schema: 'wwi_ml', name: 'CustomerPrediction' }), exists: true }, real).state;
+    assert.equal(viewOf(s, real).script, '');
+    s = reduce(s, edit({ field: 'replaceExisting', value: true }), real).state;
+    const v = viewOf(s, real);
+    assert.match(v.script, /CREATE PROCEDURE \[wwi_ml\]\.\[CustomerPrediction\]/);
+    assert.match(v.script, /DROP PROCEDURE/i);
+  });
+});
