@@ -158,17 +158,17 @@ export interface TreeFitOptions {
   minSamplesLeaf?: number;
   /** Features considered at each split (default: all). Fewer gives more varied trees in a forest. */
   featuresPerSplit?: number;
-  /** Candidate thresholds per feature (quantiles of the node's values). */
-  maxBins?: number;
   seed?: number;
 }
 
 export interface ForestFitOptions extends TreeFitOptions {
+  /** Candidate thresholds per feature (quantiles over all rows). Default 32. */
+  maxBins?: number;
   trees?: number;
   /** Bootstrap the rows of each tree (default true when there is more than one tree). */
   bootstrap?: boolean;
-  /** Stop adding trees once the ensemble has this many nodes in total. */
-  maxTotalNodes?: number;
+  /** Stop adding trees once their TreeEnsembleClassifier attributes reach this many bytes. */
+  maxTotalBytes?: number;
 }
 
 function gini(counts: Float64Array, total: number): number {
@@ -181,15 +181,59 @@ function gini(counts: Float64Array, total: number): number {
   return 1 - s;
 }
 
-/** Fits one CART tree (Gini impurity) on the rows `rows` of X. */
-export function fitTree(X: number[][], yi: number[], K: number, rows: number[], options: TreeFitOptions = {}): DecisionTree {
+/**
+ * Features binned once for all trees: `cuts[j]` are ascending thresholds (values seen in the data,
+ * so exact in float32) and `bins[j][i]` is row i's bin: the first cut its value is <= to, or
+ * cuts[j].length when it is above them all.
+ */
+export interface BinnedFeatures {
+  cuts: number[][];
+  bins: Uint8Array[];
+}
+
+/** Quantile cuts per feature (at most `maxBins`, fewer for features with fewer distinct values). */
+export function binFeatures(X: number[][], maxBins = 32): BinnedFeatures {
+  const d = X[0]!.length;
+  const cuts: number[][] = [];
+  const bins: Uint8Array[] = [];
+  for (let j = 0; j < d; j++) {
+    const values = X.map((row) => row[j]!).sort((a, b) => a - b);
+    const set = new Set<number>();
+    for (let q = 1; q <= maxBins; q++) {
+      const v = values[Math.min(values.length - 1, Math.floor((q * values.length) / (maxBins + 1)))]!;
+      if (v < values[values.length - 1]!) set.add(v);
+    }
+    const c = [...set].sort((a, b) => a - b);
+    const b = new Uint8Array(X.length);
+    X.forEach((row, i) => {
+      const v = row[j]!;
+      let lo = 0;
+      let hi = c.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (v <= c[mid]!) hi = mid;
+        else lo = mid + 1;
+      }
+      b[i] = lo;
+    });
+    cuts.push(c);
+    bins.push(b);
+  }
+  return { cuts, bins };
+}
+
+/** Fits one CART tree (Gini impurity) on the rows `rows` (indices, repeats allowed) of binned data. */
+export function fitTree(data: BinnedFeatures, yi: ArrayLike<number>, K: number, rows: number[], options: TreeFitOptions = {}): DecisionTree {
   const maxDepth = options.maxDepth ?? 6;
   const minLeaf = options.minSamplesLeaf ?? 5;
-  const d = X[0]!.length;
+  const d = data.cuts.length;
   const mtry = Math.min(d, options.featuresPerSplit ?? d);
-  const maxBins = options.maxBins ?? 32;
   const rnd = prng(options.seed ?? 1);
   const tree: DecisionTree = { feature: [], threshold: [], left: [], right: [], leafProbabilities: [] };
+  const features = Array.from({ length: d }, (_, j) => j);
+  const hist = new Float64Array(256 * K);
+  const leftCounts = new Float64Array(K);
+  const rightCounts = new Float64Array(K);
 
   const addNode = (): number => {
     tree.feature.push(-1);
@@ -200,70 +244,56 @@ export function fitTree(X: number[][], yi: number[], K: number, rows: number[], 
     return tree.feature.length - 1;
   };
 
-  const classCounts = (idx: number[]): Float64Array => {
-    const c = new Float64Array(K);
-    for (const i of idx) c[yi[i]!]!++;
-    return c;
-  };
-
   const grow = (node: number, idx: number[], depth: number): void => {
-    const counts = classCounts(idx);
+    const counts = new Float64Array(K);
+    for (const i of idx) counts[yi[i]!]!++;
     const total = idx.length;
     const parentGini = gini(counts, total);
-    let best: { feature: number; threshold: number; gain: number } | undefined;
+    let bestFeature = -1;
+    let bestBin = -1;
+    let bestGain = 1e-12;
     if (depth < maxDepth && total >= 2 * minLeaf && parentGini > 0) {
-      const features = Array.from({ length: d }, (_, j) => j);
       for (let j = d - 1; j > 0; j--) {
         const r = Math.floor(rnd() * (j + 1));
         [features[j], features[r]] = [features[r]!, features[j]!];
       }
-      for (const j of features.slice(0, mtry)) {
-        const values = idx.map((i) => X[i]![j]!).sort((a, b) => a - b);
-        // Candidate thresholds: distinct quantile values (never the maximum: nothing would go right).
-        const candidates = new Set<number>();
-        for (let q = 1; q <= maxBins; q++) {
-          const v = values[Math.min(values.length - 1, Math.floor((q * values.length) / (maxBins + 1)))]!;
-          if (v < values[values.length - 1]!) candidates.add(v);
-        }
-        if (candidates.size === 0) continue;
-        const cuts = [...candidates].sort((a, b) => a - b);
-        // Histogram of class counts per bin (bin b = values in (cuts[b-1], cuts[b]]).
-        const hist = new Float64Array((cuts.length + 1) * K);
-        for (const i of idx) {
-          const v = X[i]![j]!;
-          let lo = 0;
-          let hi = cuts.length;
-          while (lo < hi) {
-            const mid = (lo + hi) >> 1;
-            if (v <= cuts[mid]!) hi = mid;
-            else lo = mid + 1;
-          }
-          hist[lo * K + yi[i]!]!++;
-        }
-        const leftCounts = new Float64Array(K);
+      for (let f = 0; f < mtry; f++) {
+        const j = features[f]!;
+        const nCuts = data.cuts[j]!.length;
+        if (nCuts === 0) continue;
+        const bins = data.bins[j]!;
+        hist.fill(0, 0, (nCuts + 1) * K);
+        for (const i of idx) hist[bins[i]! * K + yi[i]!]!++;
+        leftCounts.fill(0);
         let leftTotal = 0;
-        for (let bIdx = 0; bIdx < cuts.length; bIdx++) {
+        for (let b = 0; b < nCuts; b++) {
           for (let k = 0; k < K; k++) {
-            leftCounts[k]! += hist[bIdx * K + k]!;
-            leftTotal += hist[bIdx * K + k]!;
+            leftCounts[k]! += hist[b * K + k]!;
+            leftTotal += hist[b * K + k]!;
           }
           const rightTotal = total - leftTotal;
-          if (leftTotal < minLeaf || rightTotal < minLeaf) continue;
-          const rightCounts = counts.map((c, k) => c - leftCounts[k]!);
+          if (leftTotal < minLeaf) continue;
+          if (rightTotal < minLeaf) break;
+          for (let k = 0; k < K; k++) rightCounts[k] = counts[k]! - leftCounts[k]!;
           const gain = parentGini - (leftTotal / total) * gini(leftCounts, leftTotal) - (rightTotal / total) * gini(rightCounts, rightTotal);
-          if (gain > 1e-12 && (!best || gain > best.gain)) best = { feature: j, threshold: cuts[bIdx]!, gain };
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestFeature = j;
+            bestBin = b;
+          }
         }
       }
     }
-    if (!best) {
+    if (bestFeature < 0) {
       tree.leafProbabilities[node] = Array.from(counts, (c) => c / total);
       return;
     }
-    tree.feature[node] = best.feature;
-    tree.threshold[node] = best.threshold;
+    tree.feature[node] = bestFeature;
+    tree.threshold[node] = data.cuts[bestFeature]![bestBin]!;
+    const bins = data.bins[bestFeature]!;
     const leftIdx: number[] = [];
     const rightIdx: number[] = [];
-    for (const i of idx) (X[i]![best.feature]! <= best.threshold ? leftIdx : rightIdx).push(i);
+    for (const i of idx) (bins[i]! <= bestBin ? leftIdx : rightIdx).push(i);
     const l = addNode();
     const r = addNode();
     tree.left[node] = l;
@@ -276,24 +306,48 @@ export function fitTree(X: number[][], yi: number[], K: number, rows: number[], 
   return tree;
 }
 
+function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    n++;
+  }
+  return n;
+}
+
+/** Bytes the tree adds to a TreeEnsembleClassifier's attributes when it is tree number `treeId`. */
+export function treeAttributeBytes(tree: DecisionTree, treeId: number, classes: number): number {
+  const t = varintSize(treeId);
+  let bytes = 0;
+  for (let n = 0; n < tree.feature.length; n++) {
+    const leaf = tree.feature[n]! < 0;
+    const id = varintSize(n);
+    // treeid, nodeid, featureid, mode (tag + length + text), value, true/false node ids
+    bytes += t + id + 1 + (leaf ? 6 : 12) + 4 + (leaf ? 2 : varintSize(tree.left[n]!) + varintSize(tree.right[n]!));
+    if (leaf) bytes += classes * (t + id + 1 + 4);
+  }
+  return bytes;
+}
+
 /** Fits a forest (one tree when `trees` is 1: no bootstrap, the plain CART). */
 export function fitTreeClassifier(X: number[][], y: number[], classes: readonly number[], options: ForestFitOptions = {}): TreeModel {
   const nTrees = options.trees ?? 1;
   const bootstrap = options.bootstrap ?? nTrees > 1;
-  const yi = y.map((label) => {
+  const yi = Uint8Array.from(y, (label) => {
     const k = classes.indexOf(label);
     if (k < 0) throw new Error(`label ${label} is not one of the classes ${classes.join(', ')}`);
     return k;
   });
+  const data = binFeatures(X, options.maxBins ?? 32);
   const rnd = prng(options.seed ?? 7);
   const trees: DecisionTree[] = [];
-  let totalNodes = 0;
+  let totalBytes = 0;
   for (let t = 0; t < nTrees; t++) {
     const rows = bootstrap ? Array.from({ length: X.length }, () => Math.floor(rnd() * X.length)) : X.map((_, i) => i);
-    const tree = fitTree(X, yi, classes.length, rows, { ...options, seed: Math.floor(rnd() * 2 ** 31) });
+    const tree = fitTree(data, yi, classes.length, rows, { ...options, seed: Math.floor(rnd() * 2 ** 31) });
     trees.push(tree);
-    totalNodes += tree.feature.length;
-    if (options.maxTotalNodes !== undefined && totalNodes >= options.maxTotalNodes) break;
+    totalBytes += treeAttributeBytes(tree, t, classes.length);
+    if (options.maxTotalBytes !== undefined && totalBytes >= options.maxTotalBytes) break;
   }
   return { classes: [...classes], trees };
 }

@@ -427,8 +427,7 @@ function treeClassifier(options: SampleModelOptions, withExample: boolean, kind:
     maxDepth: options.maxDepth ?? (large ? 12 : 6),
     minSamplesLeaf: large ? 1 : 10,
     featuresPerSplit: large ? 3 : undefined,
-    // About 56 bytes of attributes per node (with its share of 5 leaf class weights).
-    maxTotalNodes: large && options.trees === undefined ? Math.ceil(targetBytes / 56) : undefined,
+    maxTotalBytes: large && options.trees === undefined ? targetBytes : undefined,
   });
   const inputs = featureInputs();
   const onnx = encodeOnnxModel({

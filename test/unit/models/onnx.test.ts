@@ -101,7 +101,7 @@ test('attributes of every kind round-trip through onnx-proto', () => {
   assert.equal(new TextDecoder().decode(by.s!.s!), 'abc');
   assert.deepEqual(by.fs!.floats, [1.5, 2.5]);
   assert.deepEqual(by.is!.ints!.map(Number), [1, -2, 300000]);
-  assert.deepEqual(by.ss!.strings!.map((s) => new TextDecoder().decode(s)), ['a', 'b']);
+  assert.deepEqual(by.ss!.strings!.map((s: Uint8Array) => new TextDecoder().decode(s)), ['a', 'b']);
 });
 
 function readError(bytes: Uint8Array, source?: string): string {
