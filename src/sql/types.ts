@@ -169,6 +169,11 @@ export function parseSqlType(text: string): SqlType {
     if (!m) throw new SqlTypeError(`'${preview(src)}' is not a SQL type; write one such as int, real or nvarchar(50).`);
     rawName = m[1]!.replace(/\s+/g, ' ');
     rest = rest.slice(m[0].length);
+    // `int not null`: a known first word followed by other words is a type with extra text.
+    const first = rawName.split(' ')[0]!.toLowerCase();
+    if (rawName.includes(' ') && !isTypeName(rawName.toLowerCase()) && isTypeName(first)) {
+      throw new SqlTypeError(`The SQL type '${preview(src)}' has unexpected text '${preview(rawName.slice(first.length + 1))}' after it.`);
+    }
   }
   if (rawName === '') throw new SqlTypeError(`The SQL type '${preview(src)}' has an empty name.`);
 
@@ -208,6 +213,10 @@ export function parseSqlType(text: string): SqlType {
     return { ...synonym };
   }
   return buildType(baseName, args, src);
+}
+
+function isTypeName(lower: string): boolean {
+  return Object.prototype.hasOwnProperty.call(SYNONYMS, lower) || Object.prototype.hasOwnProperty.call(TYPES, lower);
 }
 
 function buildType(name: string, args: (number | 'max')[] | undefined, src: string): SqlType {

@@ -77,6 +77,7 @@ test('every malformed type is refused with a message naming the problem', () => 
     ['[nvarchar', "The SQL type '[nvarchar' has an unclosed '['."],
     ['[nvarchar(30)]', "The SQL type '[nvarchar(30)]' has its length inside the brackets; write it outside, e.g. [nvarchar](30)."],
     ['nvarchar(30) not null', "The SQL type 'nvarchar(30) not null' has unexpected text 'not null' after it."],
+    ['int not null', "The SQL type 'int not null' has unexpected text 'not null' after it."],
     ['int(4)', "The SQL type 'int(4)': int takes no length or precision; write just int."],
     ['real(24)', "The SQL type 'real(24)': real takes no length or precision; write just real."],
     ['decimal(10,12)', "The SQL type 'decimal(10,12)': the scale (12) cannot be larger than the precision (10)."],
