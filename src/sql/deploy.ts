@@ -1,0 +1,251 @@
+/**
+ * Deploy model + open script: download the model version, check that ONNX Runtime loads it and that
+ * its inputs and outputs match the mapping, create the model table when asked, store the model row
+ * (bytes as a varbinary(max) parameter, replacing a row with the same ID) in one transaction, and
+ * return the generated script. No vscode: the host wraps it in a progress notification.
+ *
+ * A failure or a cancel at any step leaves the database as it was: the row is written in one
+ * transaction, and a model table created by this deploy is dropped again when a later step fails.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ModelSource, ModelVersionInfo } from '../models/source.js';
+import { listColumns, objectExists, type CatalogRunner } from './catalog.js';
+import type { SqlConnection } from './connection.js';
+import { checkModelTable, createModelTableSql, MODEL_TABLE_COLUMNS, modelRowStatements } from './model-table.js';
+import { displayObjectName, quoteObjectName } from './names.js';
+import { generateScoringScript, type ScoringPlan, type ScoringScript } from './script.js';
+import { displaySqlType } from './types.js';
+
+/** What deploy needs from a connection (SqlConnection fits). */
+export type DeploySql = Pick<SqlConnection, 'query' | 'execute' | 'transaction' | 'cancel'>;
+
+export type DeployStep = 'download' | 'check' | 'create-table' | 'store' | 'script';
+
+/** The words a user reads for each step: "Deploy failed while <words>: ...". */
+export const DEPLOY_STEP_WORDS: Readonly<Record<DeployStep, string>> = {
+  download: 'downloading the model',
+  check: 'checking the model with ONNX Runtime',
+  'create-table': 'creating the model table',
+  store: 'storing the model in the model table',
+  script: 'generating the script',
+};
+
+/** The progress text for each step. */
+export const DEPLOY_STEP_TITLES: Readonly<Record<DeployStep, string>> = {
+  download: 'Downloading the model',
+  check: 'Checking the model with ONNX Runtime',
+  'create-table': 'Creating the model table',
+  store: 'Storing the model row',
+  script: 'Generating the script',
+};
+
+export class DeployError extends Error {
+  override readonly name = 'DeployError';
+  constructor(
+    readonly step: DeployStep,
+    readonly reason: string,
+    readonly cancelled = false,
+    options?: ErrorOptions,
+  ) {
+    super(
+      cancelled
+        ? `Deploy cancelled while ${DEPLOY_STEP_WORDS[step]}. Nothing was changed in the database.`
+        : `Deploy failed while ${DEPLOY_STEP_WORDS[step]}: ${reason}`,
+      options,
+    );
+  }
+}
+
+/** The model's input and output names as ONNX Runtime sees them. */
+export interface LoadedModelInfo {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+}
+
+/** Loads the model in ONNX Runtime (lazily imported) and reports its input and output names. */
+export async function loadWithOnnxRuntime(bytes: Uint8Array): Promise<LoadedModelInfo> {
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    return { inputNames: [...session.inputNames], outputNames: [...session.outputNames] };
+  } finally {
+    await session.release();
+  }
+}
+
+export interface DeployRequest {
+  readonly sql: DeploySql;
+  readonly source: Pick<ModelSource, 'download'>;
+  readonly version: ModelVersionInfo;
+  /** The scoring plan; `modelTable` and `modelId` say where the row goes. */
+  readonly plan: ScoringPlan;
+  /** Create `plan.modelTable` (it must not exist yet). */
+  readonly createModelTable: boolean;
+  readonly signal?: AbortSignal;
+  /** Called when a step starts (for a progress notification). */
+  readonly onStep?: (step: DeployStep, title: string) => void;
+  /** Replaces ONNX Runtime (tests). */
+  readonly loadModel?: (bytes: Uint8Array) => Promise<LoadedModelInfo>;
+  /** Receives a line per step; never model bytes or secrets. */
+  readonly log?: (line: string) => void;
+}
+
+export interface DeployResult {
+  readonly script: ScoringScript;
+  readonly modelBytes: number;
+  readonly createdTable: boolean;
+}
+
+function aborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+function reasonOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Runs the deploy. Throws DeployError naming the failed step; `cancelled` is set when the signal fired. */
+export async function deployModel(req: DeployRequest): Promise<DeployResult> {
+  const { sql, plan, signal } = req;
+  const log = req.log ?? (() => {});
+  let step: DeployStep = 'download';
+  let createdTable = false;
+  const start = (s: DeployStep) => {
+    step = s;
+    if (aborted(signal)) throw new DeployError(s, 'cancelled', true);
+    log(`deploy ${plan.modelId}: ${DEPLOY_STEP_TITLES[s]}`);
+    req.onStep?.(s, DEPLOY_STEP_TITLES[s]);
+  };
+  // A cancel while a statement runs cancels the statement.
+  const onAbort = () => sql.cancel();
+  signal?.addEventListener('abort', onAbort);
+  try {
+    // The script first: a plan it refuses should not download anything.
+    let script: ScoringScript;
+    try {
+      script = generateScoringScript(plan);
+    } catch (e) {
+      throw new DeployError('script', reasonOf(e), false, { cause: e });
+    }
+
+    start('download');
+    let bytes: Uint8Array;
+    try {
+      const downloaded = await req.source.download(req.version.modelName, req.version.version, { signal });
+      bytes = new Uint8Array(await readFile(downloaded.onnxPath));
+    } catch (e) {
+      throw new DeployError('download', reasonOf(e), aborted(signal), { cause: e });
+    }
+
+    start('check');
+    try {
+      const info = await (req.loadModel ?? loadWithOnnxRuntime)(bytes);
+      checkAgainstPlan(info, plan);
+    } catch (e) {
+      if (e instanceof DeployError) throw e;
+      throw new DeployError(
+        'check',
+        `ONNX Runtime cannot load model '${req.version.modelName}' version ${req.version.version}: ${reasonOf(e)} PREDICT would fail with "Model is corrupt or invalid"; choose another version.`,
+        false,
+        { cause: e },
+      );
+    }
+
+    let existingColumns: string[];
+    const table = plan.modelTable;
+    if (req.createModelTable) {
+      start('create-table');
+      try {
+        if (await objectExists(sql as CatalogRunner, table)) {
+          throw new Error(`an object named ${displayObjectName(table)} already exists. Choose another name, or choose it as an existing table.`);
+        }
+        if (aborted(signal)) throw new Error('cancelled');
+        await sql.execute(createModelTableSql(table, plan.target));
+        createdTable = true;
+      } catch (e) {
+        throw new DeployError('create-table', reasonOf(e), aborted(signal), { cause: e });
+      }
+      existingColumns = MODEL_TABLE_COLUMNS.map((c) => c.key);
+    } else {
+      start('store');
+      try {
+        const cols = await listColumns(sql as CatalogRunner, { schema: table.schema ?? 'dbo', name: table.name });
+        const check = checkModelTable(
+          cols.filter((c) => c.type !== undefined).map((c) => ({ name: c.name, type: c.type!, nullable: c.nullable })),
+          { table, modelId: plan.modelId },
+        );
+        if (!check.ok) throw new Error(check.problems.join(' '));
+        existingColumns = cols.map((c) => c.name);
+      } catch (e) {
+        throw new DeployError('store', reasonOf(e), aborted(signal), { cause: e });
+      }
+    }
+
+    start('store');
+    const statements = modelRowStatements({
+      table,
+      modelId: plan.modelId,
+      name: req.version.modelName,
+      version: req.version.version,
+      model: bytes,
+      description: req.version.description,
+      createdBy: req.version.createdBy,
+      createdTime: req.version.createdAt,
+      framework: req.version.framework ?? 'onnx',
+      inputsSchema: JSON.stringify(plan.inputs.map((i) => ({ name: i.modelInput, type: displaySqlType(i.inputType) }))),
+      outputsSchema: JSON.stringify(plan.outputs.map((o) => ({ name: o.name, type: displaySqlType(o.type) }))),
+      existingColumns,
+    });
+    try {
+      await sql.transaction(async (tx) => {
+        for (const s of statements) {
+          if (aborted(signal)) throw new Error('cancelled');
+          await tx.execute(s.sql, s.params);
+        }
+        // The last moment to cancel: after this the transaction commits.
+        if (aborted(signal)) throw new Error('cancelled');
+      });
+    } catch (e) {
+      throw new DeployError('store', reasonOf(e), aborted(signal), { cause: e });
+    }
+    log(`deploy ${plan.modelId}: stored ${bytes.byteLength} bytes in ${displayObjectName(table)}`);
+    return { script, modelBytes: bytes.byteLength, createdTable };
+  } catch (e) {
+    const err = e instanceof DeployError ? e : new DeployError(step, reasonOf(e), aborted(signal), { cause: e });
+    if (createdTable) {
+      try {
+        signal?.removeEventListener('abort', onAbort);
+        await sql.execute(`DROP TABLE ${quoteObjectName(plan.modelTable)}`);
+        log(`deploy ${plan.modelId}: dropped ${displayObjectName(plan.modelTable)} created by this deploy`);
+      } catch (dropError) {
+        throw new DeployError(
+          err.step,
+          `${err.cancelled ? 'cancelled' : err.reason} The model table ${displayObjectName(plan.modelTable)} created by this deploy could not be dropped (${reasonOf(dropError)}); drop it yourself.`,
+          false,
+          { cause: dropError },
+        );
+      }
+    }
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Every model input is mapped, every mapped input and listed output exists in the model. */
+export function checkAgainstPlan(info: LoadedModelInfo, plan: ScoringPlan): void {
+  const problems: string[] = [];
+  const mapped = new Set(plan.inputs.map((i) => i.modelInput));
+  for (const i of plan.inputs) {
+    if (!info.inputNames.includes(i.modelInput)) problems.push(`the model has no input '${i.modelInput}' (its inputs: ${info.inputNames.join(', ')})`);
+  }
+  for (const name of info.inputNames) {
+    if (!mapped.has(name)) problems.push(`the model input '${name}' is not mapped to a column`);
+  }
+  for (const o of plan.outputs) {
+    if (!info.outputNames.includes(o.name)) problems.push(`the model has no output '${o.name}' (its outputs: ${info.outputNames.join(', ')})`);
+  }
+  if (problems.length) {
+    throw new DeployError('check', `The model does not match the mapping: ${problems.join('; ')}. Go back to Map columns and fix the mapping.`);
+  }
+}
