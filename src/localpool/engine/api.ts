@@ -49,6 +49,14 @@ export interface WireType {
 export type SqlValue = null | boolean | number | bigint | string | Uint8Array | Date;
 
 /**
+ * A date/datetime2 value with sub-millisecond precision. `nanosecondDelta` (optional) is the part
+ * of the second below the millisecond, in seconds (0 <= x < 0.001), the way tedious carries
+ * datetime2(7) precision. The TDS server sets it on parameters it decodes and reads it on values
+ * it encodes; an engine may ignore it (the value is then exact to the millisecond).
+ */
+export type PreciseDate = Date & { readonly nanosecondDelta?: number };
+
+/**
  * A long binary or text parameter the server hands over while it is still arriving (PLP chunks),
  * so that a 200 MB varbinary(max) need not be buffered before the engine sees it.
  */
@@ -111,6 +119,10 @@ export type EngineEvent =
 
 export interface SessionInfo {
   readonly user: string;
+  /**
+   * The database the client named at login, or '' when it named none: the engine then opens its
+   * default database. The TDS server reports `EngineSession.database` to the client either way.
+   */
   readonly database: string;
   readonly spid: number;
   readonly appName?: string;
