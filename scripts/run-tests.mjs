@@ -23,11 +23,31 @@ function find(dir) {
   return out.sort();
 }
 
+// The e2e suite runs the extension in a real VS Code: code-server (installed once into .cache/ by
+// scripts/install-code-server.sh; instant when already there) and the built extension (dist/).
+function prepareE2e() {
+  const install = spawnSync('bash', [join('scripts', 'install-code-server.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (install.status !== 0) {
+    console.error('e2e: code-server could not be installed. Run: bash scripts/install-system-deps.sh && bash scripts/install-code-server.sh');
+    return false;
+  }
+  const build = spawnSync(process.execPath, [join('scripts', 'build.mjs')], { stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error('e2e: the extension did not build (npm run build).');
+    return false;
+  }
+  return true;
+}
+
 let failed = false;
 for (const suite of suites) {
   const files = find(join('test', suite));
   if (!files.length) continue;
   console.log(`\n# suite: ${suite} (${files.length} files)`);
+  if (suite === 'e2e' && !prepareE2e()) {
+    failed = true;
+    continue;
+  }
   // Integration and e2e suites start servers; run their files one at a time.
   const concurrency = suite === 'unit' ? '2' : '1';
   const r = spawnSync(

@@ -229,16 +229,35 @@ export class Workbench {
     await this.page.locator('.explorer-folders-view, .explorer-viewlet .monaco-list').first().waitFor({ state: 'attached', timeout: timeoutMs });
   }
 
-  /** Opens the command palette, types `label` and runs the entry whose label matches exactly. */
-  async runCommand(label: string): Promise<void> {
-    const input = await this.openQuickInput('>');
-    await input.fill(`>${label}`);
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
-      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
-    });
-    await row.first().waitFor({ state: 'visible', timeout: 15_000 });
-    await row.first().click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+  /**
+   * Opens the command palette, types `label` and runs the entry whose label matches exactly. The palette's
+   * list is fixed when it opens, so it reopens it until the command is there (an extension's commands
+   * appear once the extension host has registered them) or `timeoutMs` passes.
+   */
+  async runCommand(label: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const input = await this.openQuickInput('>');
+      await input.fill(`>${label}`);
+      const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
+      }).first();
+      if (await row.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) {
+        await row.click();
+        break;
+      }
+      if (Date.now() > deadline) {
+        await this.page.keyboard.press('Escape');
+        throw new Error(`The command palette has no command "${label}" after ${timeoutMs / 1000} s.`);
+      }
+    }
+    // The palette closes, or turns into the command's own picker (its input no longer holds `>label`).
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('.quick-input-box input');
+    for (let i = 0; i < 100; i++) {
+      if (!(await widget.isVisible()) || (await input.inputValue().catch(() => '')) !== `>${label}`) break;
+      await this.page.waitForTimeout(50);
+    }
   }
 
   /** Opens a workspace file through Quick Open (Ctrl+P) by its name. */
@@ -315,17 +334,41 @@ export class Workbench {
     return text.replace(/\r\n/g, '\n');
   }
 
-  /** Lines of the Output panel for the channel named `channel` (shows the panel and selects the channel). */
-  async outputChannelText(channel: string): Promise<string> {
-    await this.runCommand('Output: Show Output Channels...');
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
-      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(channel)}`) }),
-    }).first();
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
-    await row.click();
+  /**
+   * The text of the Output panel's channel named `channel` (shows the panel and selects the channel).
+   * The channel list is fixed when the picker opens, so it reopens it until the channel exists (an
+   * extension creates its channel when it activates) or `timeoutMs` passes.
+   */
+  async outputChannelText(channel: string, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.runCommand('Output: Show Output Channels...', Math.max(1_000, deadline - Date.now()));
+      await this.page.locator('.quick-input-widget .quick-input-box input').fill(channel);
+      const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(channel)}$`) }),
+      }).first();
+      if (await row.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) {
+        await row.click();
+        break;
+      }
+      await this.page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`The Output panel has no channel named "${channel}" after ${timeoutMs / 1000} s.`);
+    }
     const lines = this.page.locator('.part.panel .output-view .view-lines');
     await lines.waitFor({ state: 'visible', timeout: 15_000 });
     return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** The messages of the notification toasts now shown (information, warning, error). */
+  async notifications(): Promise<string[]> {
+    return (await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map((t) => t.trim());
+  }
+
+  /** Waits for a notification toast whose message matches `text`, and returns its message. */
+  async waitForNotification(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item-message', { hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    return (await toast.innerText()).trim();
   }
 
   /** Saves a screenshot into test-results/<name>.png and returns its path. */
