@@ -72,7 +72,9 @@ export const datetime2Codec: DataTypeCodec = {
   },
   encode(type, value) {
     const scale = type.scale ?? 7;
-    let { days, ticks7 } = split(toDate(value, type), type);
+    const parts = split(toDate(value, type), type);
+    let days = parts.days;
+    const ticks7 = parts.ticks7;
     const div = 10 ** (7 - scale);
     let ticks = Math.round(ticks7 / div);
     if (ticks * div >= MS_PER_DAY * 10_000) {

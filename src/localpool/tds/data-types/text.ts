@@ -2,7 +2,6 @@ import type { SqlValue, WireType } from '../../engine/api.js';
 import { DEFAULT_COLLATION, MAX_LENGTH, TypeId } from '../protocol.js';
 import { ValueError, type DataTypeCodec, type TypeInfo } from './codec.js';
 
-const cp1252Decoder = new TextDecoder('windows-1252');
 const utf8Decoder = new TextDecoder('utf-8');
 
 /** Code points 0x80-0x9F of Windows-1252, indexed by byte - 0x80 (0 where undefined). */
@@ -22,6 +21,16 @@ export function encodeCp1252(text: string): Buffer {
     else out[n++] = CP1252_REVERSE.get(cp) ?? 0x3f;
   }
   return out.subarray(0, n);
+}
+
+/** Windows-1252 bytes as text (built here: not every Node build's TextDecoder knows windows-1252). */
+export function decodeCp1252(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const codes = Array.from(bytes.subarray(i, i + 8192), (b) => (b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80] || b : b));
+    out += String.fromCharCode(...codes);
+  }
+  return out;
 }
 
 /** Whether a collation's flags carry the UTF-8 bit (SQL Server 2019 _UTF8 collations). */
@@ -79,7 +88,7 @@ export const textCodec: DataTypeCodec = {
       if (bytes.length % 2) throw new ValueError('A Unicode value has an odd number of bytes.');
       return bytes.toString('utf16le');
     }
-    return (isUtf8(info.collation) ? utf8Decoder : cp1252Decoder).decode(bytes);
+    return isUtf8(info.collation) ? utf8Decoder.decode(bytes) : decodeCp1252(bytes);
   },
 };
 
