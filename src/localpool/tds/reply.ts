@@ -56,7 +56,14 @@ export class Reply {
     const columns = this.columns;
     if (!columns) throw new Error('The engine sent rows before their columns.');
     for (const row of rows) {
-      writeRow(this.scratch, columns, row);
+      const start = this.scratch.length;
+      try {
+        writeRow(this.scratch, columns, row);
+      } catch (e) {
+        // Never leave half a row on the wire: the error token follows a clean token boundary.
+        this.scratch.truncate(start);
+        throw e;
+      }
       if (this.scratch.length >= FLUSH_AT) await this.flush();
     }
     this.rowsInSet += rows.length;

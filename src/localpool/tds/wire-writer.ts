@@ -149,4 +149,9 @@ export class WireWriter {
   reset(): void {
     this.pos = 0;
   }
+
+  /** Drops everything written after `length` bytes (undoes a half-written token). */
+  truncate(length: number): void {
+    if (length < this.pos) this.pos = length;
+  }
 }
