@@ -7,24 +7,18 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { displayObjectName, type ObjectName } from '../sql/names.js';
-import { WizardController, messageOf, type DeployRunner, type PreviewRunner } from './controller.js';
+import { WizardController, messageOf, type DeployRunner } from './controller.js';
 import { sqlCatalog } from './catalog.js';
-import { createWizardRules } from './rules.js';
+import { defaultWizardParts, type WizardParts } from './parts.js';
+import { readModelForWizard } from './model-reader.js';
 import type { HostMessage, WizardView } from './protocol.js';
 import type { WizardDatabase, WizardServices, WizardTableRef } from './services.js';
-import type { WizardRules, WizardPlan } from './state.js';
-import type { PredictTarget } from '../sql/types.js';
 
 export const PREDICT_COMMAND = 'predictWizard.predictWithModel';
 export const WIZARD_VIEW_TYPE = 'predictWizard.wizard';
 
-/** What the host needs beyond the services: pieces that load native code or generate SQL lazily. */
-export interface WizardHostParts {
-  rulesFor(target: PredictTarget): WizardRules;
-  preview: PreviewRunner;
-  /** Runs the deploy steps with a signal; the host wraps it in a progress notification. */
-  deploy(input: Parameters<DeployRunner>[0] & { db: WizardDatabase; signal: AbortSignal }): Promise<{ script: string }>;
-}
+/** What the host needs beyond the services (tests may replace it). */
+export type WizardHostParts = WizardParts;
 
 /** An open wizard: its panel and controller. Exposed so that tests can drive it through its message handler. */
 export class WizardPanel {
@@ -79,7 +73,7 @@ export class WizardPanel {
 
 /** Registers the command and the panel serializer. Called by extension.ts's activate(). */
 export function registerWizard(context: vscode.ExtensionContext, services: WizardServices, parts?: WizardHostParts): vscode.Disposable {
-  const hostParts = parts ?? defaultParts();
+  const hostParts = parts ?? defaultWizardParts((line) => services.log.info(line));
   const disposables: vscode.Disposable[] = [
     vscode.commands.registerCommand(PREDICT_COMMAND, async (node?: unknown) => {
       const startedAt = performance.now();
@@ -210,12 +204,8 @@ export async function openWizard(
       catalog: services.catalog?.(db) ?? sqlCatalog(db.sql),
       registries: services.registries(),
       rules: parts.rulesFor(db.target),
-      readModel:
-        services.readModel ??
-        (async () => {
-          throw new Error('Reading models is not available in this build.');
-        }),
-      preview: parts.preview,
+      readModel: services.readModel ?? readModelForWizard,
+      preview: parts.previewFor(db),
       deploy: (input) => runDeployWithProgress(parts, db, input, services),
       post: (message) => {
         holder.wizard?.record(message);
@@ -282,21 +272,6 @@ async function runDeployWithProgress(
       }
     },
   );
-}
-
-function defaultParts(): WizardHostParts {
-  return {
-    rulesFor: (target) =>
-      createWizardRules(target, (plan: WizardPlan) => {
-        throw new Error(`The script generator is not available for ${plan.modelId}.`);
-      }),
-    preview: async () => {
-      throw new Error('Preview is not available in this build.');
-    },
-    deploy: async () => {
-      throw new Error('Deploy is not available in this build.');
-    },
-  };
 }
 
 /** The webview's HTML: one script, one stylesheet-free page, a strict CSP with a nonce. */
