@@ -20,6 +20,8 @@ export interface ExtensionApi {
   readonly localPool: LocalPoolController;
   /** Milliseconds activate() took. */
   readonly activationMs: number;
+  /** The folder of this extension's log files. */
+  readonly logUri: vscode.Uri;
 }
 
 let localPool: LocalPoolController | undefined;
@@ -50,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const activationMs = performance.now() - started;
   log.info(`Predict with a Model activated in ${activationMs.toFixed(1)} ms`);
-  return { log, store, sessions, explorer, results, localPool, activationMs };
+  return { log, store, sessions, explorer, results, localPool, activationMs, logUri: context.logUri };
 }
 
 function wizardServices(context: vscode.ExtensionContext, store: ConnectionStore, sessions: SessionManager, log: vscode.LogOutputChannel): WizardServices {

@@ -195,7 +195,10 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, dep
       const message = e instanceof Error ? e.message : String(e);
       log.error(`Test of connection '${profile.name}' failed: ${message}`);
       const edit = 'Edit Connection';
-      if ((await vscode.window.showErrorMessage(message, edit)) === edit) await vscode.commands.executeCommand(COMMANDS.edit, profile.name);
+      // Not awaited: the command reports failure at once; the button works while the message shows.
+      void vscode.window.showErrorMessage(message, edit).then((choice) => {
+        if (choice === edit) void vscode.commands.executeCommand(COMMANDS.edit, profile.name);
+      });
       return false;
     }
   };
