@@ -1,8 +1,8 @@
 // What a model source needs from an MLmodel file: its flavors, which file is the ONNX graph, and
 // the framework to show. The full reading of MLmodel (signature, input example) lives in
-// ../mlmodel.ts; this is the one place the sources look at MLmodel text.
+// ../mlmodel.ts; this is the one place the sources look at MLmodel text, and it reads it with parseMLmodel.
 
-import { parse } from 'yaml';
+import { parseMLmodel } from '../mlmodel.js';
 
 export interface MlmodelFacts {
   flavors: string[];
@@ -17,37 +17,23 @@ export interface MlmodelFacts {
   notOnnxReason?: string;
 }
 
-/** Reads the facts, or throws an Error whose message says what is wrong with the file. */
+/** Reads the facts (through parseMLmodel), or throws an Error whose message says what is wrong with the file. */
 export function mlmodelFacts(yamlText: string): MlmodelFacts {
-  let doc: unknown;
-  try {
-    doc = parse(yamlText);
-  } catch (e) {
-    throw new Error(`MLmodel is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (!isRecord(doc)) throw new Error('MLmodel is not a YAML mapping.');
-  const flavorsNode = doc.flavors;
-  if (!isRecord(flavorsNode)) throw new Error("MLmodel has no 'flavors' section.");
-  const flavors = Object.keys(flavorsNode);
-  const onnx = flavorsNode.onnx;
-  const main = flavors.find((f) => f !== 'python_function');
-  const mainNode = main !== undefined ? flavorsNode[main] : undefined;
+  const model = parseMLmodel(yamlText);
+  const flavors = model.flavorNames;
+  const main = flavors.find((f) => f !== 'python_function') ?? flavors[0];
+  const mainNode = main !== undefined ? model.flavors[main] : undefined;
   const facts: MlmodelFacts = {
     flavors,
-    framework: main ?? (flavors.length ? flavors[0] : undefined),
-    frameworkVersion: isRecord(mainNode) ? versionOf(mainNode, main!) : undefined,
-    runId: typeof doc.run_id === 'string' ? doc.run_id : undefined,
-    createdAt: typeof doc.utc_time_created === 'string' ? parseMlflowTime(doc.utc_time_created) : undefined,
+    framework: main,
+    frameworkVersion: mainNode && main ? versionOf(mainNode, main) : undefined,
+    runId: model.runId,
+    createdAt: model.utcTimeCreated ? parseMlflowTime(model.utcTimeCreated) : undefined,
   };
-  if (isRecord(onnx)) {
-    const data = onnx.data;
-    if (typeof data === 'string' && data.length) {
-      facts.onnxFile = data.replace(/^\.\//, '');
-      facts.framework = 'onnx';
-      facts.frameworkVersion = typeof onnx.onnx_version === 'string' ? onnx.onnx_version : facts.frameworkVersion;
-    } else {
-      facts.notOnnxReason = "its MLmodel's onnx flavor does not name the model file (flavors.onnx.data)";
-    }
+  if (model.onnx?.data) {
+    facts.onnxFile = model.onnx.data.replace(/^\.\//, '');
+    facts.framework = 'onnx';
+    facts.frameworkVersion = model.onnx.onnxVersion ?? facts.frameworkVersion;
   } else {
     facts.notOnnxReason = flavors.length ? `its MLmodel has no onnx flavor (flavors: ${flavors.join(', ')})` : 'its MLmodel lists no flavors';
   }
@@ -67,8 +53,4 @@ function parseMlflowTime(s: string): Date | undefined {
   const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`;
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
