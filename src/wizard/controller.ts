@@ -339,7 +339,7 @@ export function versionRow(v: ModelVersionInfo): ModelVersionRow {
     framework,
     disabledReason: v.isOnnx
       ? undefined
-      : (v.notOnnxReason ?? `${framework ? `A ${framework} model` : 'Not an ONNX model'}: PREDICT runs ONNX models only. Register an ONNX version of it.`),
+      : `PREDICT runs ONNX models only: ${v.notOnnxReason ? v.notOnnxReason.replace(/\.$/, '') : `this is ${framework ? `a ${framework} model` : 'not an ONNX model'}`}. Register an ONNX version of it.`,
   };
 }
 
