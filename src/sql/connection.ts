@@ -338,6 +338,8 @@ export interface BatchOutcome {
   readonly errors: SqlMessage[];
   /** One entry per statement that reported a row count (INSERT/UPDATE/DELETE/SELECT). */
   readonly rowCounts: number[];
+  /** The counts of statements that returned no result set: rows inserted, updated or deleted. */
+  readonly affectedCounts: number[];
   readonly elapsedMs: number;
   readonly cancelled: boolean;
 }
@@ -617,7 +619,7 @@ export class SqlConnection {
     const out = await this.runBatch(sql, { params });
     if (out.cancelled) throw new SqlCancelledError();
     if (out.errors.length) throw new SqlRequestError(out.errors, out.messages);
-    return { rowCounts: out.rowCounts, rowsAffected: out.rowCounts.reduce((a, b) => a + b, 0), messages: out.messages };
+    return { rowCounts: out.rowCounts, rowsAffected: out.affectedCounts.reduce((a, b) => a + b, 0), messages: out.messages };
   }
 
   /**
@@ -631,9 +633,12 @@ export class SqlConnection {
       result = await work(this);
     } catch (err) {
       try {
-        if (this.isOpen) await this.execute('IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION');
+        // The server may have rolled back already (a batch-aborting error): 3903 is expected then.
+        if (this.isOpen) await this.execute('ROLLBACK TRANSACTION');
       } catch (rollbackErr) {
-        this.log(`Rollback failed: ${rollbackErr instanceof Error ? rollbackErr.message : String(rollbackErr)}`);
+        if (!(rollbackErr instanceof SqlRequestError && rollbackErr.number === 3903)) {
+          this.log(`Rollback failed: ${rollbackErr instanceof Error ? rollbackErr.message : String(rollbackErr)}`);
+        }
       }
       throw err;
     }
@@ -687,6 +692,8 @@ export class SqlConnection {
     const messages: SqlMessage[] = [];
     const errors: SqlMessage[] = [];
     const rowCounts: number[] = [];
+    const affectedCounts: number[] = [];
+    let setOpen = false;
     let columns: ResultColumn[] = [];
     let currentSet: ResultSet | undefined;
     let rowFailure: unknown;
@@ -739,6 +746,7 @@ export class SqlConnection {
           const list = (Array.isArray(meta) ? meta : Object.values(meta)) as unknown as TediousMetadata[];
           columns = list.map((m) => ({ name: m.colName, type: columnTypeText(m), nullable: ((m.flags ?? 0) & 0x01) === 0x01 }));
           currentSet = { columns, rows: [], truncated: false, rowCount: 0 };
+          setOpen = true;
           resultSets.push(currentSet);
           options.onResultSet?.(columns);
         });
@@ -773,7 +781,11 @@ export class SqlConnection {
           else currentSet.truncated = true;
         });
         const onDone = (rowCount: number | undefined) => {
-          if (rowCount !== undefined) rowCounts.push(rowCount);
+          if (rowCount !== undefined) {
+            rowCounts.push(rowCount);
+            if (!setOpen) affectedCounts.push(rowCount);
+          }
+          setOpen = false;
         };
         request.on('done', onDone);
         request.on('doneInProc', onDone);
@@ -788,6 +800,6 @@ export class SqlConnection {
       conn.removeListener('errorMessage', onError);
     }
     if (rowFailure) throw rowFailure;
-    return { resultSets, messages, errors, rowCounts, elapsedMs: Date.now() - started, cancelled };
+    return { resultSets, messages, errors, rowCounts, affectedCounts, elapsedMs: Date.now() - started, cancelled };
   }
 }
