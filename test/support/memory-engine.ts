@@ -11,6 +11,7 @@
  *   SLEEP ms                      waits, stopping early when cancelled
  *   ROWS n                        n rows of (n int, label nvarchar(20)), 1 000 per event
  *   COUNT_STREAM                  reads the streamed parameter, returns its byte count (bigint)
+ *   COUNT_BUFFERED                the same after gathering the whole value in memory (a non-streaming engine)
  *   BEGIN TRAN | COMMIT | ROLLBACK, USE db
  *   BAD_VALUE                     an int column holding text (an engine bug the server must survive)
  * Stored procedure 'sp_echo' echoes its parameters, sets OUTPUT parameters to their input and returns 7.
@@ -166,6 +167,16 @@ class MemorySession implements EngineSession {
         yield { kind: 'columns', columns: [{ name: 'bytes', type: { name: 'bigint' }, nullable: false }] };
         yield { kind: 'rows', rows: [[BigInt(count)]] };
         yield { kind: 'done', rowCount: 1 };
+      } else if (command === 'COUNT_BUFFERED') {
+        let count = 0;
+        for (const p of params) {
+          const v = await materialize(p);
+          if (v instanceof Uint8Array) count += v.length;
+        }
+        this.engine.stats.streamedBytes = count;
+        yield { kind: 'columns', columns: [{ name: 'bytes', type: { name: 'bigint' }, nullable: false }] };
+        yield { kind: 'rows', rows: [[BigInt(count)]] };
+        yield { kind: 'done', rowCount: 1 };
       } else if (/^BEGIN\s+TRAN/i.test(text)) {
         this.inTransaction = true;
         yield { kind: 'transaction', state: 'begin' };
@@ -190,13 +201,14 @@ class MemorySession implements EngineSession {
   }
 
   callProcedure(name: string, params: readonly Parameter[], signal: AbortSignal): AsyncIterable<EngineEvent> {
-    const self = this;
-    return (async function* (): AsyncGenerator<EngineEvent> {
-      if (name.toLowerCase() !== 'sp_echo') throw new SqlError(2812, `Could not find stored procedure '${name}'.`);
-      yield* self.run('ECHO', params.filter((p) => !p.output), signal);
-      for (const p of params) if (p.output) yield { kind: 'returnValue', name: p.name, type: p.type, value: await materialize(p) };
-      yield { kind: 'returnStatus', value: 7 };
-    })();
+    return this.procedure(name, params, signal);
+  }
+
+  private async *procedure(name: string, params: readonly Parameter[], signal: AbortSignal): AsyncGenerator<EngineEvent> {
+    if (name.toLowerCase() !== 'sp_echo') throw new SqlError(2812, `Could not find stored procedure '${name}'.`);
+    yield* this.run('ECHO', params.filter((p) => !p.output), signal);
+    for (const p of params) if (p.output) yield { kind: 'returnValue', name: p.name, type: p.type, value: await materialize(p) };
+    yield { kind: 'returnStatus', value: 7 };
   }
 
   async beginTransaction(): Promise<void> {
