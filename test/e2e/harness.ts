@@ -62,6 +62,8 @@ export interface CodeServer {
   readonly userDataDir: string;
   /** code-server's output so far (both streams). */
   output(): string;
+  /** Settles when code-server's process exits, with its exit code (null when a signal ended it). */
+  readonly exited: Promise<number | null>;
   /** Stops code-server and everything it started (its process group), then removes its temporary directories. */
   close(): Promise<void>;
 }
@@ -135,7 +137,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   let exited = false;
-  const exitedPromise = new Promise<void>((res) => child.once('exit', () => { exited = true; res(); }));
+  const exitedPromise = new Promise<number | null>((res) => child.once('exit', (code) => { exited = true; res(code); }));
   const hardCleanup = (): void => {
     killGroup(child, 'SIGKILL');
     rmSync(tmp, { recursive: true, force: true });
@@ -174,7 +176,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     throw e;
   });
 
-  return { host, port, origin: `http://${host}:${port}`, folder, userDataDir, output: () => out, close };
+  return { host, port, origin: `http://${host}:${port}`, folder, userDataDir, output: () => out, exited: exitedPromise, close };
 }
 
 /** Launches Debian's Chromium headless with a fresh profile. */

