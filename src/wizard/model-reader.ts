@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { parseMLmodel, type MLmodel } from '../models/mlmodel.js';
 import { readOnnxMetadata } from '../models/onnx/read.js';
 import { describeModel, type ModelDescription, type ModelPort } from '../models/signature.js';
-import { sameName } from '../sql/names.js';
-import { displaySqlType, formatSqlType, isPredictInputType, parseSqlType, predictInputTypes, type PredictTarget } from '../sql/types.js';
+import { displaySqlType, parseSqlType, type PredictTarget } from '../sql/types.js';
+import { suggestMapping, type TableColumn } from './mapping.js';
 import type { ModelPortInfo, SourceColumnOption } from './protocol.js';
 import type { ModelReader } from './services.js';
 import type { MappingSuggestion, WizardModel } from './state.js';
@@ -28,39 +28,32 @@ export function wizardModelOf(d: ModelDescription): WizardModel {
   return { inputs: d.inputs.map(portInfo), outputs: d.outputs.map(portInfo) };
 }
 
-/**
- * A mapping by name: each model input takes the column of the same name (case-insensitive), with
- * the model's SQL type when PREDICT accepts it on `target`; each output PREDICT can return is listed.
- * The model's own warnings (signature vs graph) are shown beside the row they name.
- */
-export function suggestByName(d: ModelDescription, columns: readonly SourceColumnOption[], target: PredictTarget): MappingSuggestion {
+/** The mapping module's proposal in the wizard's terms; the model's own warnings go beside the row they name. */
+export function suggestionOf(d: ModelDescription, columns: readonly SourceColumnOption[], target: PredictTarget): MappingSuggestion {
+  const typed: TableColumn[] = [];
+  for (const c of columns) {
+    try {
+      typed.push({ name: c.name, type: parseSqlType(c.type) });
+    } catch {
+      // A column type the tool does not know cannot feed a model; it is still listed in the dropdown.
+    }
+  }
+  const p = suggestMapping(typed, d, { target });
   const mentions = (w: string, name: string) => w.includes(JSON.stringify(name)) || w.includes(`'${name}'`);
-  const inputs = d.inputs.map((p) => {
-    const warnings = d.warnings.filter((w) => mentions(w, p.name));
-    const column = columns.find((c) => sameName(c.name, p.name));
-    if (!column) warnings.push(`No column of the table is named like the model input '${p.name}'; choose its source column.`);
-    else if (column.name !== p.name) warnings.push(`Matched by name, ignoring case: column ${column.name} → input ${p.name}.`);
-    let inputType = p.sqlType && isPredictInputType(p.sqlType, target) ? displaySqlType(p.sqlType) : '';
-    if (!inputType && p.sqlType) {
-      warnings.push(
-        `The model's type for '${p.name}' is ${formatSqlType(p.sqlType)}, which PREDICT does not accept here; choose one of ${predictInputTypes(target).join(', ')}.`,
-      );
-    }
-    if (inputType && column) {
-      try {
-        const t = parseSqlType(column.type);
-        // Keep the column's length for string inputs instead of a fixed one.
-        if (p.sqlType && ['char', 'varchar', 'nvarchar'].includes(p.sqlType.name) && t.name === p.sqlType.name) inputType = displaySqlType(t);
-      } catch {
-        // A column type the tool does not know: the row's type check reports it.
-      }
-    }
-    return { sourceColumn: column?.name ?? '', modelInput: p.name, inputType, warnings };
-  });
-  const outputs = d.outputs
-    .filter((p) => !p.problem)
-    .map((p) => ({ modelOutput: p.name, outputType: p.sqlType ? displaySqlType(p.sqlType) : '', warnings: d.warnings.filter((w) => mentions(w, p.name)) }));
-  return { inputs, outputs };
+  return {
+    inputs: p.inputs.map((m) => ({
+      sourceColumn: m.sourceColumn ?? '',
+      modelInput: m.modelInput,
+      inputType: m.inputType ? displaySqlType(m.inputType) : '',
+      warnings: [...d.warnings.filter((w) => mentions(w, m.modelInput)), ...m.warnings],
+    })),
+    outputs: p.outputs.map((o) => ({
+      modelOutput: o.modelOutput,
+      outputType: displaySqlType(o.outputType),
+      warnings: [...d.warnings.filter((w) => mentions(w, o.modelOutput)), ...o.warnings],
+    })),
+    passThrough: p.passThrough,
+  };
 }
 
 /** The default ModelReader: download, read, describe, suggest. */
@@ -76,5 +69,5 @@ export const readModelForWizard: ModelReader = async ({ registry, version, colum
   if (description.problems.length) {
     throw new Error(`Model '${version.modelName}' version ${version.version} cannot be scored by PREDICT: ${description.problems.join(' ')}`);
   }
-  return { model: wizardModelOf(description), suggestion: suggestByName(description, columns, target), onnxPath: downloaded.onnxPath };
+  return { model: wizardModelOf(description), suggestion: suggestionOf(description, columns, target), onnxPath: downloaded.onnxPath };
 };

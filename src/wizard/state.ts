@@ -43,6 +43,8 @@ export interface WizardModel {
 export interface MappingSuggestion {
   readonly inputs: readonly { sourceColumn: string; modelInput: string; inputType: string; warnings: readonly string[] }[];
   readonly outputs: readonly { modelOutput: string; outputType: string; warnings: readonly string[] }[];
+  /** Key columns to return beside the predictions. */
+  readonly passThrough?: readonly string[];
 }
 
 /** Everything the script generator and the deployer need, resolved from a valid state. */
@@ -262,7 +264,17 @@ export function reduce(state: WizardState, action: WizardAction, rules: WizardRu
         suggestionWarnings: s.warnings,
       }));
       return {
-        state: { ...state, modelStatus: 'loaded', modelError: undefined, model: action.model, inputs, outputs, nextRowId: id, preview: IDLE_PREVIEW },
+        state: {
+          ...state,
+          modelStatus: 'loaded',
+          modelError: undefined,
+          model: action.model,
+          inputs,
+          outputs,
+          nextRowId: id,
+          passThrough: (action.suggestion.passThrough ?? []).filter((p) => state.target.columns.some((c) => c.name === p)),
+          preview: IDLE_PREVIEW,
+        },
         effects: [],
       };
     }
