@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { registerConnectionCommands } from './connections/commands.js';
 import { registerLocalPool, type LocalPoolController } from './connections/localpool.js';
-import { buildRegistries, readRegistries } from './connections/registries.js';
+import { buildRegistries } from './connections/registries.js';
+import { readRegistries } from './connections/registry-config.js';
 import { ConnectionStore, SessionManager } from './connections/store.js';
 import { describeProfile } from './connections/config.js';
 import { serverInfo } from './sql/catalog.js';
