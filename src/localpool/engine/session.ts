@@ -1,0 +1,1078 @@
+/**
+ * One connection's T-SQL session: runs batches statement by statement (variables, control flow,
+ * transactions, DDL through the catalog, queries through DuckDB, PREDICT through predict/), and
+ * turns everything into EngineEvents. Errors carry SQL Server's number, text and line; an error
+ * ends the batch (later GO batches still run).
+ */
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { SqlError, type EngineEvent, type EngineSession, type Parameter, type ResultColumn, type SessionInfo, type SqlMessage, type SqlValue, type StreamedValue, type WireType } from './api.js';
+import type { ColumnDef, Expr, NameRef, ProcParam, Query, Statement, TypeSpec } from './ast.js';
+import { columnFacts, loadCatalog, type CatalogSnapshot, type ObjectInfo, type ObjectType } from './catalog.js';
+import { splitGoBatches } from './lexer.js';
+import { parseBatch, UNSUPPORTED_ERROR, unsupported } from './parser.js';
+import {
+  duckTableName,
+  literalOf,
+  q,
+  resolveObject,
+  sqlString,
+  translateDelete,
+  translateInsert,
+  translateQuery,
+  translateScalar,
+  translateUpdate,
+  TranslateContext,
+  type OutCol,
+  type Translated,
+  type Variable,
+} from './translate.js';
+import { checkType, duckType, formatType, toSqlValue, typeSpecForDuck, wireTypeForDuck, wireTypeOf } from './types.js';
+import { readColumn, type ChunkLike } from './values.js';
+import { modelBytes, runPredict, type PredictBatch, type StreamingConnection } from '../predict/operator.js';
+
+/** What a session needs from its engine. */
+export interface EngineHost {
+  readonly database: string;
+  readonly serverInfo: { readonly productVersion: string; readonly version: string; readonly engineEdition: number };
+  catalogVersion: number;
+  nextId(): number;
+  /** PREDICT batch size (rows per session.run). */
+  readonly predictBatchSize?: number;
+  blobValue(bytes: Uint8Array): DuckDBValue;
+}
+
+class ReturnSignal {
+  constructor(readonly value: number) {}
+}
+class AbortedSignal {}
+
+interface Frame {
+  readonly vars: Map<string, Variable>;
+  readonly procName?: string;
+}
+
+const ROWS_PER_EVENT = 2048;
+
+export class LocalPoolSession implements EngineSession {
+  private trancount = 0;
+  private rowcount = 0;
+  private nocount = false;
+  private catalog?: { version: number; snap: CatalogSnapshot };
+  private closed = false;
+
+  constructor(
+    private readonly host: EngineHost,
+    private readonly conn: DuckDBConnection,
+    private readonly info: SessionInfo,
+  ) {}
+
+  get database(): string {
+    return this.host.database;
+  }
+  get inTransaction(): boolean {
+    return this.trancount > 0;
+  }
+
+  // ---- EngineSession ----
+
+  execute(sql: string, params: readonly Parameter[], signal: AbortSignal): AsyncIterable<EngineEvent> {
+    return this.runRequest(sql, params, signal);
+  }
+
+  callProcedure(name: string, params: readonly Parameter[], signal: AbortSignal): AsyncIterable<EngineEvent> {
+    return this.runRpc(name, params, signal);
+  }
+
+  async beginTransaction(): Promise<void> {
+    if (this.trancount === 0) await this.conn.run('BEGIN TRANSACTION');
+    this.trancount++;
+  }
+  async commitTransaction(): Promise<void> {
+    if (this.trancount === 0) throw new SqlError(3902, 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.');
+    this.trancount--;
+    if (this.trancount === 0) {
+      await this.conn.run('COMMIT');
+      this.host.catalogVersion++;
+    }
+  }
+  async rollbackTransaction(): Promise<void> {
+    if (this.trancount === 0) throw new SqlError(3903, 'The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION.');
+    this.trancount = 0;
+    await this.conn.run('ROLLBACK');
+    this.host.catalogVersion++;
+    this.catalog = undefined;
+  }
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.trancount > 0) {
+      this.trancount = 0;
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+    }
+    this.conn.closeSync();
+  }
+
+  // ---- requests ----
+
+  private async *runRequest(sql: string, params: readonly Parameter[], signal: AbortSignal): AsyncGenerator<EngineEvent> {
+    const onAbort = () => this.conn.interrupt();
+    signal.addEventListener('abort', onAbort);
+    try {
+      const vars = new Map<string, Variable>();
+      for (const p of params) vars.set(p.name.toLowerCase(), { name: p.name, type: specOfWire(p.type), value: await collect(p.value, p.type) });
+      for (const batch of splitGoBatches(sql)) {
+        if (signal.aborted) return;
+        const frame: Frame = { vars: new Map(vars) };
+        let stmts: Statement[];
+        try {
+          stmts = parseBatch(batch.text);
+        } catch (e) {
+          yield* this.errorEvents(e, 1, undefined);
+          continue;
+        }
+        try {
+          yield* this.execList(stmts, frame, signal);
+        } catch (e) {
+          if (e instanceof AbortedSignal || signal.aborted) return;
+          if (e instanceof ReturnSignal) continue;
+          yield* this.errorEvents(e, 1, undefined);
+        }
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async *runRpc(name: string, params: readonly Parameter[], signal: AbortSignal): AsyncGenerator<EngineEvent> {
+    const onAbort = () => this.conn.interrupt();
+    signal.addEventListener('abort', onAbort);
+    try {
+      const ref: NameRef = { parts: splitName(name), line: 1, text: name };
+      const args: { name?: string; value: SqlValue; type: TypeSpec; output: boolean }[] = [];
+      for (const p of params) args.push({ name: p.name, value: await collect(p.value, p.type), type: specOfWire(p.type), output: p.output });
+      const outputs: Record<string, SqlValue> = {};
+      try {
+        yield* this.callProc(ref, args, signal, outputs);
+      } catch (e) {
+        if (e instanceof AbortedSignal || signal.aborted) return;
+        yield* this.errorEvents(e, 1, undefined);
+        return;
+      }
+      for (const p of params) {
+        if (p.output && p.name in outputs) yield { kind: 'returnValue', name: p.name, type: p.type, value: outputs[p.name] ?? null };
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private *errorEvents(e: unknown, line: number, procName: string | undefined): Generator<EngineEvent> {
+    const err = this.toSqlError(e, line);
+    const message: SqlMessage = {
+      number: err.number,
+      state: err.state,
+      class: err.severity,
+      message: err.message,
+      line: err.line,
+      procName: (e as { procName?: string }).procName ?? procName,
+    };
+    yield { kind: 'error', message };
+    yield { kind: 'done', error: true };
+  }
+
+  private toSqlError(e: unknown, line: number): SqlError {
+    if (e instanceof SqlError) {
+      if (e.line === 0) {
+        const msg = e.number === UNSUPPORTED_ERROR ? e.message.replace('(line 0)', `(line ${line})`) : e.message;
+        const out = new SqlError(e.number, msg, line, e.severity, e.state);
+        return Object.assign(out, { procName: (e as { procName?: string }).procName });
+      }
+      return e;
+    }
+    return mapDuckError(e, line);
+  }
+
+  // ---- statements ----
+
+  private async *execList(stmts: readonly Statement[], frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+    for (const st of stmts) {
+      if (signal.aborted) throw new AbortedSignal();
+      try {
+        yield* this.exec(st, frame, signal);
+      } catch (e) {
+        if (e instanceof ReturnSignal || e instanceof AbortedSignal) throw e;
+        if (signal.aborted) throw new AbortedSignal();
+        const err = this.toSqlError(e, st.line);
+        if (frame.procName && !(e as { procName?: string }).procName) Object.assign(err, { procName: frame.procName });
+        throw err;
+      }
+    }
+  }
+
+  private ctx(frame: Frame, mode: 'execute' | 'describe', catalog: CatalogSnapshot): TranslateContext {
+    return new TranslateContext(
+      catalog,
+      frame.vars,
+      {
+        database: this.host.database,
+        user: this.info.user,
+        spid: this.info.spid,
+        rowcount: this.rowcount,
+        trancount: this.trancount,
+        version: this.host.serverInfo.version,
+        productVersion: this.host.serverInfo.productVersion,
+        appName: this.info.appName,
+        hostName: this.info.hostName,
+        now: new Date(),
+      },
+      mode,
+      () => this.host.nextId(),
+    );
+  }
+
+  private async getCatalog(): Promise<CatalogSnapshot> {
+    if (this.catalog && this.catalog.version === this.host.catalogVersion) return this.catalog.snap;
+    const version = this.host.catalogVersion;
+    const snap = await loadCatalog(async (sql) => (await this.conn.runAndReadAll(sql)).getRows() as unknown[][]);
+    this.catalog = { version, snap };
+    return snap;
+  }
+
+  private done(rowCount?: number): EngineEvent {
+    return rowCount === undefined || this.nocount ? { kind: 'done' } : { kind: 'done', rowCount };
+  }
+
+  private async *exec(st: Statement, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+    switch (st.k) {
+      case 'empty':
+        return;
+      case 'query':
+        yield* this.query(st.query, frame, signal);
+        return;
+      case 'insert':
+      case 'update':
+      case 'delete': {
+        const cat = await this.getCatalog();
+        const ctx = this.ctx(frame, 'execute', cat);
+        const t = st.k === 'insert' ? translateInsert(ctx, st) : st.k === 'update' ? translateUpdate(ctx, st) : translateDelete(ctx, st);
+        const cleanup = await this.materialize(ctx, signal);
+        try {
+          const r = await this.conn.run(t.sql, this.duckParams(ctx.params));
+          this.rowcount = Number(r.rowsChanged);
+        } finally {
+          await cleanup();
+        }
+        yield this.done(this.rowcount);
+        return;
+      }
+      case 'truncate': {
+        const cat = await this.getCatalog();
+        const r = resolveObject(this.ctx(frame, 'execute', cat), st.table);
+        if (!r || r.kind !== 'object' || r.object.type !== 'U') throw new SqlError(4701, `Cannot find the object "${st.table.text}" because it does not exist or you do not have permissions.`, st.line);
+        await this.conn.run(`DELETE FROM ${duckTableName(r.object)}`);
+        yield this.done();
+        return;
+      }
+      case 'createSchema':
+        yield* this.ddl(async () => {
+          const cat = await this.getCatalog();
+          if (cat.schemas.has(st.name.toLowerCase())) throw new SqlError(2714, `There is already an object named '${st.name}' in the database.`, st.line);
+          const id = Math.max(4, ...[...cat.schemas.values()].map((s) => s.id)) + 1;
+          await this.conn.run(`CREATE SCHEMA ${q(st.name)}`);
+          await this.conn.run(`INSERT INTO __lp.schemas VALUES (${id}, ${sqlString(st.name)})`);
+        });
+        return;
+      case 'createTable':
+        yield* this.ddl(() => this.createTable(st, frame, signal));
+        return;
+      case 'createView':
+        yield* this.ddl(() => this.createView(st, frame));
+        return;
+      case 'createProc':
+        yield* this.ddl(() => this.createProc(st));
+        return;
+      case 'drop':
+        yield* this.ddl(() => this.drop(st));
+        return;
+      case 'exec': {
+        if (st.proc.parts[st.proc.parts.length - 1]!.toLowerCase() === 'sp_executesql') {
+          yield* this.spExecuteSql(st, frame, signal);
+          return;
+        }
+        const args: { name?: string; value: SqlValue; type: TypeSpec; output: boolean; expr: Expr }[] = [];
+        for (const a of st.args) {
+          const isDefault = a.expr.k === 'lit' && a.expr.type === 'null' && a.expr.value === 'DEFAULT';
+          const v = isDefault ? { value: DEFAULT_MARK as unknown as SqlValue, type: { name: 'int' } } : await this.evaluate(a.expr, frame);
+          args.push({ name: a.name, value: v.value, type: v.type, output: a.output, expr: a.expr });
+        }
+        const outputs: Record<string, SqlValue> = {};
+        let status = 0;
+        for await (const ev of this.callProc(st.proc, args, signal, outputs)) {
+          if (ev.kind === 'returnStatus') status = ev.value;
+          yield ev;
+        }
+        if (st.returnVar) this.assign(frame, st.returnVar, status, st.line);
+        for (const a of args) {
+          if (a.output && a.expr.k === 'var' && a.name && a.name in outputs) this.assign(frame, a.expr.name, outputs[a.name]!, st.line);
+        }
+        return;
+      }
+      case 'execSql': {
+        const v = await this.evaluate(st.sql, frame);
+        const stmts = parseBatch(String(v.value ?? ''));
+        yield* this.execList(stmts, { vars: new Map() }, signal);
+        return;
+      }
+      case 'declare':
+        for (const d of st.vars) {
+          checkType(d.type, st.line);
+          const key = d.name.toLowerCase();
+          if (frame.vars.has(key)) {
+            throw new SqlError(134, `The variable name '${d.name}' has already been declared. Variable names must be unique within a query batch or stored procedure.`, st.line);
+          }
+          const type = withVarLength(d.type);
+          const value = d.init ? (await this.evaluate(d.init, frame, type)).value : null;
+          frame.vars.set(key, { name: d.name, type, value });
+        }
+        return;
+      case 'setVar': {
+        const v = frame.vars.get(st.name.toLowerCase());
+        if (!v) throw new SqlError(137, `Must declare the scalar variable "${st.name}".`, st.line);
+        const e: Expr = st.op === '=' ? st.expr : { k: 'bin', op: st.op[0]!, left: { k: 'var', name: st.name, line: st.line }, right: st.expr };
+        v.value = (await this.evaluate(e, frame, v.type)).value;
+        return;
+      }
+      case 'setOption': {
+        const opt = st.option.toUpperCase();
+        if (opt === 'NOCOUNT') this.nocount = st.on ?? false;
+        else if (opt === 'XACT_ABORT' || opt.startsWith('IDENTITY_INSERT')) {
+          /* accepted */
+        } else if (opt === 'PARSEONLY' || opt === 'NOEXEC' || opt === 'SHOWPLAN_ALL' || opt === 'SHOWPLAN_XML' || opt === 'STATISTICS XML') {
+          if (st.on) throw unsupported(`SET ${opt}`, st.line);
+        }
+        return;
+      }
+      case 'if': {
+        const cond = await this.condition(st.cond, frame);
+        if (cond) yield* this.execList([st.then], frame, signal);
+        else if (st.else) yield* this.execList([st.else], frame, signal);
+        return;
+      }
+      case 'while': {
+        let guard = 0;
+        while (await this.condition(st.cond, frame)) {
+          if (signal.aborted) throw new AbortedSignal();
+          if (++guard > 1_000_000) throw unsupported('WHILE loops of more than 1,000,000 iterations', st.line);
+          yield* this.execList([st.body], frame, signal);
+        }
+        return;
+      }
+      case 'block':
+        yield* this.execList(st.body, frame, signal);
+        return;
+      case 'print': {
+        const v = await this.evaluate(st.expr, frame, { name: 'nvarchar', length: 4000 });
+        yield { kind: 'info', message: { number: 0, state: 1, class: 0, message: v.value === null ? '' : String(v.value), line: st.line, procName: frame.procName } };
+        return;
+      }
+      case 'tran':
+        if (st.action === 'begin') {
+          await this.beginTransaction();
+          yield { kind: 'transaction', state: 'begin' };
+        } else if (st.action === 'commit') {
+          if (this.trancount === 0) throw new SqlError(3902, 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.', st.line);
+          await this.commitTransaction();
+          if (this.trancount === 0) yield { kind: 'transaction', state: 'commit' };
+        } else {
+          if (this.trancount === 0) throw new SqlError(3903, 'The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION.', st.line);
+          await this.rollbackTransaction();
+          yield { kind: 'transaction', state: 'rollback' };
+        }
+        return;
+      case 'use':
+        if (st.database.toLowerCase() !== this.host.database.toLowerCase() && st.database.toLowerCase() !== 'master') {
+          throw new SqlError(911, `Database '${st.database}' does not exist. Make sure that the name is entered correctly.`, st.line, 16);
+        }
+        yield { kind: 'database', name: this.host.database };
+        return;
+      case 'return': {
+        const v = st.expr ? await this.evaluate(st.expr, frame, { name: 'int' }) : { value: 0 };
+        throw new ReturnSignal(Number(v.value ?? 0));
+      }
+      case 'raiserror': {
+        const msg = await this.evaluate(st.message, frame, { name: 'nvarchar', length: 2047 });
+        const sev = Number((await this.evaluate(st.severity, frame, { name: 'int' })).value ?? 16);
+        const state = Number((await this.evaluate(st.state, frame, { name: 'int' })).value ?? 1);
+        const message: SqlMessage = { number: 50000, state, class: sev, message: String(msg.value ?? ''), line: st.line, procName: frame.procName };
+        if (sev <= 10) yield { kind: 'info', message };
+        else yield { kind: 'error', message };
+        return;
+      }
+      case 'throw': {
+        const num = Number((await this.evaluate(st.number, frame, { name: 'int' })).value);
+        const msg = String((await this.evaluate(st.message, frame, { name: 'nvarchar', length: 2048 })).value ?? '');
+        const state = Number((await this.evaluate(st.state, frame, { name: 'int' })).value ?? 1);
+        throw new SqlError(num, msg, st.line, 16, state);
+      }
+    }
+  }
+
+  /** DDL: runs in a DuckDB transaction of its own unless one is open; then the catalog is reloaded. */
+  private async *ddl(work: () => Promise<void>): AsyncGenerator<EngineEvent> {
+    const own = this.trancount === 0;
+    if (own) await this.conn.run('BEGIN TRANSACTION');
+    try {
+      await work();
+      if (own) await this.conn.run('COMMIT');
+    } catch (e) {
+      if (own) await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      this.host.catalogVersion++;
+      this.catalog = undefined;
+    }
+    yield { kind: 'done' };
+  }
+
+  private async checkNewObject(ref: NameRef, kind: string): Promise<{ schema: string; name: string; schemaId: number; existing?: ObjectInfo }> {
+    const cat = await this.getCatalog();
+    const parts = ref.parts;
+    if (parts.length > 3 || (parts.length === 3 && parts[0]!.toLowerCase() !== this.host.database.toLowerCase())) {
+      throw new SqlError(2760, `The specified schema name "${parts.slice(0, -1).join('.')}" either does not exist or you do not have permission to use it.`, ref.line);
+    }
+    const name = parts[parts.length - 1]!;
+    if (name.startsWith('#')) throw unsupported('temporary tables (#name)', ref.line);
+    const schemaName = parts.length >= 2 && parts[parts.length - 2] ? parts[parts.length - 2]! : 'dbo';
+    const schema = cat.schemas.get(schemaName.toLowerCase());
+    if (!schema || schema.id === 3 || schema.id === 4) {
+      throw new SqlError(2760, `The specified schema name "${schemaName}" either does not exist or you do not have permission to use it.`, ref.line);
+    }
+    if (name.length > 128) throw new SqlError(103, `The identifier that starts with '${name.slice(0, 128)}' is too long. Maximum length is 128.`, ref.line);
+    void kind;
+    return { schema: schema.name, name, schemaId: schema.id, existing: cat.objects.get(`${schema.name}.${name}`.toLowerCase()) };
+  }
+
+  private async insertObject(id: number, schemaId: number, name: string, type: ObjectType, definition: string | null, options: string | null): Promise<void> {
+    await this.conn.run(
+      `INSERT INTO __lp.objects VALUES (${id}, ${schemaId}, ${sqlString(name)}, '${type}', ${definition === null ? 'NULL' : sqlString(definition)}, ${options === null ? 'NULL' : sqlString(options)}, now()::TIMESTAMP, now()::TIMESTAMP)`,
+    );
+  }
+
+  private async insertColumns(id: number, cols: readonly { name: string; type: TypeSpec; nullable: boolean; identity?: boolean }[]): Promise<void> {
+    if (!cols.length) return;
+    const rows = cols.map((c, i) => {
+      const f = columnFacts(c.type);
+      return `(${id}, ${i + 1}, ${sqlString(c.name)}, ${sqlString(formatType(c.type))}, ${sqlString(c.type.name)}, ${f.charLength ?? 'NULL'}, ${f.maxLength}, ${f.precision}, ${f.scale}, ${c.nullable}, ${!!c.identity})`;
+    });
+    await this.conn.run(`INSERT INTO __lp.columns VALUES ${rows.join(', ')}`);
+  }
+
+  private async createTable(st: Extract<Statement, { k: 'createTable' }>, frame: Frame, signal: AbortSignal): Promise<void> {
+    const o = await this.checkNewObject(st.name, 'table');
+    if (o.existing) throw new SqlError(2714, `There is already an object named '${o.name}' in the database.`, st.line);
+    const id = this.host.nextId();
+    const target = duckTableName(o);
+    if (st.asQuery) {
+      const cat = await this.getCatalog();
+      const ctx = this.ctx(frame, 'execute', cat);
+      const t = translateQuery(ctx, st.asQuery);
+      checkColumnNames(t.cols, o.name, st.line);
+      const cleanup = await this.materialize(ctx, signal);
+      try {
+        await this.conn.run(`CREATE TABLE ${target} AS SELECT * FROM (${t.sql}) AS __q(${t.cols.map((c) => q(c.name)).join(', ')})`, this.duckParams(ctx.params));
+      } finally {
+        await cleanup();
+      }
+      const types = await this.describeTypes(`SELECT * FROM ${target}`, []);
+      await this.insertObject(id, o.schemaId, o.name, 'U', null, st.options || null);
+      await this.insertColumns(id, t.cols.map((c, i) => ({ name: c.name, type: c.type ?? typeSpecForDuck(types[i]!), nullable: true })));
+      this.rowcount = 0;
+      return;
+    }
+    const seen = new Set<string>();
+    const defs: string[] = [];
+    for (const c of st.columns) {
+      checkType(c.type, st.line, c.name);
+      const key = c.name.toLowerCase();
+      if (seen.has(key)) throw new SqlError(2705, `Column names in each table must be unique. Column name '${c.name}' in table '${st.name.text}' is specified more than once.`, st.line);
+      seen.add(key);
+      defs.push(await this.columnSql(c, id, frame));
+    }
+    await this.conn.run(`CREATE TABLE ${target} (${defs.join(', ')})`);
+    await this.insertObject(id, o.schemaId, o.name, 'U', null, st.options || null);
+    await this.insertColumns(
+      id,
+      st.columns.map((c) => ({ name: c.name, type: c.type.length === undefined ? withDdlLength(c.type) : c.type, nullable: !c.notNull && !c.identity, identity: !!c.identity })),
+    );
+  }
+
+  private async columnSql(c: ColumnDef, tableId: number, frame: Frame): Promise<string> {
+    const t = withDdlLength(c.type);
+    let sql = `${q(c.name)} ${duckType(t)}`;
+    if (c.identity) {
+      const seq = `__lp.${q(`seq_${tableId}_${c.name}`)}`;
+      await this.conn.run(`CREATE SEQUENCE ${seq} START ${c.identity.seed} INCREMENT ${c.identity.increment}`);
+      sql += ` DEFAULT nextval('__lp."seq_${tableId}_${c.name.replace(/"/g, '""').replace(/'/g, "''")}"')`;
+    } else if (c.default) {
+      const v = await this.evaluate(c.default, frame, t);
+      sql += ` DEFAULT ${literalOf(this.ctx(frame, 'execute', await this.getCatalog()), v.value, t)}`;
+    }
+    if (c.notNull || c.identity) sql += ' NOT NULL';
+    if (typeof t.length === 'number' && ['char', 'varchar', 'nchar', 'nvarchar'].includes(t.name)) {
+      sql += ` CHECK (length(${q(c.name)}) <= ${t.length})`;
+    }
+    return sql;
+  }
+
+  private async createView(st: Extract<Statement, { k: 'createView' }>, frame: Frame): Promise<void> {
+    const o = await this.checkNewObject(st.name, 'view');
+    if (st.mode === 'create' && o.existing) throw new SqlError(2714, `There is already an object named '${o.name}' in the database.`, st.line);
+    if (st.mode === 'alter' && (!o.existing || o.existing.type !== 'V')) throw new SqlError(208, `Invalid object name '${st.name.text}'.`, st.line);
+    if (o.existing && o.existing.type !== 'V') throw new SqlError(2714, `There is already an object named '${o.name}' in the database.`, st.line);
+    const cat = await this.getCatalog();
+    const ctx = this.ctx({ vars: new Map() }, 'describe', cat);
+    let t: Translated;
+    try {
+      t = translateQuery(ctx, st.query);
+    } catch (e) {
+      if (e instanceof SqlError && e.number === 137) throw new SqlError(137, e.message, e.line || st.line);
+      throw e;
+    }
+    void frame;
+    let cols = t.cols;
+    if (st.columns) {
+      if (st.columns.length !== cols.length) throw new SqlError(8159, `'${o.name}' has fewer columns than were specified in the column list.`, st.line);
+      cols = cols.map((c, i) => ({ ...c, name: st.columns![i]! }));
+    }
+    checkColumnNames(cols, o.name, st.line);
+    const types = await this.describeTypes(t.sql, ctx.params);
+    const id = o.existing?.id ?? this.host.nextId();
+    if (o.existing) {
+      await this.conn.run(`DELETE FROM __lp.columns WHERE object_id = ${id}`);
+      await this.conn.run(`UPDATE __lp.objects SET definition = ${sqlString(st.text)}, modify_date = now()::TIMESTAMP WHERE object_id = ${id}`);
+    } else await this.insertObject(id, o.schemaId, o.name, 'V', st.text, null);
+    await this.insertColumns(id, cols.map((c, i) => ({ name: c.name, type: declaredOrDuck(c.type, types[i]), nullable: c.nullable })));
+  }
+
+  private async createProc(st: Extract<Statement, { k: 'createProc' }>): Promise<void> {
+    const o = await this.checkNewObject(st.name, 'procedure');
+    if (st.mode === 'create' && o.existing) throw new SqlError(2714, `There is already an object named '${o.name}' in the database.`, st.line);
+    if (st.mode === 'alter' && (!o.existing || o.existing.type !== 'P')) throw new SqlError(208, `Invalid object name '${st.name.text}'.`, st.line);
+    if (o.existing && o.existing.type !== 'P') throw new SqlError(2714, `There is already an object named '${o.name}' in the database.`, st.line);
+    for (const p of st.params) checkType(p.type, st.line, p.name);
+    if (o.existing) await this.conn.run(`UPDATE __lp.objects SET definition = ${sqlString(st.text)}, modify_date = now()::TIMESTAMP WHERE object_id = ${o.existing.id}`);
+    else await this.insertObject(this.host.nextId(), o.schemaId, o.name, 'P', st.text, null);
+  }
+
+  private async drop(st: Extract<Statement, { k: 'drop' }>): Promise<void> {
+    const cat = await this.getCatalog();
+    const word = st.what === 'PROCEDURE' ? 'procedure' : st.what.toLowerCase();
+    for (const ref of st.names) {
+      if (st.what === 'SCHEMA') {
+        const name = ref.parts[ref.parts.length - 1]!;
+        const s = cat.schemas.get(name.toLowerCase());
+        if (!s) {
+          if (st.ifExists) continue;
+          throw new SqlError(3701, `Cannot drop the schema '${name}', because it does not exist or you do not have permission.`, ref.line);
+        }
+        if (s.id <= 4) throw new SqlError(15150, `Cannot drop the schema '${s.name}'.`, ref.line);
+        const user = [...cat.objects.values()].find((o) => o.schema.toLowerCase() === s.name.toLowerCase());
+        if (user) throw new SqlError(3729, `Cannot drop schema '${s.name}' because it is being referenced by object '${user.name}'.`, ref.line);
+        await this.conn.run(`DROP SCHEMA ${q(s.name)}`);
+        await this.conn.run(`DELETE FROM __lp.schemas WHERE schema_id = ${s.id}`);
+        continue;
+      }
+      const r = resolveObject(this.ctx({ vars: new Map() }, 'execute', cat), ref);
+      const want: ObjectType = st.what === 'TABLE' ? 'U' : st.what === 'VIEW' ? 'V' : 'P';
+      if (!r || r.kind !== 'object') {
+        if (st.ifExists) continue;
+        throw new SqlError(3701, `Cannot drop the ${word} '${ref.text}', because it does not exist or you do not have permission.`, ref.line);
+      }
+      const o = r.object;
+      if (o.type !== want) {
+        const actual = o.type === 'U' ? 'table' : o.type === 'V' ? 'view' : 'procedure';
+        throw new SqlError(3705, `Cannot use DROP ${st.what} with '${ref.text}' because '${ref.text}' is a ${actual}. Use DROP ${actual.toUpperCase()}.`, ref.line);
+      }
+      if (o.type === 'U') {
+        await this.conn.run(`DROP TABLE ${duckTableName(o)}`);
+        const seqs = await this.conn.runAndReadAll(`SELECT sequence_name FROM duckdb_sequences() WHERE schema_name = '__lp' AND sequence_name LIKE 'seq_${o.id}_%'`);
+        for (const [name] of seqs.getRows()) await this.conn.run(`DROP SEQUENCE __lp.${q(String(name))}`);
+      }
+      await this.conn.run(`DELETE FROM __lp.columns WHERE object_id = ${o.id}`);
+      await this.conn.run(`DELETE FROM __lp.objects WHERE object_id = ${o.id}`);
+    }
+  }
+
+  // ---- procedures ----
+
+  private async *callProc(
+    ref: NameRef,
+    args: readonly { name?: string; value: SqlValue; type: TypeSpec; output: boolean }[],
+    signal: AbortSignal,
+    outputs: Record<string, SqlValue>,
+  ): AsyncGenerator<EngineEvent> {
+    const cat = await this.getCatalog();
+    const r = resolveObject(this.ctx({ vars: new Map() }, 'execute', cat), ref);
+    if (!r || r.kind !== 'object' || r.object.type !== 'P') {
+      if (ref.parts[ref.parts.length - 1]!.toLowerCase().startsWith('sp_')) throw unsupported(`the system procedure ${ref.parts[ref.parts.length - 1]}`, ref.line);
+      throw new SqlError(2812, `Could not find stored procedure '${ref.text}'.`, ref.line);
+    }
+    const o = r.object;
+    const def = parseBatch(o.definition ?? '')[0];
+    if (!def || def.k !== 'createProc') throw new SqlError(2812, `Could not find stored procedure '${ref.text}'.`, ref.line);
+    const vars = new Map<string, Variable>();
+    const bound = new Set<number>();
+    const params: readonly ProcParam[] = def.params;
+    let position = 0;
+    for (const a of args) {
+      let idx: number;
+      if (a.name) {
+        idx = params.findIndex((p) => p.name.toLowerCase() === a.name!.toLowerCase());
+        if (idx < 0) throw new SqlError(8145, `${a.name} is not a parameter for procedure ${o.name}.`, ref.line);
+      } else {
+        idx = position++;
+        if (idx >= params.length) throw new SqlError(8144, `Procedure or function ${o.name} has too many arguments specified.`, ref.line);
+      }
+      bound.add(idx);
+      const p = params[idx]!;
+      const value = (a.value as unknown) === DEFAULT_MARK ? await this.defaultValue(p) : await this.convert(a.value, a.type, p.type);
+      vars.set(p.name.toLowerCase(), { name: p.name, type: withVarLength(p.type), value });
+    }
+    for (let i = 0; i < params.length; i++) {
+      if (bound.has(i)) continue;
+      const p = params[i]!;
+      if (!p.default && !p.output) {
+        throw new SqlError(201, `Procedure or function '${o.name}' expects parameter '${p.name}', which was not supplied.`, ref.line, 16, 4);
+      }
+      vars.set(p.name.toLowerCase(), { name: p.name, type: withVarLength(p.type), value: await this.defaultValue(p) });
+    }
+    let status = 0;
+    try {
+      yield* this.execList(def.body, { vars, procName: o.name }, signal);
+    } catch (e) {
+      if (e instanceof ReturnSignal) status = e.value;
+      else throw e;
+    }
+    for (const p of params) {
+      if (!p.output) continue;
+      const a = args.find((x, i) => (x.name ? x.name.toLowerCase() === p.name.toLowerCase() : params[i] === p));
+      if (a?.output) outputs[a.name ?? p.name] = vars.get(p.name.toLowerCase())?.value ?? null;
+    }
+    yield { kind: 'returnStatus', value: status };
+    yield { kind: 'done' };
+  }
+
+  private async defaultValue(p: ProcParam): Promise<SqlValue> {
+    if (!p.default) return null;
+    return (await this.evaluate(p.default, { vars: new Map() }, p.type)).value;
+  }
+
+  private async *spExecuteSql(st: Extract<Statement, { k: 'exec' }>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+    const [stmtArg, declArg, ...rest] = st.args;
+    if (!stmtArg) throw new SqlError(201, `Procedure or function 'sp_executesql' expects parameter '@statement', which was not supplied.`, st.line);
+    const sql = String((await this.evaluate(stmtArg.expr, frame)).value ?? '');
+    const vars = new Map<string, Variable>();
+    if (declArg) {
+      const decl = String((await this.evaluate(declArg.expr, frame)).value ?? '');
+      const declared = parseBatch(`DECLARE ${decl}`)[0];
+      if (declared?.k !== 'declare') throw new SqlError(102, `Incorrect syntax near '${decl}'.`, st.line, 15);
+      for (const d of declared.vars) vars.set(d.name.toLowerCase(), { name: d.name, type: withVarLength(d.type), value: null });
+      let pos = 0;
+      for (const a of rest) {
+        const target = a.name ? vars.get(a.name.toLowerCase()) : [...vars.values()][pos++];
+        if (!target) throw new SqlError(8145, `${a.name ?? '?'} is not a parameter for procedure sp_executesql.`, st.line);
+        target.value = (await this.evaluate(a.expr, frame, target.type)).value;
+      }
+    }
+    yield* this.execList(parseBatch(sql), { vars }, signal);
+  }
+
+  // ---- queries ----
+
+  private async *query(query: Query, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+    const cat = await this.getCatalog();
+    const ctx = this.ctx(frame, 'execute', cat);
+    const t = translateQuery(ctx, query);
+    if (t.assign) {
+      const cleanup = await this.materialize(ctx, signal);
+      try {
+        const reader = await this.conn.runAndReadAll(t.sql, this.duckParams(ctx.params));
+        const rows = reader.getRows();
+        const types = reader.columnTypes().map((x) => x.toString());
+        if (rows.length) {
+          const last = rows[rows.length - 1]!;
+          t.assign.forEach((name, i) => {
+            const v = frame.vars.get(name.toLowerCase());
+            if (!v) throw new SqlError(137, `Must declare the scalar variable "${name}".`, 0);
+            v.value = toValue(last[i], wireTypeOf(v.type), types[i]!);
+          });
+        }
+        this.rowcount = rows.length;
+      } finally {
+        await cleanup();
+      }
+      yield this.done(this.rowcount);
+      return;
+    }
+    const job = (id: number) => ctx.jobs.find((j) => j.id === id)!;
+    if (t.countOf) {
+      const j = job(t.countOf.jobId);
+      const bytes = await modelBytes(j, (sql) => this.scalar(sql, ctx.params));
+      let count = 0;
+      for await (const b of runPredict(this.streamConn(), j, bytes, { signal, batchSize: this.host.predictBatchSize })) count += b.count;
+      if (signal.aborted) throw new AbortedSignal();
+      yield { kind: 'columns', columns: [{ name: t.countOf.name, type: { name: t.countOf.big ? 'bigint' : 'int' }, nullable: true }] };
+      yield { kind: 'rows', rows: [[t.countOf.big ? BigInt(count) : count]] };
+      this.rowcount = 1;
+      yield this.done(1);
+      return;
+    }
+    if (t.passthrough) {
+      const j = job(t.passthrough.jobId);
+      const bytes = await modelBytes(j, (sql) => this.scalar(sql, ctx.params));
+      let started = false;
+      let count = 0;
+      const gen = runPredict(this.streamConn(), j, bytes, { signal, columns: t.passthrough.colMap, limit: t.passthrough.limit, batchSize: this.host.predictBatchSize });
+      for await (const b of gen) {
+        if (!started) {
+          started = true;
+          yield { kind: 'columns', columns: resultColumns(t.cols, b) };
+        }
+        if (b.rows && b.rows.length) {
+          count += b.rows.length;
+          yield { kind: 'rows', rows: b.rows };
+        }
+      }
+      if (signal.aborted) throw new AbortedSignal();
+      if (!started) yield { kind: 'columns', columns: resultColumns(t.cols, undefined) };
+      this.rowcount = count;
+      yield this.done(count);
+      return;
+    }
+    const cleanup = await this.materialize(ctx, signal);
+    try {
+      const res = await this.conn.stream(t.sql, this.duckParams(ctx.params));
+      const types = res.columnTypes().map((x) => x.toString());
+      const wires = t.cols.map((c, i) => (c.type && duckType(c.type) === types[i] ? wireTypeOf(c.type) : wireTypeForDuck(types[i]!)));
+      yield { kind: 'columns', columns: t.cols.map((c, i) => ({ name: c.name, type: wires[i]!, nullable: c.nullable })) };
+      let count = 0;
+      let pending: SqlValue[][] = [];
+      for (;;) {
+        if (signal.aborted) throw new AbortedSignal();
+        const chunk = (await res.fetchChunk()) as ChunkLike | null;
+        if (!chunk || chunk.rowCount === 0) break;
+        const columns = wires.map((w, j) => readColumn(chunk, j, w));
+        for (let i = 0; i < chunk.rowCount; i++) {
+          const row = new Array<SqlValue>(columns.length);
+          for (let j = 0; j < columns.length; j++) row[j] = columns[j]![i]!;
+          pending.push(row);
+        }
+        count += chunk.rowCount;
+        if (pending.length >= ROWS_PER_EVENT) {
+          yield { kind: 'rows', rows: pending };
+          pending = [];
+        }
+      }
+      if (pending.length) yield { kind: 'rows', rows: pending };
+      this.rowcount = count;
+      yield this.done(count);
+    } finally {
+      await cleanup();
+    }
+  }
+
+  /** Writes every PREDICT of a statement into a temp table (for queries DuckDB runs over it). */
+  private async materialize(ctx: TranslateContext, signal: AbortSignal): Promise<() => Promise<void>> {
+    const created: string[] = [];
+    const cleanup = async () => {
+      for (const c of created.reverse()) await this.conn.run(c).catch(() => undefined);
+    };
+    try {
+      for (const j of ctx.jobs) {
+        const bytes = await modelBytes(j, (sql) => this.scalar(sql, ctx.params));
+        const all = j.cols.map((_, i) => i);
+        let appender: Awaited<ReturnType<DuckDBConnection['createAppender']>> | undefined;
+        let appendFns: ((v: SqlValue) => void)[] = [];
+        for await (const b of runPredict(this.streamConn(), j, bytes, { signal, columns: all, batchSize: this.host.predictBatchSize })) {
+          if (!appender) {
+            const wires = b.wires!;
+            const raw = `${j.tempTable}_raw`;
+            const rawTypes = wires.map(rawDuckType);
+            await this.conn.run(`CREATE TEMP TABLE ${q(raw)} (${j.cols.map((c, i) => `${q(c.name)} ${rawTypes[i]}`).join(', ')})`);
+            created.push(`DROP TABLE IF EXISTS temp.main.${q(raw)}`);
+            await this.conn.run(
+              `CREATE TEMP VIEW ${q(j.tempTable)} AS SELECT ${j.cols.map((c, i) => (rawTypes[i] === 'VARCHAR' && wires[i]!.name !== 'nvarchar' && wires[i]!.name !== 'varchar' && wires[i]!.name !== 'char' && wires[i]!.name !== 'nchar' ? `CAST(${q(c.name)} AS ${duckType(specOfWire(wires[i]!))}) AS ${q(c.name)}` : q(c.name))).join(', ')} FROM temp.main.${q(raw)}`,
+            );
+            created.unshift(`DROP VIEW IF EXISTS temp.main.${q(j.tempTable)}`);
+            appender = await this.conn.createAppender(raw, 'main', 'temp');
+            const a = appender;
+            appendFns = rawTypes.map((t) => appendFunction(a, t));
+          }
+          if (signal.aborted) throw new AbortedSignal();
+          for (const row of b.rows ?? []) {
+            for (let i = 0; i < row.length; i++) appendFns[i]!(row[i]!);
+            appender.endRow();
+          }
+        }
+        appender?.flushSync();
+        appender?.closeSync();
+      }
+    } catch (e) {
+      await cleanup();
+      throw e;
+    }
+    return cleanup;
+  }
+
+  private streamConn(): StreamingConnection {
+    const conn = this.conn;
+    const toParams = (v: readonly unknown[] | undefined) => this.duckParams((v ?? []) as SqlValue[]);
+    return {
+      stream: async (sql: string, values?: never[]) => conn.stream(sql, toParams(values)),
+    } as StreamingConnection;
+  }
+
+  private duckParams(params: readonly SqlValue[]): DuckDBValue[] | undefined {
+    if (!params.length) return undefined;
+    return params.map((p) => (p instanceof Uint8Array ? this.host.blobValue(p) : (p as DuckDBValue)));
+  }
+
+  private async describeTypes(sql: string, params: readonly SqlValue[]): Promise<string[]> {
+    const r = await this.conn.runAndReadAll(`SELECT * FROM (${sql}) AS __d LIMIT 0`, this.duckParams(params));
+    return r.columnTypes().map((t) => t.toString());
+  }
+
+  private async scalar(sql: string, params: readonly SqlValue[]): Promise<SqlValue> {
+    const r = await this.conn.runAndReadAll(sql, this.duckParams(params));
+    const rows = r.getRows();
+    if (rows.length > 1) throw new SqlError(512, 'Subquery returned more than 1 value. This is not permitted when the subquery follows =, !=, <, <= , >, >= or when the subquery is used as an expression.', 0);
+    const type = r.columnTypes()[0]!.toString();
+    return rows.length ? toValue(rows[0]![0], wireTypeForDuck(type), type) : null;
+  }
+
+  /** Evaluates a scalar expression (converted to `type` when given). */
+  private async evaluate(e: Expr, frame: Frame, type?: TypeSpec): Promise<{ value: SqlValue; type: TypeSpec }> {
+    const cat = await this.getCatalog();
+    const ctx = this.ctx(frame, 'execute', cat);
+    const t = translateScalar(ctx, e);
+    let sql = type ? `CAST(${t.sql} AS ${duckType(type)})` : t.sql;
+    if (type && typeof type.length === 'number' && ['char', 'varchar', 'nchar', 'nvarchar'].includes(type.name)) sql = `left(${sql}, ${type.length})`;
+    const cleanup = await this.materialize(ctx, new AbortController().signal);
+    try {
+      const r = await this.conn.runAndReadAll(`SELECT ${sql}`, this.duckParams(ctx.params));
+      const duck = r.columnTypes()[0]!.toString();
+      const rt = type ?? t.type ?? typeSpecForDuck(duck);
+      const wire = type || (t.type && duckType(t.type) === duck) ? wireTypeOf(rt) : wireTypeForDuck(duck);
+      return { value: toValue(r.getRows()[0]![0], wire, duck), type: rt };
+    } finally {
+      await cleanup();
+    }
+  }
+
+  private async condition(e: Expr, frame: Frame): Promise<boolean> {
+    const cat = await this.getCatalog();
+    const ctx = this.ctx(frame, 'execute', cat);
+    const t = translateScalar(ctx, e);
+    const cleanup = await this.materialize(ctx, new AbortController().signal);
+    try {
+      const r = await this.conn.runAndReadAll(`SELECT CASE WHEN ${t.sql} THEN 1 ELSE 0 END`, this.duckParams(ctx.params));
+      return Number(r.getRows()[0]![0]) === 1;
+    } finally {
+      await cleanup();
+    }
+  }
+
+  private async convert(value: SqlValue, from: TypeSpec, to: TypeSpec): Promise<SqlValue> {
+    if (value === null) return null;
+    if (from.name === to.name && (from.length === to.length || to.length === 'max' || to.length === undefined)) return value;
+    const cat = await this.getCatalog();
+    const ctx = this.ctx({ vars: new Map() }, 'execute', cat);
+    const lit = literalOf(ctx, value, from);
+    const r = await this.conn.runAndReadAll(`SELECT CAST(${lit} AS ${duckType(to)})`, this.duckParams(ctx.params));
+    return toValue(r.getRows()[0]![0], wireTypeOf(to), duckType(to));
+  }
+
+  private assign(frame: Frame, name: string, value: SqlValue, line: number): void {
+    const v = frame.vars.get(name.toLowerCase());
+    if (!v) throw new SqlError(137, `Must declare the scalar variable "${name}".`, line);
+    v.value = value;
+  }
+}
+
+const DEFAULT_MARK = Symbol('DEFAULT');
+
+function checkColumnNames(cols: readonly OutCol[], owner: string, line: number): void {
+  const seen = new Set<string>();
+  cols.forEach((c, i) => {
+    if (!c.name) throw new SqlError(4511, `Create View or Function failed because no column name was specified for column ${i + 1}.`, line);
+    const k = c.name.toLowerCase();
+    if (seen.has(k)) throw new SqlError(4506, `Column names in each view or function must be unique. Column name '${c.name}' in view or function '${owner}' is specified more than once.`, line);
+    seen.add(k);
+  });
+}
+
+function declaredOrDuck(t: TypeSpec | undefined, duck: string | undefined): TypeSpec {
+  if (t && (!duck || duckType(t) === duck)) return t;
+  return typeSpecForDuck(duck ?? 'VARCHAR');
+}
+
+/** Variables declared `varchar` without a length hold 1 character, as in SQL Server. */
+function withVarLength(t: TypeSpec): TypeSpec {
+  return withDdlLength(t);
+}
+function withDdlLength(t: TypeSpec): TypeSpec {
+  if (t.length === undefined && ['char', 'varchar', 'nchar', 'nvarchar', 'binary', 'varbinary'].includes(t.name)) return { ...t, length: 1 };
+  return t;
+}
+
+function specOfWire(w: WireType): TypeSpec {
+  return { name: w.name, length: w.length, precision: w.precision, scale: w.scale };
+}
+
+function resultColumns(cols: readonly OutCol[], b: PredictBatch | undefined): ResultColumn[] {
+  return cols.map((c, i) => ({ name: c.name, type: b?.wires?.[i] ?? (c.type ? wireTypeOf(c.type) : { name: 'nvarchar', length: 'max' }), nullable: c.nullable }));
+}
+
+function toValue(v: unknown, wire: WireType, duck: string): SqlValue {
+  if (v === null || v === undefined) return null;
+  const w = duck === 'BLOB' ? ({ name: 'varbinary', length: 'max' } as WireType) : wire;
+  return readValue(v, w);
+}
+
+function readValue(v: unknown, wire: WireType): SqlValue {
+  return toSqlValue(v, wire);
+}
+
+/** How a PREDICT temp table stores a column of this wire type (the appender's own types; the rest as text). */
+function rawDuckType(w: WireType): string {
+  switch (w.name) {
+    case 'bit':
+      return 'BOOLEAN';
+    case 'tinyint':
+      return 'UTINYINT';
+    case 'smallint':
+      return 'SMALLINT';
+    case 'int':
+      return 'INTEGER';
+    case 'bigint':
+      return 'BIGINT';
+    case 'real':
+      return 'FLOAT';
+    case 'float':
+      return 'DOUBLE';
+    case 'binary':
+    case 'varbinary':
+      return 'BLOB';
+    default:
+      return 'VARCHAR';
+  }
+}
+
+type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
+function appendFunction(a: Appender, duck: string): (v: SqlValue) => void {
+  const nul = (f: (v: never) => void) => (v: SqlValue) => (v === null ? a.appendNull() : f(v as never));
+  switch (duck) {
+    case 'BOOLEAN':
+      return nul((v: boolean) => a.appendBoolean(v));
+    case 'UTINYINT':
+      return nul((v: number) => a.appendUTinyInt(v));
+    case 'SMALLINT':
+      return nul((v: number) => a.appendSmallInt(v));
+    case 'INTEGER':
+      return nul((v: number) => a.appendInteger(v));
+    case 'BIGINT':
+      return nul((v: bigint) => a.appendBigInt(v));
+    case 'FLOAT':
+      return nul((v: number) => a.appendFloat(v));
+    case 'DOUBLE':
+      return nul((v: number) => a.appendDouble(v));
+    case 'BLOB':
+      return nul((v: Uint8Array) => a.appendBlob(v));
+    default:
+      return nul((v: SqlValue) => a.appendVarchar(v instanceof Date ? v.toISOString().replace('T', ' ').replace('Z', '') : String(v)));
+  }
+}
+
+function splitName(name: string): string[] {
+  const parts: string[] = [];
+  const re = /\[((?:[^\]]|\]\])*)\]|"((?:[^"]|"")*)"|([^.]+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(name))) parts.push(m[1] !== undefined ? m[1].replace(/]]/g, ']') : m[2] !== undefined ? m[2].replace(/""/g, '"') : m[3]!.trim());
+  return parts;
+}
+
+/** Collects a streamed parameter (varbinary(max) / nvarchar(max) PLP chunks). */
+async function collect(v: SqlValue | StreamedValue, type: WireType): Promise<SqlValue> {
+  if (v === null || typeof v !== 'object' || v instanceof Uint8Array || v instanceof Date) return v;
+  if ((v as StreamedValue).kind !== 'stream') return v as unknown as SqlValue;
+  const s = v as StreamedValue;
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const c of s.chunks) {
+    parts.push(c);
+    total += c.length;
+  }
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  if (type.name === 'nvarchar' || type.name === 'nchar') return new TextDecoder('utf-16le').decode(out);
+  if (type.name === 'varchar' || type.name === 'char') return new TextDecoder('latin1').decode(out);
+  return out;
+}
+
+const DUCK_TO_TSQL: Record<string, string> = {
+  INT32: 'int', INTEGER: 'int', INT64: 'bigint', BIGINT: 'bigint', INT16: 'smallint', SMALLINT: 'smallint', UINT8: 'tinyint', UTINYINT: 'tinyint',
+  INT8: 'tinyint', DOUBLE: 'float', FLOAT: 'real', DATE: 'date', TIMESTAMP: 'datetime2', BOOLEAN: 'bit', BOOL: 'bit', UUID: 'uniqueidentifier',
+  BLOB: 'varbinary', VARCHAR: 'nvarchar', TIME: 'time',
+};
+const tsqlName = (d: string) => DUCK_TO_TSQL[d.toUpperCase()] ?? (/^DECIMAL/i.test(d) ? 'numeric' : d.toLowerCase());
+
+/** Maps a DuckDB error to SQL Server's number and text. */
+export function mapDuckError(e: unknown, line: number): SqlError {
+  const msg = e instanceof Error ? e.message : String(e);
+  let m: RegExpExecArray | null;
+  if ((m = /Could not convert string '(.*?)' to '?([A-Z0-9_]+)/i.exec(msg))) {
+    const to = tsqlName(m[2]!);
+    if (['float', 'real', 'numeric', 'decimal'].includes(to)) return new SqlError(8114, `Error converting data type nvarchar to ${to}.`, line);
+    if (['date', 'datetime2', 'time'].includes(to)) return new SqlError(241, 'Conversion failed when converting date and/or time from character string.', line);
+    return new SqlError(245, `Conversion failed when converting the nvarchar value '${m[1]}' to data type ${to}.`, line);
+  }
+  if ((m = /out of range for the destination type ([A-Z0-9_]+)/i.exec(msg)) || (m = /Overflow in (?:\w+ )?(?:cast|conversion).* to ([A-Z0-9_(),]+)/i.exec(msg))) {
+    return new SqlError(8115, `Arithmetic overflow error converting expression to data type ${tsqlName(m[1]!)}.`, line);
+  }
+  if (/Overflow|out of range/i.test(msg) && /Out of Range Error/i.test(msg)) return new SqlError(8115, 'Arithmetic overflow error converting expression to data type int.', line);
+  if (/Division by zero/i.test(msg)) return new SqlError(8134, 'Divide by zero error encountered.', line);
+  if ((m = /NOT NULL constraint failed: ([^.\s]+)\.([^\s]+)/i.exec(msg))) {
+    return new SqlError(515, `Cannot insert the value NULL into column '${m[2]}', table '${m[1]}'; column does not allow nulls. INSERT fails.`, line);
+  }
+  if ((m = /CHECK constraint failed.*length\("?([^")]+)"?\)\s*<=\s*(\d+)/i.exec(msg))) {
+    return new SqlError(2628, `String or binary data would be truncated in column '${m[1]}' (longer than ${m[2]} characters).`, line);
+  }
+  if (/Duplicate key|PRIMARY KEY or UNIQUE constraint violat/i.test(msg)) return new SqlError(2627, `Violation of PRIMARY KEY or UNIQUE constraint. Cannot insert duplicate key. ${msg.replace(/^[A-Za-z ]+Error: /, '')}`, line);
+  if (/More than one row returned by a subquery/i.test(msg)) {
+    return new SqlError(512, 'Subquery returned more than 1 value. This is not permitted when the subquery follows =, !=, <, <= , >, >= or when the subquery is used as an expression.', line);
+  }
+  if ((m = /Scalar Function with name "?(\w+)"? does not exist/i.exec(msg))) return new SqlError(195, `'${m[1]}' is not a recognized built-in function name.`, line);
+  if (/Conflict on|write-write conflict|Transaction conflict/i.test(msg)) {
+    return new SqlError(3960, 'Snapshot isolation transaction aborted due to update conflict. Retry the transaction.', line);
+  }
+  if (/Current transaction is aborted/i.test(msg)) {
+    return new SqlError(3930, 'The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.', line);
+  }
+  if (/INTERRUPT/i.test(msg)) return new SqlError(3617, 'The query was cancelled.', line, 11);
+  if ((m = /Binder Error: .*column "?([^"\s]+)"? not found/i.exec(msg))) return new SqlError(207, `Invalid column name '${m[1]}'.`, line);
+  if ((m = /GROUP BY clause|must appear in the GROUP BY/i.exec(msg))) {
+    const col = /column "?([^"\s]+)"? must appear/i.exec(msg)?.[1] ?? '?';
+    return new SqlError(8120, `Column '${col}' is invalid in the select list because it is not contained in either an aggregate function or the GROUP BY clause.`, line);
+  }
+  if ((m = /No function matches the given name and argument types '(\w+)\(([^)]*)\)'/i.exec(msg))) {
+    return new SqlError(8117, `Operand data type ${m[2]} is invalid for ${m[1]} operator.`, line);
+  }
+  if ((m = /Cannot compare values of type (\w+) and (?:type )?(\w+)/i.exec(msg)) || (m = /Cannot mix values of type (\w+) and (\w+)/i.exec(msg))) {
+    return new SqlError(206, `Operand type clash: ${tsqlName(m[1]!)} is incompatible with ${tsqlName(m[2]!)}`, line);
+  }
+  return new SqlError(40520, `The local pool's storage failed to run the statement: ${msg.replace(/\s+/g, ' ').slice(0, 1500)}`, line);
+}

@@ -1,0 +1,391 @@
+/**
+ * PREDICT as a streaming operator. It pulls DATA rows from DuckDB chunk by chunk, gathers the
+ * model's inputs into preallocated typed arrays (one batch of `batchSize` rows per input),
+ * and scores each batch with `session.run(feeds, fetches)` — fetching only the outputs named in
+ * WITH — while the next batch is being read (scan and scoring overlap; both run off the main
+ * thread). Memory stays bounded by a few batches whatever the size of DATA.
+ *
+ * How PREDICT composes with the rest of the engine (see engine/session.ts):
+ * - a query that is a projection of one PREDICT — `SELECT * | columns | COUNT(*) FROM PREDICT(...)`,
+ *   also through CTEs, views and derived tables, with TOP — streams straight from this operator;
+ * - any other query (joins, WHERE, GROUP BY, INSERT ... SELECT) first has each PREDICT written into a
+ *   DuckDB temp table through the appender, batch by batch, then runs in DuckDB over it.
+ */
+import type { SqlValue, WireType } from '../engine/api.js';
+import type { TypeSpec } from '../engine/ast.js';
+import type { OutCol, PredictJob } from '../engine/translate.js';
+import { q } from '../engine/translate.js';
+import { duckType, formatType, wireTypeForDuck, wireTypeOf } from '../engine/types.js';
+import { allValid, readColumn, typedItems, type ChunkLike } from '../engine/values.js';
+import { loadOrt, predictError, sessionFor, type OrtSession, type OrtTensor } from './runtime.js';
+
+/** What the operator needs from a DuckDB connection. */
+export interface StreamingConnection {
+  stream(sql: string, values?: never[]): Promise<{ fetchChunk(): Promise<ChunkLike | null>; columnTypes(): { toString(): string }[] }>;
+}
+
+export interface PredictOptions {
+  /** Rows per session.run. */
+  readonly batchSize?: number;
+  /** Which of the job's columns to return (indexes into job.cols); none = count only. */
+  readonly columns?: readonly number[];
+  /** Stop after this many rows. */
+  readonly limit?: number;
+  readonly signal?: AbortSignal;
+  /** Runs scored at once while the next batch is read (default 2). */
+  readonly depth?: number;
+}
+
+export interface PredictBatch {
+  readonly count: number;
+  /** Row-major values of the requested columns (absent when counting only). */
+  readonly rows?: SqlValue[][];
+  /** The wire types of the requested columns. */
+  readonly wires?: readonly WireType[];
+}
+
+/** The default batch size, chosen by measurement (bench/predict.bench.ts). */
+export const DEFAULT_BATCH_SIZE = 8192;
+
+type ElementType = 'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool' | 'string';
+
+const DUCK_FOR_ELEMENT: Record<ElementType, string> = {
+  float32: 'FLOAT', float64: 'DOUBLE', int64: 'BIGINT', int32: 'INTEGER', int16: 'SMALLINT', int8: 'TINYINT', uint8: 'UTINYINT',
+  uint16: 'USMALLINT', uint32: 'UINTEGER', uint64: 'UBIGINT', bool: 'BOOLEAN', string: 'VARCHAR',
+};
+const ONNX_NAME: Record<ElementType, string> = {
+  float32: 'tensor(float)', float64: 'tensor(double)', int64: 'tensor(int64)', int32: 'tensor(int32)', int16: 'tensor(int16)', int8: 'tensor(int8)',
+  uint8: 'tensor(uint8)', uint16: 'tensor(uint16)', uint32: 'tensor(uint32)', uint64: 'tensor(uint64)', bool: 'tensor(bool)', string: 'tensor(string)',
+};
+
+const NUMERIC_SQL = new Set(['bit', 'tinyint', 'smallint', 'int', 'bigint', 'real', 'float', 'decimal', 'numeric', 'money', 'smallmoney']);
+const STRING_SQL = new Set(['char', 'varchar', 'nchar', 'nvarchar', 'text', 'ntext', 'sysname']);
+
+interface InputPlan {
+  readonly name: string;
+  readonly column: number;
+  readonly element: ElementType;
+  readonly dims: (n: number) => number[];
+}
+
+interface OutputPlan {
+  readonly modelName: string;
+  readonly col: OutCol;
+  readonly wire: WireType;
+}
+
+interface TensorMeta {
+  readonly name: string;
+  readonly isTensor: boolean;
+  readonly type?: string;
+  readonly shape?: readonly (number | string)[];
+}
+
+function typeText(t: TypeSpec | undefined): string {
+  return t ? formatType(t) : 'an unknown type';
+}
+
+/** Checks the model against DATA and WITH; returns how to feed it and what to fetch. */
+export function planPredict(session: OrtSession, job: PredictJob): { inputs: InputPlan[]; outputs: OutputPlan[] } {
+  const line = job.node.line;
+  const inMeta: readonly TensorMeta[] = (session.inputMetadata as readonly TensorMeta[] | undefined) ?? session.inputNames.map((name) => ({ name, isTensor: true }));
+  const outMeta: readonly TensorMeta[] = (session.outputMetadata as readonly TensorMeta[] | undefined) ?? session.outputNames.map((name) => ({ name, isTensor: true }));
+  const inputs: InputPlan[] = [];
+  for (const m of inMeta) {
+    const column = job.dataCols.findIndex((c) => c.name.toLowerCase() === m.name.toLowerCase());
+    if (column < 0) {
+      throw predictError(
+        `The model input '${m.name}' has no column of that name in DATA (columns: ${job.dataCols.map((c) => c.name).join(', ')}). Name a DATA column after each model input, for example with an alias in a CTE.`,
+        line,
+      );
+    }
+    if (!m.isTensor || !m.type) throw predictError(`The model input '${m.name}' is not a tensor; PREDICT can feed tensor inputs only.`, line);
+    const element = m.type as ElementType;
+    if (!(element in DUCK_FOR_ELEMENT)) throw predictError(`The model input '${m.name}' has element type ${m.type}, which PREDICT cannot feed.`, line);
+    const shape = m.shape ?? [];
+    const fixed = shape.slice(1).map((d) => (typeof d === 'number' ? d : -1));
+    if (shape.length > 2 || fixed.some((d) => d !== 1 && d !== -1)) {
+      throw predictError(
+        `The model input '${m.name}' has shape [${shape.join(',')}]; PREDICT matches each model input to one column, so it can score only inputs of shape [N] or [N,1].`,
+        line,
+      );
+    }
+    const col = job.dataCols[column]!;
+    const sqlName = col.type?.name;
+    if (sqlName) {
+      const ok = element === 'string' ? STRING_SQL.has(sqlName) : NUMERIC_SQL.has(sqlName);
+      if (!ok) {
+        throw predictError(
+          `The model input '${m.name}' is ${ONNX_NAME[element]}, but DATA column '${col.name}' is ${typeText(col.type)}, which PREDICT cannot convert to it. CAST the column to ${element === 'string' ? 'nvarchar' : element === 'float32' ? 'real' : element === 'float64' ? 'float' : 'bigint'} in DATA.`,
+          line,
+        );
+      }
+    }
+    const rank = shape.length === 1 ? 1 : 2;
+    inputs.push({ name: m.name, column, element, dims: rank === 1 ? (n) => [n] : (n) => [n, 1] });
+  }
+  const outputs: OutputPlan[] = [];
+  for (const o of job.node.outputs) {
+    const m = outMeta.find((x) => x.name === o.name) ?? outMeta.find((x) => x.name.toLowerCase() === o.name.toLowerCase());
+    if (!m) {
+      throw predictError(`The output '${o.name}' named in WITH is not an output of the model (outputs: ${outMeta.map((x) => x.name).join(', ')}).`, line);
+    }
+    if (!m.isTensor || !m.type) {
+      throw predictError(`The model output '${m.name}' is not a tensor (a sequence or a map, such as a ZipMap of class probabilities); PREDICT can return tensor outputs only. Leave it out of WITH.`, line);
+    }
+    const element = m.type as ElementType;
+    const shape = m.shape ?? [];
+    if (shape.length > 2 || (shape.length === 2 && typeof shape[1] === 'number' && shape[1] !== 1)) {
+      throw predictError(`The model output '${m.name}' has shape [${shape.join(',')}]; PREDICT can return only outputs with one value per row ([N] or [N,1]).`, line);
+    }
+    const ok = element === 'string' ? STRING_SQL.has(o.type.name) : element in DUCK_FOR_ELEMENT && (NUMERIC_SQL.has(o.type.name) || STRING_SQL.has(o.type.name));
+    if (!ok) {
+      throw predictError(`The model output '${m.name}' is ${ONNX_NAME[element] ?? m.type}, which cannot be converted to ${formatType(o.type)} as declared in WITH.`, line);
+    }
+    outputs.push({ modelName: m.name, col: { name: o.name, type: o.type, nullable: !o.notNull }, wire: wireTypeOf(o.type) });
+  }
+  return { inputs, outputs };
+}
+
+type Buffer = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | string[] | boolean[];
+
+function allocate(element: ElementType, n: number): Buffer {
+  switch (element) {
+    case 'float32':
+      return new Float32Array(n);
+    case 'float64':
+      return new Float64Array(n);
+    case 'int64':
+      return new BigInt64Array(n);
+    case 'int32':
+      return new Int32Array(n);
+    case 'int16':
+      return new Int16Array(n);
+    case 'int8':
+      return new Int8Array(n);
+    case 'uint8':
+      return new Uint8Array(n);
+    case 'uint16':
+      return new Uint16Array(n);
+    case 'uint32':
+      return new Uint32Array(n);
+    case 'uint64':
+      return new BigUint64Array(n);
+    case 'bool':
+      return new Uint8Array(n);
+    case 'string':
+      return new Array<string>(n);
+  }
+}
+
+function outputValue(x: unknown, wire: WireType): SqlValue {
+  if (x === null || x === undefined) return null;
+  switch (wire.name) {
+    case 'bigint':
+      return typeof x === 'bigint' ? x : BigInt(Math.trunc(Number(x)));
+    case 'int':
+    case 'smallint':
+    case 'tinyint':
+      return Math.trunc(Number(x));
+    case 'real':
+      return Math.fround(Number(x));
+    case 'float':
+      return Number(x);
+    case 'bit':
+      return Number(x) !== 0;
+    case 'decimal':
+    case 'numeric':
+      return Number(x).toFixed(wire.scale ?? 0);
+    default: {
+      const s = String(x);
+      return typeof wire.length === 'number' ? s.slice(0, wire.length) : s;
+    }
+  }
+}
+
+/** Reads the model bytes a job names. */
+export async function modelBytes(
+  job: PredictJob,
+  evaluate: (sql: string) => Promise<SqlValue>,
+): Promise<Uint8Array> {
+  const line = job.node.line;
+  const v = 'value' in job.model ? job.model.value : await evaluate(job.model.sql);
+  if (v === null || v === undefined) {
+    throw predictError('The MODEL is NULL: the model query returned no row or a NULL value. Check the model table and the ID in the MODEL subquery.', line);
+  }
+  if (!(v instanceof Uint8Array)) throw predictError('Model is corrupt or invalid. MODEL must be a varbinary value holding an ONNX model.', line);
+  return v;
+}
+
+/**
+ * Scores DATA in batches and yields the requested columns. The generator stops reading and
+ * scoring as soon as the consumer stops or `signal` aborts.
+ */
+export async function* runPredict(conn: StreamingConnection, job: PredictJob, bytes: Uint8Array, opts: PredictOptions = {}): AsyncGenerator<PredictBatch> {
+  const ort = await loadOrt();
+  const session = await sessionFor(bytes, job.node.line);
+  const { inputs, outputs } = planPredict(session, job);
+  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
+  const depth = Math.max(1, opts.depth ?? 2);
+  const wanted = opts.columns;
+  const dataCount = job.dataCols.length;
+  const wantedData = wanted ? [...new Set(wanted.filter((c) => c < dataCount))] : [];
+  // DATA columns to return, then one converted column per model input.
+  const selects = wantedData.map((c) => `__d.${q(job.dataCols[c]!.name)}`);
+  inputs.forEach((inp, k) => selects.push(`CAST(__d.${q(job.dataCols[inp.column]!.name)} AS ${DUCK_FOR_ELEMENT[inp.element]}) AS "__in${k}"`));
+  if (!selects.length) selects.push('1');
+  const sql = `SELECT ${selects.join(', ')} FROM (${job.dataSql}) AS __d`;
+  const result = await conn.stream(sql, job.params as never[]);
+  const duckTypes = result.columnTypes().map((t) => t.toString());
+  const dataWires = wantedData.map((c, k) => {
+    const col = job.dataCols[c]!;
+    const actual = duckTypes[k]!;
+    return col.type && duckType(col.type) === actual.replace(/^DECIMAL\((\d+),(\d+)\)$/, 'DECIMAL($1,$2)') ? wireTypeOf(col.type) : wireTypeForDuck(actual);
+  });
+  const fetches = outputs.map((o) => o.modelName);
+  const wires = wanted?.map((c) => (c < dataCount ? dataWires[wantedData.indexOf(c)]! : outputs[c - dataCount]!.wire));
+  const limit = opts.limit ?? Infinity;
+
+  interface Pending {
+    readonly count: number;
+    readonly data: SqlValue[][];
+    readonly run: Promise<Record<string, OrtTensor>>;
+    readonly buffers: Buffer[];
+  }
+  const free: Buffer[][] = [];
+  const takeBuffers = () => free.pop() ?? inputs.map((i) => allocate(i.element, batchSize));
+  const queue: Pending[] = [];
+  let produced = 0;
+  let buffers = takeBuffers();
+  let fill = 0;
+  let data: SqlValue[][] = wantedData.map(() => []);
+  let exhausted = false;
+  let chunk: ChunkLike | null = null;
+  let offset = 0;
+
+  const submit = () => {
+    const count = fill;
+    const feeds: Record<string, OrtTensor> = {};
+    inputs.forEach((inp, k) => {
+      const buf = buffers[k]!;
+      const view = Array.isArray(buf) ? (count === batchSize ? buf : buf.slice(0, count)) : count === batchSize ? buf : buf.subarray(0, count);
+      feeds[inp.name] = new ort.Tensor(inp.element, view as never, inp.dims(count));
+    });
+    const run = session.run(feeds, fetches);
+    run.catch(() => undefined);
+    queue.push({ count, data, run, buffers });
+    buffers = takeBuffers();
+    fill = 0;
+    data = wantedData.map(() => []);
+  };
+
+  const finish = async (p: Pending): Promise<PredictBatch> => {
+    let res: Record<string, OrtTensor>;
+    try {
+      res = await p.run;
+    } catch (e) {
+      throw predictError(`The model failed to score a batch: ${(e as Error).message}`, job.node.line);
+    } finally {
+      free.push(p.buffers);
+    }
+    if (!wanted) return { count: p.count, wires };
+    const outData = outputs.map((o) => {
+      const t = res[o.modelName];
+      if (!t) throw predictError(`The model did not return the output '${o.modelName}'.`, job.node.line);
+      if (t.data.length !== p.count) {
+        throw predictError(`The model output '${o.modelName}' returned ${t.data.length} values for ${p.count} rows; PREDICT needs one value per row.`, job.node.line);
+      }
+      return t.data as ArrayLike<unknown>;
+    });
+    const rows = new Array<SqlValue[]>(p.count);
+    const plan = wanted.map((c) => (c < dataCount ? { data: wantedData.indexOf(c) } : { out: c - dataCount }));
+    for (let i = 0; i < p.count; i++) {
+      const row = new Array<SqlValue>(plan.length);
+      for (let j = 0; j < plan.length; j++) {
+        const pj = plan[j]!;
+        row[j] = pj.data !== undefined ? p.data[pj.data]![i]! : outputValue(outData[pj.out!]![i], outputs[pj.out!]!.wire);
+      }
+      rows[i] = row;
+    }
+    return { count: p.count, rows, wires };
+  };
+
+  try {
+    while (produced < limit) {
+      if (opts.signal?.aborted) return;
+      // Fill the current batch from chunks.
+      while (!exhausted && fill < batchSize && produced + queued() + fill < limit) {
+        if (!chunk || offset >= chunk.rowCount) {
+          chunk = await result.fetchChunk();
+          offset = 0;
+          if (opts.signal?.aborted) return;
+          if (!chunk || chunk.rowCount === 0) {
+            exhausted = true;
+            break;
+          }
+        }
+        const take = Math.min(chunk.rowCount - offset, batchSize - fill, limit - produced - queued() - fill);
+        copyInputs(chunk, offset, take);
+        offset += take;
+        fill += take;
+      }
+      if (fill > 0) submit();
+      if (!queue.length) {
+        if (produced === 0) yield { count: 0, rows: [], wires };
+        return;
+      }
+      if (queue.length >= depth || exhausted || produced + queued() >= limit) {
+        const b = await finish(queue.shift()!);
+        produced += b.count;
+        yield b;
+      }
+    }
+  } finally {
+    for (const p of queue) void p.run.catch(() => undefined);
+  }
+
+  function queued(): number {
+    let n = 0;
+    for (const p of queue) n += p.count;
+    return n;
+  }
+
+  function copyInputs(c: ChunkLike, from: number, count: number): void {
+    // Returned DATA columns: the whole chunk is read once, then sliced.
+    if (wantedData.length) {
+      for (let k = 0; k < wantedData.length; k++) {
+        const col = readColumn(c, k, dataWires[k]!);
+        const dst = data[k]!;
+        for (let i = 0; i < count; i++) dst.push(col[from + i]!);
+      }
+    }
+    inputs.forEach((inp, k) => {
+      const j = wantedData.length + k;
+      const vec = c.getColumnVector(j);
+      const buf = buffers[k]!;
+      const items = typedItems(vec);
+      const valid = allValid(vec, c.rowCount);
+      if (items && !Array.isArray(buf) && valid) {
+        (buf as Float32Array).set((items as Float32Array).subarray(from, from + count), fill);
+        return;
+      }
+      const getItem = (vec as { getItem(i: number): unknown }).getItem.bind(vec);
+      for (let i = 0; i < count; i++) {
+        const x = getItem(from + i);
+        if (x === null) {
+          if (inp.element === 'float32' || inp.element === 'float64') {
+            (buf as Float32Array)[fill + i] = NaN;
+            continue;
+          }
+          throw predictError(
+            `DATA column '${job.dataCols[inp.column]!.name}' has a NULL value, which cannot be passed to the model's ${ONNX_NAME[inp.element]} input '${inp.name}'. Filter NULLs out in DATA or replace them with ISNULL.`,
+            job.node.line,
+          );
+        }
+        if (Array.isArray(buf)) (buf as unknown[])[fill + i] = inp.element === 'bool' ? Boolean(x) : String(x);
+        else if (inp.element === 'bool') (buf as Uint8Array)[fill + i] = x ? 1 : 0;
+        else (buf as Float32Array)[fill + i] = x as number;
+      }
+    });
+  }
+}
