@@ -68,10 +68,23 @@ export interface CodeServer {
   close(): Promise<void>;
 }
 
+// What close() would do, done synchronously when the process ends without it: at exit, and on SIGINT or
+// SIGTERM when nothing else handles them (the demo handles them itself and calls close()).
 const cleanups = new Set<() => void>();
-process.once('exit', () => {
+const runCleanups = (): void => {
   for (const c of cleanups) c();
-});
+  cleanups.clear();
+};
+process.once('exit', runCleanups);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  const onSignal = (): void => {
+    if (process.listenerCount(signal) > 1) return;
+    runCleanups();
+    process.removeListener(signal, onSignal);
+    process.kill(process.pid, signal);
+  };
+  process.on(signal, onSignal);
+}
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
