@@ -27,7 +27,7 @@ const CASES: Case[] = [
   { label: 'bit true', type: 'Bit', value: true },
   { label: 'bit false', type: 'Bit', value: false },
   { label: 'real', type: 'Real', value: 1.5 },
-  { label: 'float', type: 'Float', value: -1.2345678901234567e-300 },
+  { label: 'float', type: 'Float', value: -1.2345678901234e-300 },
   { label: 'decimal negative', type: 'Decimal', value: -12345.6789, options: { precision: 18, scale: 4 } },
   { label: 'decimal(38,10)', type: 'Decimal', value: -123456.0001, options: { precision: 38, scale: 10 } },
   { label: 'numeric negative fraction', type: 'Numeric', value: -0.05, options: { precision: 5, scale: 2 } },
