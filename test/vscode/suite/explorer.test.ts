@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension.js';
 import type { ExplorerNode } from '../../../src/tree/explorer.js';
 import type { ScriptRun } from '../../../src/results/html.js';
+import { CUSTOMER_TEST_COLUMNS } from '../../../src/samples/customers.js';
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
@@ -92,9 +93,11 @@ describe('SQL Pools explorer', () => {
       const table = await child(a, schema, 'CustomerTest');
       assert.equal(a.explorer.getTreeItem(table).contextValue, 'table', 'the wizard menu attaches to contextValue table');
       const columns = await a.explorer.getChildren(table);
-      const described = columns.map((c) => `${String(a.explorer.getTreeItem(c).label)} ${String(a.explorer.getTreeItem(c).description)}`);
-      assert.ok(described.some((d) => /^Cost (real|float|decimal)/.test(d)), `columns: ${described.join('; ')}`);
-      assert.ok(described.some((d) => /^Rating /.test(d)), `columns: ${described.join('; ')}`);
+      // Name and declared type of each column, in table order, as the seeded sample defines them.
+      const shown = columns.map((c) => `${String(a.explorer.getTreeItem(c).label)} ${String(a.explorer.getTreeItem(c).description).split(' ')[0]}`);
+      assert.deepEqual(shown, CUSTOMER_TEST_COLUMNS.map((c) => `${c.name} ${c.sqlType}`));
+      const cost = a.explorer.getTreeItem(columns[1]!);
+      assert.equal((cost.iconPath as vscode.ThemeIcon).id, 'symbol-field');
     });
 
     it('runs a script: result sets with types, an error on the script line, a diagnostic in the editor', async () => {
