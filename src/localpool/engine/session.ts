@@ -793,7 +793,7 @@ export class LocalPoolSession implements EngineSession {
         const all = j.cols.map((_, i) => i);
         let appender: Awaited<ReturnType<DuckDBConnection['createAppender']>> | undefined;
         let appendFns: ((v: SqlValue) => void)[] = [];
-        for await (const b of runPredict(this.streamConn(), j, bytes, { signal, columns: all, batchSize: this.host.predictBatchSize })) {
+        for await (const b of runPredict(this.streamConn(), j, bytes, { signal, columns: all, batchSize: this.host.predictBatchSize, materializeData: true })) {
           if (!appender) {
             const wires = b.wires!;
             const raw = `${j.tempTable}_raw`;
@@ -829,6 +829,7 @@ export class LocalPoolSession implements EngineSession {
     const toParams = (v: readonly unknown[] | undefined) => this.duckParams((v ?? []) as SqlValue[]);
     return {
       stream: async (sql: string, values?: never[]) => conn.stream(sql, toParams(values)),
+      run: async (sql: string, values?: never[]) => conn.run(sql, toParams(values)),
     } as StreamingConnection;
   }
 

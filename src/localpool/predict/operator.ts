@@ -21,7 +21,15 @@ import { loadOrt, predictError, sessionFor, type OrtSession, type OrtTensor } fr
 
 /** What the operator needs from a DuckDB connection. */
 export interface StreamingConnection {
-  stream(sql: string, values?: never[]): Promise<{ fetchChunk(): Promise<ChunkLike | null>; columnTypes(): { toString(): string }[] }>;
+  /** A streaming result: no other statement may run on the connection while it is read. */
+  stream(sql: string, values?: never[]): Promise<ChunkSource>;
+  /** A result DuckDB materializes (in its own buffers, not JS memory): other statements may run meanwhile. */
+  run(sql: string, values?: never[]): Promise<ChunkSource>;
+}
+
+export interface ChunkSource {
+  fetchChunk(): Promise<ChunkLike | null>;
+  columnTypes(): { toString(): string }[];
 }
 
 export interface PredictOptions {
@@ -34,6 +42,11 @@ export interface PredictOptions {
   readonly signal?: AbortSignal;
   /** Runs scored at once while the next batch is read (default 2). */
   readonly depth?: number;
+  /**
+   * Let DuckDB materialize DATA first, so that the caller may run other statements on the same
+   * connection (writing a temp table) while batches are produced.
+   */
+  readonly materializeData?: boolean;
 }
 
 export interface PredictBatch {
@@ -235,7 +248,7 @@ export async function* runPredict(conn: StreamingConnection, job: PredictJob, by
   inputs.forEach((inp, k) => selects.push(`CAST(__d.${q(job.dataCols[inp.column]!.name)} AS ${DUCK_FOR_ELEMENT[inp.element]}) AS "__in${k}"`));
   if (!selects.length) selects.push('1');
   const sql = `SELECT ${selects.join(', ')} FROM (${job.dataSql}) AS __d`;
-  const result = await conn.stream(sql, job.params as never[]);
+  const result = opts.materializeData ? await conn.run(sql, job.params as never[]) : await conn.stream(sql, job.params as never[]);
   const duckTypes = result.columnTypes().map((t) => t.toString());
   const dataWires = wantedData.map((c, k) => {
     const col = job.dataCols[c]!;
