@@ -285,11 +285,14 @@ export function modelRowStatements(row: ModelRow): ParameterizedStatement[] {
     cols.push(quoteName(col));
     params.push(param);
   }
+  // The model bytes go last among the parameters: servers (the local pool among them) can then
+  // stream a large varbinary(max) value into the row instead of holding the whole message.
+  const isBinary = (p: StatementParameter) => p.type.name === 'varbinary';
   return [
     { sql: `DELETE FROM ${table} WHERE ${quoteName(idColumn)} = @id;`, params: [id] },
     {
       sql: `INSERT INTO ${table} (${cols.join(', ')})\nVALUES (${params.map((p) => p.name).join(', ')});`,
-      params,
+      params: [...params.filter((p) => !isBinary(p)), ...params.filter(isBinary)],
     },
   ];
 }

@@ -125,6 +125,7 @@ test('model row statements: DELETE then INSERT, bytes as a varbinary(max) parame
   const model = stmts[1]!.params.find((x) => x.name === '@model')!;
   assert.deepEqual(model.type, { name: 'varbinary', length: 'max' });
   assert.equal(model.value, bytes, 'the caller’s bytes are the parameter value');
+  assert.equal(stmts[1]!.params.at(-1), model, 'the model bytes are the last parameter, so a server can stream them');
   assert.deepEqual(stmts[1]!.params.find((x) => x.name === '@version'), { name: '@version', type: { name: 'int' }, value: 2 });
   // No value ever appears in the SQL text: no hex literal, no quoted ID.
   for (const s of stmts) {
