@@ -60,6 +60,8 @@ export class PredictWizard extends LitElement {
       max-width: 1100px;
     }
     h1 { font-size: 1.4em; font-weight: 600; margin: 0.2em 0; }
+    /* Focus moves to the heading on a page change (for screen readers); no box around it. */
+    h1:focus { outline: none; }
     h2 { font-size: 1.1em; font-weight: 600; margin: 1.2em 0 0.4em; }
     .sub { color: var(--vscode-descriptionForeground); margin-bottom: 0.8em; }
     .steps { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
