@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createLocalPoolEngine } from '../../../src/localpool/engine/index.js';
+import type { Engine, EngineSession } from '../../../src/localpool/engine/api.js';
+import { buildSampleModel } from '../../../src/samples/models.js';
+import { insertModel, ok, open, run } from './helpers.js';
+
+describe('T-SQL on the local pool engine', () => {
+  let engine: Engine;
+  let s: EngineSession;
+  before(async () => {
+    engine = await createLocalPoolEngine({ seedCustomers: 50 });
+    s = await open(engine);
+  });
+  after(async () => {
+    await s.close();
+    await engine.close();
+  });
+
+  const firstError = async (sql: string) => {
+    const o = await run(s, sql);
+    assert.ok(o.errors.length >= 1, `expected an error from: ${sql}`);
+    return o.errors[0]!;
+  };
+
+  it('reports SQL Server errors with their number, text and line', async () => {
+    const cases: [string, number, string, number][] = [
+      ['SELECT 1\nSELECT FROM x', 102, "Incorrect syntax near 'FROM'.", 2],
+      ['SELECT 1\n\nSELECT Nope FROM wwi_ml.CustomerTest', 207, "Invalid column name 'Nope'.", 3],
+      ['SELECT * FROM dbo.Missing', 208, "Invalid object name 'dbo.Missing'.", 1],
+      ['CREATE TABLE wwi_ml.CustomerTest (a int)', 2714, "There is already an object named 'CustomerTest' in the database.", 1],
+      ['\nEXEC dbo.NoSuchProc', 2812, "Could not find stored procedure 'dbo.NoSuchProc'.", 2],
+      ['SELECT @x', 137, 'Must declare the scalar variable "@x".', 1],
+      ["DECLARE @i int\nSET @i = 'abc'", 245, "Conversion failed when converting the nvarchar value 'abc' to data type int.", 2],
+      ['SELECT CAST(3000000000 AS int)', 8115, 'Arithmetic overflow error converting expression to data type int.', 1],
+      ['SELECT 1\nSELECT 2\nMERGE dbo.t USING dbo.s ON 1 = 1 WHEN MATCHED THEN DELETE;', 40517, 'The local pool does not support MERGE (line 3).', 3],
+      ['SELECT * FROM wwi_ml.CustomerTest CROSS APPLY dbo.f(1)', 40517, 'The local pool does not support CROSS APPLY (line 1).', 1],
+      ['DROP TABLE dbo.Nothing', 3701, "Cannot drop the table 'dbo.Nothing', because it does not exist or you do not have permission.", 1],
+      ['SELECT NOSUCHFN(1)', 195, "'NOSUCHFN' is not a recognized built-in function name.", 1],
+      ['COMMIT', 3902, 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.', 1],
+    ];
+    for (const [sql, number, message, line] of cases) {
+      const e = await firstError(sql);
+      assert.deepEqual({ number: e.number, message: e.message, line: e.line }, { number, message, line }, sql);
+    }
+  });
+
+  it('creates schemas, tables, views and procedures and reports declared types in the catalog', async () => {
+    await ok(s, `CREATE SCHEMA sales
+GO
+CREATE TABLE [sales].[Orders] ([Id] int NOT NULL, [Customer] nvarchar(30) NULL, [Amount] decimal(18,4), [Score] real, [Blob] varbinary(max), [At] datetime2(7))
+WITH (DISTRIBUTION = ROUND_ROBIN, CLUSTERED COLUMNSTORE INDEX)
+GO
+INSERT INTO sales.Orders (Id, Customer, Amount, Score, At) VALUES (1, N'Ann', 12.5, 0.25, '2024-01-02 03:04:05'), (2, N'Bob', 3, 1.5, NULL)
+GO
+CREATE VIEW sales.BigOrders AS SELECT Id, Customer, Amount * 2 AS Doubled FROM sales.Orders WHERE Amount > 5
+GO
+CREATE PROCEDURE sales.GetOrder @id int AS BEGIN SELECT Customer FROM sales.Orders WHERE Id = @id END`);
+    const cols = await ok(s, `SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, IS_NULLABLE
+      FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'sales' AND TABLE_NAME = 'Orders' ORDER BY ORDINAL_POSITION`);
+    assert.deepEqual(cols.resultSets[0]!.rows, [
+      ['Id', 'int', null, 10, 0, 'NO'],
+      ['Customer', 'nvarchar', 30, null, null, 'YES'],
+      ['Amount', 'decimal', null, 18, 4, 'YES'],
+      ['Score', 'real', null, 24, null, 'YES'],
+      ['Blob', 'varbinary', -1, null, null, 'YES'],
+      ['At', 'datetime2', null, null, null, 'YES'],
+    ]);
+    const sel = await ok(s, 'SELECT * FROM sales.Orders ORDER BY Id');
+    assert.deepEqual(
+      sel.resultSets[0]!.columns.map((c) => c.type),
+      [{ name: 'int' }, { name: 'nvarchar', length: 30 }, { name: 'decimal', precision: 18, scale: 4 }, { name: 'real' }, { name: 'varbinary', length: 'max' }, { name: 'datetime2', scale: 7 }],
+    );
+    assert.deepEqual(sel.resultSets[0]!.rows[0]!.slice(0, 4), [1, 'Ann', '12.5000', 0.25]);
+    assert.deepEqual(sel.resultSets[0]!.rows[0]![5], new Date(Date.UTC(2024, 0, 2, 3, 4, 5)));
+    const tables = await ok(s, `SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'sales' ORDER BY TABLE_NAME`);
+    assert.deepEqual(tables.resultSets[0]!.rows, [['sales', 'BigOrders', 'VIEW'], ['sales', 'Orders', 'BASE TABLE']]);
+    const sys = await ok(s, `SELECT c.name, t.name AS type_name, c.max_length FROM sys.columns c JOIN sys.types t ON c.user_type_id = t.user_type_id
+      WHERE c.object_id = OBJECT_ID(N'sales.Orders') ORDER BY c.column_id`);
+    assert.deepEqual(sys.resultSets[0]!.rows.slice(0, 2), [['Id', 'int', 4], ['Customer', 'nvarchar', 60]]);
+    const routines = await ok(s, `SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM INFORMATION_SCHEMA.ROUTINES`);
+    assert.deepEqual(routines.resultSets[0]!.rows, [['sales', 'GetOrder', 'PROCEDURE']]);
+    const views = await ok(s, `SELECT v.name, s.name FROM sys.views v JOIN sys.schemas s ON s.schema_id = v.schema_id`);
+    assert.deepEqual(views.resultSets[0]!.rows, [['BigOrders', 'sales']]);
+    const viewCols = await ok(s, 'SELECT * FROM sales.BigOrders');
+    assert.deepEqual(viewCols.resultSets[0]!.columns.map((c) => c.type.name), ['int', 'nvarchar', 'decimal']);
+    const proc = await ok(s, 'EXEC sales.GetOrder @id = 2');
+    assert.deepEqual(proc.resultSets[0]!.rows, [['Bob']]);
+    const missing = await firstError('EXEC sales.GetOrder');
+    assert.equal(missing.message, "Procedure or function 'GetOrder' expects parameter '@id', which was not supplied.");
+    const tooLong = await firstError("INSERT INTO sales.Orders (Id, Customer) VALUES (3, N'a name longer than thirty characters')");
+    assert.equal(tooLong.number, 2628);
+  });
+
+  it('runs variables, IF/ELSE, PRINT, OBJECT_ID, @@ROWCOUNT, transactions and session facts', async () => {
+    const o = await ok(s, `SET NOCOUNT OFF
+DECLARE @n int = 5, @name nvarchar(20)
+SET @n += 2
+SELECT @name = N'seven'
+IF OBJECT_ID(N'wwi_ml.CustomerTest', N'U') IS NOT NULL PRINT 'table exists' ELSE PRINT 'no table'
+IF OBJECT_ID(N'wwi_ml.CustomerTest', N'V') IS NOT NULL PRINT 'is a view'
+SELECT @n AS n, @name AS name, DB_NAME() AS db, SUSER_SNAME() AS who, SCHEMA_NAME() AS sch
+UPDATE wwi_ml.CustomerTest SET Size = Size WHERE CustomerKey <= 3
+SELECT @@ROWCOUNT AS rc, @@TRANCOUNT AS tc, SERVERPROPERTY('EngineEdition') AS ee`);
+    assert.deepEqual(o.infos.map((i) => i.message), ['table exists']);
+    assert.deepEqual(o.resultSets[0]!.rows, [[7, 'seven', 'SQLPool01', 'sa', 'dbo']]);
+    assert.deepEqual(o.resultSets[1]!.rows, [[3, 0, 6]]);
+    const tx = await run(s, `BEGIN TRAN
+INSERT INTO sales.Orders (Id) VALUES (99)
+SELECT @@TRANCOUNT
+ROLLBACK`);
+    assert.deepEqual(tx.events.filter((e) => e.kind === 'transaction').map((e) => (e as { state: string }).state), ['begin', 'rollback']);
+    assert.deepEqual(tx.resultSets[0]!.rows, [[1]]);
+    const after99 = await ok(s, 'SELECT COUNT(*) FROM sales.Orders WHERE Id = 99');
+    assert.deepEqual(after99.resultSets[0]!.rows, [[0]]);
+    const v = await ok(s, "SELECT @@VERSION, SERVERPROPERTY('Edition'), CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(30))");
+    assert.match(String(v.resultSets[0]!.rows[0]![0]), /local pool/);
+    // tedious's connection options
+    await ok(s, 'set textsize 2147483647\nset quoted_identifier on\nset ansi_nulls on\nset transaction isolation level read committed\nset language us_english\nset dateformat mdy');
+  });
+
+  it('supports CTEs, joins, GROUP BY/HAVING, UNION, subqueries, OFFSET/FETCH, CASE and string functions', async () => {
+    const o = await ok(s, `WITH c AS (SELECT CustomerKey, GenderId FROM wwi_ml.CustomerTest WHERE CustomerKey <= 10)
+SELECT GenderId, COUNT(*) AS n, MAX(CustomerKey) AS top FROM c GROUP BY GenderId HAVING COUNT(*) > 0 ORDER BY GenderId`);
+    const total = o.resultSets[0]!.rows.reduce((a, r) => a + (r[1] as number), 0);
+    assert.equal(total, 10);
+    const page = await ok(s, 'SELECT CustomerKey FROM wwi_ml.CustomerTest ORDER BY CustomerKey OFFSET 5 ROWS FETCH NEXT 3 ROWS ONLY');
+    assert.deepEqual(page.resultSets[0]!.rows, [[6], [7], [8]]);
+    const misc = await ok(s, `SELECT UPPER(N'ab') + N'c' AS s, LEN(N'abc  ') AS l, ISNULL(NULL, 4) AS i, CASE WHEN 1 = 1 THEN 'y' ELSE 'n' END AS c,
+      (SELECT MAX(CustomerKey) FROM wwi_ml.CustomerTest) AS mx, CONVERT(nvarchar(10), 12) AS cv, TRY_CAST('x' AS int) AS tc, 7 / 2 AS idiv
+      UNION ALL SELECT N'z', 0, 0, 'n', 0, N'0', 0, 0`);
+    assert.deepEqual(misc.resultSets[0]!.rows, [['ABc', 3, 4, 'y', 50, '12', null, 3], ['z', 0, 0, 'n', 0, '0', 0, 0]]);
+  });
+
+  it('keeps tables, views, procedures and models across a restart on the same data directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'localpool-'));
+    try {
+      const onnx = buildSampleModel('linear-classifier').onnx;
+      let e1: Engine | undefined = await createLocalPoolEngine({ dataDir: dir, seedCustomers: 20 });
+      let a = await open(e1);
+      await insertModel(a, 'aml-synapse-classifier:1', onnx);
+      await ok(a, `CREATE TABLE dbo.T (x nvarchar(12))
+GO
+INSERT INTO dbo.T VALUES (N'kept')
+GO
+CREATE VIEW dbo.V AS SELECT x FROM dbo.T
+GO
+CREATE PROCEDURE dbo.P AS SELECT COUNT(*) AS n FROM wwi_ml.CustomerTest`);
+      await a.close();
+      await e1.close();
+      e1 = undefined;
+      const e2 = await createLocalPoolEngine({ dataDir: dir, seedCustomers: 20 });
+      a = await open(e2);
+      const v = await ok(a, 'SELECT * FROM dbo.V');
+      assert.deepEqual(v.resultSets[0]!.rows, [['kept']]);
+      assert.deepEqual(v.resultSets[0]!.columns[0]!.type, { name: 'nvarchar', length: 12 });
+      assert.deepEqual((await ok(a, 'EXEC dbo.P')).resultSets[0]!.rows, [[20]]);
+      const m = await ok(a, "SELECT DATALENGTH(model) FROM wwi_ml.AMLModel WHERE ID = 'aml-synapse-classifier:1'");
+      assert.deepEqual(m.resultSets[0]!.rows, [[onnx.length]]);
+      await a.close();
+      await e2.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves two sessions at once, each with its own variables and transaction', async () => {
+    const a = await open(engine, 60);
+    const b = await open(engine, 61);
+    try {
+      await ok(a, 'CREATE TABLE dbo.Shared (v int)');
+      await ok(a, 'BEGIN TRAN\nINSERT INTO dbo.Shared VALUES (1)');
+      const [ra, rb] = await Promise.all([ok(a, 'SELECT COUNT(*) FROM dbo.Shared'), ok(b, 'SELECT COUNT(*) FROM dbo.Shared')]);
+      assert.deepEqual(ra.resultSets[0]!.rows, [[1]]);
+      assert.deepEqual(rb.resultSets[0]!.rows, [[0]], 'the other session does not see the uncommitted row');
+      await ok(a, 'COMMIT');
+      assert.deepEqual((await ok(b, 'SELECT COUNT(*) FROM dbo.Shared')).resultSets[0]!.rows, [[1]]);
+      assert.deepEqual((await ok(b, 'SELECT @@SPID')).resultSets[0]!.rows, [[61]]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
