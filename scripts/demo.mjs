@@ -1,17 +1,18 @@
 // The demo: the wizard in a real VS Code (code-server) on this machine, against the local pool with the
 // lab's sample table and a sample model registry. On a fresh machine it installs what it needs first.
 //
-//   npm run demo [-- --port 8080] [-- --pool-port 14330] [-- --dir .cache/demo] [-- --no-install]
+//   npm run demo [-- --port 8080] [-- --pool-port 14330] [-- --dir .cache/demo] [-- --fresh] [-- --no-install]
 //
+// The pool's database persists in <dir>/pool between runs; --fresh starts from a new, seeded one.
 // Then open the printed address in a browser (from another machine: ssh -L 8080:127.0.0.1:8080 ...).
 // Ctrl-C stops code-server and the local pool. Everything binds to 127.0.0.1 only (code-server runs
 // without authentication).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -23,6 +24,7 @@ const demoDir = resolve(root, opt('--dir', join('.cache', 'demo')));
 const wantedPort = Number(opt('--port', '8080'));
 const poolPort = Number(opt('--pool-port', '0'));
 const install = !args.includes('--no-install');
+const fresh = args.includes('--fresh');
 
 function fail(message) {
   console.error(`\ndemo: ${message}`);
@@ -64,17 +66,26 @@ step('building the extension (npm run build)');
 run(process.execPath, [join(root, 'scripts', 'build.mjs')], 'Building the extension');
 if (!existsSync(join(root, 'dist', 'extension.js'))) fail('the build wrote no dist/extension.js.');
 
-const { tsImport } = await import('tsx/esm/api');
+// TypeScript sources load through tsx, registered for the whole process (the pool imports lazily).
+const tsxEsm = await import('tsx/esm/api');
+const tsxCjs = await import('tsx/cjs/api');
+tsxEsm.register();
+tsxCjs.register();
+const tsImport = async (file) => {
+  const m = await import(pathToFileURL(file).href);
+  // A CommonJS module's exports arrive as `default` (and, when Node can tell, as named exports too).
+  return m.default && typeof m.default === 'object' ? { ...m.default, ...m } : m;
+};
 const load = async (file, name) => {
-  const m = await tsImport(join(root, file), import.meta.url);
-  const f = m[name] ?? m.default?.[name];
+  const m = await tsImport(join(root, file));
+  const f = m[name];
   if (typeof f !== 'function') fail(`${file} does not export ${name}() yet.`);
   return f;
 };
 const startLocalPool = await load('src/localpool/index.ts', 'startLocalPool');
 const writeSampleRegistry = await load('src/samples/registry.ts', 'writeSampleRegistry');
 /** @type {typeof import('../test/e2e/harness.ts')} */
-const harness = await tsImport('../test/e2e/harness.ts', import.meta.url);
+const harness = await tsImport(join(root, 'test', 'e2e', 'harness.ts'));
 
 // 3. The settings the extension reads. Their names are the extension's (package.json
 //    contributes.configuration); the demo checks that they exist before writing them.
@@ -138,8 +149,10 @@ try {
   const password = process.env.LOCALPOOL_PASSWORD || `Demo1!${randomBytes(12).toString('base64url')}`;
   const passwordFile = join(demoDir, 'pool-password.txt');
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-  step('starting the local pool');
-  pool = await startLocalPool({ dataDir: join(demoDir, 'pool'), port: poolPort, password });
+  const poolDir = join(demoDir, 'pool');
+  if (fresh) rmSync(poolDir, { recursive: true, force: true });
+  step(`starting the local pool (data in ${poolDir})`);
+  pool = await startLocalPool({ dataDir: poolDir, port: poolPort, password });
   let caCertPath;
   if (pool.caCertPem) {
     caCertPath = join(demoDir, 'pool-ca.pem');
@@ -148,17 +161,19 @@ try {
   step(`the local pool listens on ${pool.host}:${pool.port}`);
 
   // The pool must hold the lab's table: count its rows through the product's own client.
-  const { SqlConnection } = await tsImport(join(root, 'src', 'sql', 'connection.ts'), import.meta.url);
+  const { SqlConnection } = await tsImport(join(root, 'src', 'sql', 'connection.ts'));
   const conn = await SqlConnection.open({
     server: pool.host, port: pool.port, database: DEMO_DATABASE,
     authentication: { kind: 'sql-login', user: 'sa', password },
     ...(pool.caCertPem ? { encrypt: 'strict', caCertPem: pool.caCertPem } : { encrypt: 'optional' }),
   });
   try {
-    const r = await conn.query('SELECT COUNT(*) AS n FROM [wwi_ml].[CustomerTest]');
+    const r = await conn.query('SELECT COUNT(*) AS n FROM [wwi_ml].[CustomerTest]').catch((e) => {
+      fail(`the local pool's database has no wwi_ml.CustomerTest (${e.message}). Start from a new, seeded database: npm run demo -- --fresh`);
+    });
     const row = r.resultSets[0]?.rows[0];
     const n = Array.isArray(row) ? row[0] : row && typeof row === 'object' ? Object.values(row)[0] : undefined;
-    if (!(Number(n) > 0)) fail('the local pool has no rows in wwi_ml.CustomerTest: it should seed them into a new database.');
+    if (!(Number(n) > 0)) fail('the local pool has no rows in wwi_ml.CustomerTest. Start from a new, seeded database: npm run demo -- --fresh');
     step(`wwi_ml.CustomerTest holds ${n} rows`);
   } finally {
     await conn.close();
