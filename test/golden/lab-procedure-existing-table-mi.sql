@@ -21,7 +21,7 @@ BEGIN
     SELECT *
     FROM PREDICT (MODEL = (SELECT [model] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'aml-synapse-classifier:1'),
                   DATA = InputData,
-                  RUNTIME = ONNX) WITH ([label] [bigint])
+                  RUNTIME = ONNX) WITH ([label_out] [bigint])
 END
 GO
 

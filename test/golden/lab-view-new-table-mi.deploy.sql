@@ -23,8 +23,8 @@ DELETE FROM [wwi_ml].[PredictModels] WHERE [ID] = @id;
 -- @created_time datetime2(7) = 2024-05-01T12:00:00.000Z
 -- @created_by nvarchar(4000) = "data.engineer@example.com"
 -- @framework nvarchar(4000) = "onnx"
--- @model varbinary(max) = (1234 bytes)
 -- @inputs_schema nvarchar(4000) = "[{\"name\": \"Cost\", \"type\": \"float\"}]"
 -- @outputs_schema nvarchar(4000) = "[{\"type\": \"long\"}]"
+-- @model varbinary(max) = (1234 bytes)
 INSERT INTO [wwi_ml].[PredictModels] ([ID], [name], [description], [version], [created_time], [created_by], [framework], [model], [inputs_schema], [outputs_schema])
 VALUES (@id, @name, @description, @version, @created_time, @created_by, @framework, @model, @inputs_schema, @outputs_schema);

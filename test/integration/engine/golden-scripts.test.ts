@@ -61,8 +61,7 @@ describe('golden scoring scripts on the local pool through tedious', () => {
 
   for (const file of scripts) {
     it(file, async () => {
-      // The golden plans name the model's output [label]; the sample classifier calls it label_out.
-      const text = readFileSync(join(GOLDEN, file), 'utf8').replace(/WITH \(\[label\] \[bigint\]\)/g, 'WITH ([label_out] [bigint])');
+      const text = readFileSync(join(GOLDEN, file), 'utf8');
       const table = /FROM \[wwi_ml\]\.\[(\w+)\] WHERE \[ID\]/.exec(text)![1]!;
       const name = /(?:VIEW|PROCEDURE) (\[wwi_ml\]\.\[\w+\])/.exec(text)![1]!;
       await exec(conn, `IF OBJECT_ID(N'${name}', N'P') IS NOT NULL DROP PROCEDURE ${name}\nIF OBJECT_ID(N'${name}', N'V') IS NOT NULL DROP VIEW ${name}`);

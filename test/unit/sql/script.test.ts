@@ -36,7 +36,7 @@ function labPlan(over: Partial<ScoringPlan> = {}): ScoringPlan {
       inputType: p(FLOAT_FEATURES.includes(f as CustomerFeature) ? 'real' : 'bigint'),
     })),
     passThrough: [{ column: 'CustomerKey', type: p('int') }],
-    outputs: [{ name: 'label', type: p('bigint') }],
+    outputs: [{ name: 'label_out', type: p('bigint') }],
     scriptType: 'view',
     objectName: { schema: 'wwi_ml', name: 'CustomerPrediction' },
     modelTable: { schema: 'wwi_ml', name: 'AMLModel' },
@@ -112,7 +112,7 @@ test('the lab script reads like the Synapse wizard: the same lines, in the same 
     'SELECT *',
     "FROM PREDICT (MODEL = (SELECT [model] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'aml-synapse-classifier:1'),",
     '              DATA = InputData,',
-    '              RUNTIME = ONNX) WITH ([label] [bigint])',
+    '              RUNTIME = ONNX) WITH ([label_out] [bigint])',
     'GO',
     '-- Display the results.',
     'SELECT * FROM [wwi_ml].[CustomerPrediction]',
@@ -264,16 +264,16 @@ test('every invalid plan is refused with the message a user sees', () => {
       "The pass-through column 'cost' has the same name as the model input 'Cost', and PREDICT already returns every input column; remove 'cost' from the columns to pass through.",
     ],
     [
-      { passThrough: [{ column: 'Label', type: p('int') }] },
-      "The pass-through column 'Label' has the same name as the model output 'label', so the result would have two columns with that name; remove 'Label' from the columns to pass through.",
+      { passThrough: [{ column: 'Label_Out', type: p('int') }] },
+      "The pass-through column 'Label_Out' has the same name as the model output 'label_out', so the result would have two columns with that name; remove 'Label_Out' from the columns to pass through.",
     ],
     [
       { passThrough: [{ column: 'CustomerKey', type: p('int') }, { column: 'customerkey', type: p('int') }] },
       "The pass-through column 'customerkey' is listed twice; list it once.",
     ],
     [
-      { inputs: [input({ modelInput: 'label' })] },
-      "The model input 'label' and the model output 'label' have the same name, and a view cannot have two columns with one name; choose a stored procedure instead.",
+      { inputs: [input({ modelInput: 'label_out' })] },
+      "The model input 'label_out' and the model output 'label_out' have the same name, and a view cannot have two columns with one name; choose a stored procedure instead.",
     ],
     [
       { inputs: [input({ inputType: p('smallint') })] },
@@ -317,8 +317,8 @@ test('a procedure may return a model input and an output of the same name', () =
   const s = generateScoringScript(
     labPlan({
       scriptType: 'procedure',
-      inputs: [{ sourceColumn: 'Cost', sourceType: p('real'), modelInput: 'label', inputType: p('real') }],
+      inputs: [{ sourceColumn: 'Cost', sourceType: p('real'), modelInput: 'label_out', inputType: p('real') }],
     }),
   );
-  assert.match(s.text, /\[Cost\] AS \[label\]/);
+  assert.match(s.text, /\[Cost\] AS \[label_out\]/);
 });
