@@ -630,3 +630,106 @@ export async function writeMlflowModelDir(dir: string, sample: SampleModel): Pro
   }
   return written;
 }
+
+// ---------------------------------------------------------------------------------------------
+// A model with any input and output names
+
+export interface NamedIoInput {
+  /** The graph input's name, exactly (any characters ONNX allows: brackets, quotes, newlines, …). */
+  readonly name: string;
+  readonly type: 'float' | 'int64' | 'string';
+  /** string inputs: the texts that map to 0, 1, 2, …; any other text maps to -1. */
+  readonly categories?: readonly string[];
+}
+
+export interface NamedIoOutput {
+  readonly name: string;
+  readonly type: 'float' | 'int64';
+}
+
+export interface NamedIoModel {
+  readonly onnx: Uint8Array;
+  /**
+   * The model in TypeScript, in float32 arithmetic as onnxruntime computes it: one row of input
+   * values (in `inputs` order) → one value per output (in `outputs` order; int64 outputs as bigint).
+   */
+  readonly predict: (row: readonly (number | bigint | string)[]) => (number | bigint)[];
+}
+
+/**
+ * A small deterministic model whose graph inputs and outputs carry exactly the given names, for
+ * testing that names survive every layer (quoting, catalogs, PREDICT's matching). Each input is
+ * [N,1]; string inputs are mapped to their category index (ai.onnx.ml CategoryMapper). With x_i
+ * the inputs as float32, z = Σ (i+1)·x_i (summed in input order); output j is z·(j+1) as float
+ * [N], or floor(z·(j+1)) as int64 [N].
+ */
+export function buildNamedIoModel(spec: { inputs: readonly NamedIoInput[]; outputs: readonly NamedIoOutput[] }): NamedIoModel {
+  if (!spec.inputs.length || !spec.outputs.length) throw new Error('buildNamedIoModel needs at least one input and one output.');
+  const names = [...spec.inputs, ...spec.outputs].map((x) => x.name);
+  if (new Set(names).size !== names.length) throw new Error('buildNamedIoModel: input and output names must all differ.');
+  const nodes: OnnxNodeSpec[] = [];
+  const initializers: OnnxTensorSpec[] = [{ name: '__nio_axes', elementType: 'int64', dims: [1], values: [1] }];
+  let sum = '';
+  spec.inputs.forEach((inp, i) => {
+    let value = inp.name;
+    if (inp.type === 'string') {
+      nodes.push({
+        opType: 'CategoryMapper',
+        domain: 'ai.onnx.ml',
+        name: `__nio_map${i}`,
+        inputs: [value],
+        outputs: [`__nio_code${i}`],
+        attributes: { cats_strings: attr.strings([...(inp.categories ?? [])]), cats_int64s: attr.ints((inp.categories ?? []).map((_, k) => k)), default_int64: attr.int(-1) },
+      });
+      value = `__nio_code${i}`;
+    }
+    if (inp.type !== 'float') {
+      nodes.push({ opType: 'Cast', name: `__nio_cast${i}`, inputs: [value], outputs: [`__nio_float${i}`], attributes: { to: attr.int(1) } });
+      value = `__nio_float${i}`;
+    }
+    initializers.push(floatTensor(`__nio_w${i}`, [], [i + 1]));
+    nodes.push({ opType: 'Mul', name: `__nio_mul${i}`, inputs: [value, `__nio_w${i}`], outputs: [`__nio_term${i}`] });
+    if (i === 0) sum = `__nio_term${i}`;
+    else {
+      nodes.push({ opType: 'Add', name: `__nio_add${i}`, inputs: [sum, `__nio_term${i}`], outputs: [`__nio_sum${i}`] });
+      sum = `__nio_sum${i}`;
+    }
+  });
+  nodes.push({ opType: 'Squeeze', name: '__nio_squeeze', inputs: [sum, '__nio_axes'], outputs: ['__nio_z'] });
+  spec.outputs.forEach((out, j) => {
+    initializers.push(floatTensor(`__nio_k${j}`, [], [j + 1]));
+    const scaled = out.type === 'float' ? out.name : `__nio_scaled${j}`;
+    nodes.push({ opType: 'Mul', name: `__nio_scale${j}`, inputs: ['__nio_z', `__nio_k${j}`], outputs: [scaled] });
+    if (out.type === 'int64') {
+      nodes.push({ opType: 'Floor', name: `__nio_floor${j}`, inputs: [scaled], outputs: [`__nio_floored${j}`] });
+      nodes.push({ opType: 'Cast', name: `__nio_int${j}`, inputs: [`__nio_floored${j}`], outputs: [out.name], attributes: { to: attr.int(7) } });
+    }
+  });
+  const onnx = encodeOnnxModel({
+    ...PRODUCER,
+    docString: 'A weighted sum of the inputs under arbitrary input and output names',
+    opsetImports: OPSETS,
+    graph: {
+      name: 'named_io',
+      inputs: spec.inputs.map((i) => ({ name: i.name, type: tensorType(i.type, [N, 1]) })),
+      outputs: spec.outputs.map((o) => ({ name: o.name, type: tensorType(o.type, [N]) })),
+      nodes,
+      initializers,
+    },
+  });
+  const f = Math.fround;
+  const predict = (row: readonly (number | bigint | string)[]): (number | bigint)[] => {
+    let z = 0;
+    spec.inputs.forEach((inp, i) => {
+      const v = row[i]!;
+      const x = inp.type === 'string' ? (inp.categories ?? []).indexOf(String(v)) : f(Number(v));
+      const term = f(f(x) * (i + 1));
+      z = i === 0 ? term : f(z + term);
+    });
+    return spec.outputs.map((out, j) => {
+      const scaled = f(z * (j + 1));
+      return out.type === 'float' ? scaled : BigInt(Math.floor(scaled));
+    });
+  };
+  return { onnx, predict };
+}
