@@ -5,6 +5,7 @@
  * 1-based line and its offsets, so errors name the line and statements keep their source text.
  */
 import { SqlError } from './api.js';
+import { BatchSplitError, splitBatches } from '../../sql/batches.js';
 
 export type TokenKind = 'ident' | 'qident' | 'string' | 'number' | 'binary' | 'var' | 'op' | 'eof';
 
@@ -185,29 +186,16 @@ export function tokenize(sql: string, firstLine = 1): Token[] {
 
 /**
  * Splits a script at `GO` lines (the batch separator of sqlcmd and SSMS), keeping each batch's
- * first line number. A line holding only `GO` (any case, optional count ignored) ends a batch.
+ * first line number: a line holding only `GO` (any case; a repeat count is ignored, the batch runs
+ * once), never inside a string, a quoted or bracketed name, or a comment — the same rules as the
+ * product's own splitter (src/sql/batches.ts), so a name or text holding `/*`, `--` or a `GO` line
+ * splits nowhere else. A count such as `GO 0` is refused with error 102.
  */
 export function splitGoBatches(sql: string): { text: string; firstLine: number }[] {
-  const lines = sql.split('\n');
-  const out: { text: string; firstLine: number }[] = [];
-  let cur: string[] = [];
-  let first = 1;
-  let inComment = false;
-  for (let k = 0; k < lines.length; k++) {
-    const l = lines[k]!;
-    if (!inComment && /^\s*go\s*(\d+\s*)?(--.*)?\r?$/i.test(l)) {
-      out.push({ text: cur.join('\n'), firstLine: first });
-      cur = [];
-      first = k + 2;
-      continue;
-    }
-    // Track block comments loosely so that a GO inside /* */ does not split.
-    const opens = (l.match(/\/\*/g) ?? []).length;
-    const closes = (l.match(/\*\//g) ?? []).length;
-    if (opens > closes) inComment = true;
-    else if (closes > opens) inComment = false;
-    cur.push(l);
+  try {
+    return splitBatches(sql).map((b) => ({ text: b.text, firstLine: b.startLine }));
+  } catch (e) {
+    if (e instanceof BatchSplitError) throw new SqlError(102, `Incorrect syntax near 'GO'. ${e.message}`, e.line, 15);
+    throw e;
   }
-  out.push({ text: cur.join('\n'), firstLine: first });
-  return out.filter((b) => b.text.trim().length > 0);
 }

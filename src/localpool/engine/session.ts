@@ -120,7 +120,14 @@ export class LocalPoolSession implements EngineSession {
     try {
       const vars = new Map<string, Variable>();
       for (const p of params) vars.set(p.name.toLowerCase(), { name: p.name, type: specOfWire(p.type), value: await collect(p.value, p.type) });
-      for (const batch of splitGoBatches(sql)) {
+      let batches: ReturnType<typeof splitGoBatches>;
+      try {
+        batches = splitGoBatches(sql);
+      } catch (e) {
+        yield* this.errorEvents(e, 1, undefined);
+        return;
+      }
+      for (const batch of batches) {
         if (signal.aborted) return;
         const frame: Frame = { vars: new Map(vars) };
         let stmts: Statement[];
@@ -491,12 +498,12 @@ export class LocalPoolSession implements EngineSession {
     }
     const seen = new Set<string>();
     const defs: string[] = [];
-    for (const c of st.columns) {
+    for (const [ordinal, c] of st.columns.entries()) {
       checkType(c.type, st.line, c.name);
       const key = c.name.toLowerCase();
       if (seen.has(key)) throw new SqlError(2705, `Column names in each table must be unique. Column name '${c.name}' in table '${st.name.text}' is specified more than once.`, st.line);
       seen.add(key);
-      defs.push(await this.columnSql(c, id, frame));
+      defs.push(await this.columnSql(c, id, ordinal + 1, frame));
     }
     await this.conn.run(`CREATE TABLE ${target} (${defs.join(', ')})`);
     await this.insertObject(id, o.schemaId, o.name, 'U', null, st.options || null);
@@ -506,13 +513,14 @@ export class LocalPoolSession implements EngineSession {
     );
   }
 
-  private async columnSql(c: ColumnDef, tableId: number, frame: Frame): Promise<string> {
+  private async columnSql(c: ColumnDef, tableId: number, ordinal: number, frame: Frame): Promise<string> {
     const t = withDdlLength(c.type);
     let sql = `${q(c.name)} ${duckType(t)}`;
     if (c.identity) {
-      const seq = `__lp.${q(`seq_${tableId}_${c.name}`)}`;
+      // Named by the column's position: DuckDB's nextval('...') cannot name a sequence whose name holds a double quote.
+      const seq = `__lp.seq_${tableId}_${ordinal}`;
       await this.conn.run(`CREATE SEQUENCE ${seq} START ${c.identity.seed} INCREMENT ${c.identity.increment}`);
-      sql += ` DEFAULT nextval('__lp."seq_${tableId}_${c.name.replace(/"/g, '""').replace(/'/g, "''")}"')`;
+      sql += ` DEFAULT nextval('${seq}')`;
     } else if (c.default) {
       const v = await this.evaluate(c.default, frame, t);
       sql += ` DEFAULT ${literalOf(this.ctx(frame, 'execute', await this.getCatalog()), v.value, t)}`;
@@ -1049,8 +1057,9 @@ export function mapDuckError(e: unknown, line: number): SqlError {
   if ((m = /NOT NULL constraint failed: ([^.\s]+)\.([^\s]+)/i.exec(msg))) {
     return new SqlError(515, `Cannot insert the value NULL into column '${m[2]}', table '${m[1]}'; column does not allow nulls. INSERT fails.`, line);
   }
-  if ((m = /CHECK constraint failed.*length\("?([^")]+)"?\)\s*<=\s*(\d+)/i.exec(msg))) {
-    return new SqlError(2628, `String or binary data would be truncated in column '${m[1]}' (longer than ${m[2]} characters).`, line);
+  if ((m = /CHECK constraint failed.*length\((?:"((?:[^"]|"")*)"|([^")\s]+))\)\s*<=\s*(\d+)/is.exec(msg))) {
+    const column = m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!;
+    return new SqlError(2628, `String or binary data would be truncated in column '${column}' (longer than ${m[3]} characters).`, line);
   }
   if (/Duplicate key|PRIMARY KEY or UNIQUE constraint violat/i.test(msg)) return new SqlError(2627, `Violation of PRIMARY KEY or UNIQUE constraint. Cannot insert duplicate key. ${msg.replace(/^[A-Za-z ]+Error: /, '')}`, line);
   if (/More than one row returned by a subquery/i.test(msg)) {
