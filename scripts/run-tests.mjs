@@ -2,8 +2,9 @@
 // Usage: node scripts/run-tests.mjs [unit|integration|e2e ...] [-- extra node --test args]
 // With no suite named, runs every suite that has tests, in order: unit, integration, e2e.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 const all = ['unit', 'integration', 'e2e'];
 const argv = process.argv.slice(2);
@@ -39,11 +40,36 @@ function prepareE2e() {
   return true;
 }
 
+// Integration and e2e tests use Debian packages (FreeTDS's tsql, openssl, Chromium, ripgrep):
+// install what is missing (a no-op when all are there; as non-root it says what to run).
+function prepareSystem() {
+  const r = spawnSync('bash', [join('scripts', 'install-system-deps.sh')], { stdio: 'inherit' });
+  return r.status === 0;
+}
+
+const totals = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
+const tapDir = mkdtempSync(join(tmpdir(), 'predict-tests-'));
+function addTotals(tapFile) {
+  if (!existsSync(tapFile)) return;
+  // The TAP reporter ends with '# pass N', '# fail N', ... for the whole run.
+  for (const line of readFileSync(tapFile, 'utf8').split('\n')) {
+    const m = /^# (pass|fail|skipped|todo|cancelled) (\d+)$/.exec(line);
+    if (m) totals[m[1]] += Number(m[2]);
+  }
+}
+
 let failed = false;
+let systemReady;
 for (const suite of suites) {
   const files = find(join('test', suite));
   if (!files.length) continue;
   console.log(`\n# suite: ${suite} (${files.length} files)`);
+  if (suite !== 'unit' && systemReady === undefined) systemReady = prepareSystem();
+  if (suite !== 'unit' && !systemReady) {
+    console.error(`${suite}: the Debian packages the tests need are missing (see above).`);
+    failed = true;
+    continue;
+  }
   if (suite === 'e2e' && !prepareE2e()) {
     failed = true;
     continue;
@@ -52,9 +78,18 @@ for (const suite of suites) {
   const concurrency = suite === 'unit' ? '2' : '1';
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...extra, ...files],
+    [
+      '--import', 'tsx', '--test',
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${join(tapDir, `${suite}.tap`)}`,
+      `--test-concurrency=${concurrency}`, ...extra, ...files,
+    ],
     { stdio: 'inherit', env: process.env },
   );
+  addTotals(join(tapDir, `${suite}.tap`));
   if (r.status !== 0) failed = true;
 }
+rmSync(tapDir, { recursive: true, force: true });
+if (totals.cancelled) totals.fail += totals.cancelled;
+console.log(`\n${totals.pass} passed, ${totals.fail} failed, ${totals.skipped + totals.todo} skipped`);
 process.exit(failed ? 1 : 0);
