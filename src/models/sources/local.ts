@@ -42,6 +42,8 @@ interface ResolvedFiles {
 }
 
 const DEFAULT_PAGE = 100;
+/** Versions read from disk at the same time when listing (each is a few small files). */
+const READ_CONCURRENCY = 16;
 
 /** Opens a local path as a model source, choosing the layout from what is there. */
 export async function openLocalSource(path: string): Promise<LocalModelSource> {
@@ -105,21 +107,37 @@ export class LocalModelSource implements ModelSource {
 
   async listVersions(modelName: string, options: RequestOptions = {}): Promise<ModelVersionInfo[]> {
     checkAbort(options.signal, this.root, modelName);
-    switch (this.layout.kind) {
-      case 'registry': {
-        const dir = await this.registryModelDir(modelName);
-        const entries = await readdir(dir, { withFileTypes: true });
-        const numbers = entries
-          .filter((e) => e.isDirectory() && /^version-\d+$/.test(e.name))
-          .map((e) => Number(e.name.slice('version-'.length)))
-          .sort((a, b) => b - a);
-        const out: ModelVersionInfo[] = [];
-        for (const n of numbers) out.push(await this.registryVersion(modelName, dir, String(n)));
-        return out;
-      }
-      default:
-        return [await this.singleVersion(modelName)];
+    if (this.layout.kind !== 'registry') return [await this.singleVersion(modelName)];
+    const dir = await this.registryModelDir(modelName);
+    const numbers = await versionNumbers(dir);
+    const aliases = await readKeyFiles(join(dir, 'aliases'));
+    return mapLimit(numbers, READ_CONCURRENCY, (n) => this.registryVersion(modelName, dir, String(n), aliases));
+  }
+
+  /**
+   * One page of a model's versions, newest first: only this page's versions are read (meta.yaml,
+   * tags, MLmodel). `continuationToken` is absent on the last page.
+   */
+  async listVersionsPage(
+    modelName: string,
+    options: { pageSize?: number; continuationToken?: string; signal?: AbortSignal } = {},
+  ): Promise<Page<ModelVersionInfo>> {
+    checkAbort(options.signal, this.root, modelName);
+    const start = options.continuationToken === undefined ? 0 : Number(options.continuationToken);
+    if (!Number.isInteger(start) || start < 0) {
+      throw new ModelSourceError(
+        'bad-request',
+        `The page token ${JSON.stringify(options.continuationToken)} is not one this folder gave out for model '${modelName}'. Refresh the version list.`,
+        { model: modelName, where: this.root },
+      );
     }
+    const size = Math.max(1, options.pageSize ?? DEFAULT_PAGE);
+    if (this.layout.kind !== 'registry') return { items: start === 0 ? [await this.singleVersion(modelName)] : [] };
+    const dir = await this.registryModelDir(modelName);
+    const numbers = await versionNumbers(dir);
+    const aliases = await readKeyFiles(join(dir, 'aliases'));
+    const items = await mapLimit(numbers.slice(start, start + size), READ_CONCURRENCY, (n) => this.registryVersion(modelName, dir, String(n), aliases));
+    return { items, continuationToken: start + size < numbers.length ? String(start + size) : undefined };
   }
 
   async getVersion(modelName: string, version: string, options: RequestOptions = {}): Promise<ModelVersionInfo> {
@@ -219,10 +237,15 @@ export class LocalModelSource implements ModelSource {
     throw this.notFound(modelName);
   }
 
-  private async registryVersion(modelName: string, modelDir: string, version: string): Promise<ModelVersionInfo> {
+  private async registryVersion(
+    modelName: string,
+    modelDir: string,
+    version: string,
+    modelAliases?: Record<string, string>,
+  ): Promise<ModelVersionInfo> {
     const vdir = join(modelDir, `version-${version}`);
     const meta = (await readMeta(join(vdir, 'meta.yaml'))) ?? {};
-    const aliases = await readKeyFiles(join(modelDir, 'aliases'));
+    const aliases = modelAliases ?? (await readKeyFiles(join(modelDir, 'aliases')));
     const tags = await readKeyFiles(join(vdir, 'tags'));
     const location = str(meta.storage_location) || str(meta.source) || undefined;
     const files = await this.resolveLocation(location, modelName, version);
@@ -395,6 +418,28 @@ async function findRunArtifacts(root: string, runId: string, rel: string): Promi
     }
   }
   return undefined;
+}
+
+/** The version numbers of a registry model folder (its version-N folders), newest first. */
+async function versionNumbers(modelDir: string): Promise<number[]> {
+  const entries = await readdir(modelDir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isDirectory() && /^version-\d+$/.test(e.name))
+    .map((e) => Number(e.name.slice('version-'.length)))
+    .sort((a, b) => b - a);
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return out;
 }
 
 async function readMeta(path: string): Promise<Record<string, unknown> | undefined> {

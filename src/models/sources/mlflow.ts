@@ -37,6 +37,8 @@ export interface MlflowSourceOptions {
   displayName?: string;
   /** Page size for registered-models/search (MLflow allows up to 1000). Default 100. */
   pageSize?: number;
+  /** Versions whose MLmodel is read at the same time when listing versions. Default 16. */
+  detailConcurrency?: number;
   fetch?: typeof fetch;
 }
 
@@ -82,7 +84,12 @@ interface VersionFiles {
 }
 
 const DEFAULT_PAGE = 100;
-const DETAIL_CONCURRENCY = 4;
+/**
+ * Whether a version is ONNX is in its MLmodel, one request per version (the registry keeps no
+ * flavor in the version's fields): a listing reads that many at a time. The requests are small;
+ * what costs is the round trip, so a dozen in flight hide most of it without flooding the server.
+ */
+const DETAIL_CONCURRENCY = 16;
 
 export class MlflowModelSource implements ModelSource {
   readonly kind = 'mlflow' as const;
@@ -92,6 +99,8 @@ export class MlflowModelSource implements ModelSource {
   private readonly http: HttpClientOptions;
   private readonly signIn: string;
   private readonly files = new Map<string, Promise<VersionFiles>>();
+  /** The last full version list of each model read by listVersionsPage, for its later pages. */
+  private readonly versionLists = new Map<string, RestModelVersion[]>();
 
   constructor(private readonly options: MlflowSourceOptions) {
     let url: URL;
@@ -133,6 +142,42 @@ export class MlflowModelSource implements ModelSource {
   }
 
   async listVersions(modelName: string, options: RequestOptions = {}): Promise<ModelVersionInfo[]> {
+    const raw = await this.searchVersions(modelName, options.signal);
+    return mapLimit(raw, this.options.detailConcurrency ?? DETAIL_CONCURRENCY, (v) => this.toVersionInfo(v, options.signal));
+  }
+
+  /**
+   * One page of a model's versions, newest first, for a grid that shows the newest first: the
+   * version list is one search request per 1 000 versions, and only the versions of this page have
+   * their MLmodel read to tell whether PREDICT can use them. `continuationToken` is absent on the
+   * last page.
+   */
+  async listVersionsPage(
+    modelName: string,
+    options: { pageSize?: number; continuationToken?: string; signal?: AbortSignal } = {},
+  ): Promise<Page<ModelVersionInfo>> {
+    const start = options.continuationToken === undefined ? 0 : Number(options.continuationToken);
+    if (!Number.isInteger(start) || start < 0) {
+      throw new ModelSourceError(
+        'bad-request',
+        `The page token ${JSON.stringify(options.continuationToken)} is not one ${this.displayName} gave out for model '${modelName}'. Refresh the version list.`,
+        { model: modelName, where: this.displayName },
+      );
+    }
+    let raw = start > 0 ? this.versionLists.get(modelName) : undefined;
+    if (!raw) {
+      raw = await this.searchVersions(modelName, options.signal);
+      this.versionLists.set(modelName, raw);
+    }
+    const size = Math.max(1, options.pageSize ?? this.options.pageSize ?? DEFAULT_PAGE);
+    const items = await mapLimit(raw.slice(start, start + size), this.options.detailConcurrency ?? DETAIL_CONCURRENCY, (v) =>
+      this.toVersionInfo(v, options.signal),
+    );
+    return { items, continuationToken: start + size < raw.length ? String(start + size) : undefined };
+  }
+
+  /** Every version of a model as the registry lists it, newest first. */
+  private async searchVersions(modelName: string, signal?: AbortSignal): Promise<RestModelVersion[]> {
     const ctx = this.ctx(modelName);
     const raw: RestModelVersion[] = [];
     let token: string | undefined;
@@ -143,18 +188,17 @@ export class MlflowModelSource implements ModelSource {
         this.api(`mlflow/model-versions/search?${q}`),
         this.http,
         ctx,
-        options.signal,
+        signal,
       );
       raw.push(...(body.model_versions ?? []).filter((v) => v.name === modelName));
       token = body.next_page_token || undefined;
     } while (token);
     if (!raw.length) {
       // An empty search is how MLflow answers for an unknown name: say which it is.
-      await httpGetJson(this.api(`mlflow/registered-models/get?${new URLSearchParams({ name: modelName })}`), this.http, ctx, options.signal);
+      await httpGetJson(this.api(`mlflow/registered-models/get?${new URLSearchParams({ name: modelName })}`), this.http, ctx, signal);
       return [];
     }
-    raw.sort((a, b) => Number(b.version) - Number(a.version));
-    return mapLimit(raw, DETAIL_CONCURRENCY, (v) => this.toVersionInfo(v, options.signal));
+    return raw.sort((a, b) => Number(b.version) - Number(a.version));
   }
 
   async getVersion(modelName: string, version: string, options: RequestOptions = {}): Promise<ModelVersionInfo> {
@@ -251,26 +295,33 @@ export class MlflowModelSource implements ModelSource {
     return `${this.base}/model-versions/get-artifact?${new URLSearchParams({ name: modelName, version, path })}`;
   }
 
-  /** Resolves where a version's files are and reads its MLmodel (once per version). */
-  private versionFiles(modelName: string, version: string, signal?: AbortSignal): Promise<VersionFiles> {
+  /**
+   * Resolves where a version's files are and reads its MLmodel (once per version). `source` is the
+   * version's source field, when known: a direct artifact location saves the get-download-uri request.
+   */
+  private versionFiles(modelName: string, version: string, signal?: AbortSignal, source?: string): Promise<VersionFiles> {
     const k = `${modelName}\n${version}`;
     let p = this.files.get(k);
     if (!p) {
-      p = this.loadVersionFiles(modelName, version, signal);
+      p = this.loadVersionFiles(modelName, version, signal, source);
       this.files.set(k, p);
       p.catch(() => this.files.delete(k));
     }
     return p;
   }
 
-  private async loadVersionFiles(modelName: string, version: string, signal?: AbortSignal): Promise<VersionFiles> {
+  private async loadVersionFiles(modelName: string, version: string, signal?: AbortSignal, source?: string): Promise<VersionFiles> {
     const ctx = this.ctx(modelName, version);
-    const { artifact_uri: artifactUri } = await httpGetJson<{ artifact_uri?: string }>(
-      this.api(`mlflow/model-versions/get-download-uri?${new URLSearchParams({ name: modelName, version })}`),
-      this.http,
-      ctx,
-      signal,
-    );
+    const artifactUri =
+      directArtifactLocation(source) ??
+      (
+        await httpGetJson<{ artifact_uri?: string }>(
+          this.api(`mlflow/model-versions/get-download-uri?${new URLSearchParams({ name: modelName, version })}`),
+          this.http,
+          ctx,
+          signal,
+        )
+      ).artifact_uri;
     if (!artifactUri) return { artifactUri: '', problem: 'the server gave no download location for it' };
     const vf: VersionFiles = { artifactUri };
     const proxied = /^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.*)$/.exec(artifactUri);
@@ -315,7 +366,7 @@ export class MlflowModelSource implements ModelSource {
       info.notOnnxReason = `its registration is ${v.status}${v.status_message ? `: ${v.status_message}` : ''}`;
       return info;
     }
-    const vf = await this.versionFiles(info.modelName, info.version, signal);
+    const vf = await this.versionFiles(info.modelName, info.version, signal, v.source);
     if (vf.facts) {
       info.flavors = vf.facts.flavors;
       info.framework = vf.facts.framework;
@@ -435,6 +486,18 @@ function quoteLiteral(s: string): string {
 
 function likeLiteral(s: string): string {
   return quoteLiteral(`%${s}%`);
+}
+
+/**
+ * A version's source when it already is where its files are stored: an artifact-store URI
+ * (mlflow-artifacts:, s3:, wasbs:, abfss:, gs:, file:, …). MLflow answers get-download-uri with
+ * that same URI for such versions; only `runs:/` and `models:/` sources, or none, need the server
+ * to resolve them.
+ */
+function directArtifactLocation(source: string | undefined): string | undefined {
+  const scheme = source ? /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(source)?.[1]?.toLowerCase() : undefined;
+  if (!scheme || scheme.length < 2 || scheme === 'runs' || scheme === 'models') return undefined;
+  return source;
 }
 
 function joinPath(a: string, b: string): string {
