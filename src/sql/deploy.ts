@@ -7,7 +7,7 @@
  * A failure or a cancel at any step leaves the database as it was: the row is written in one
  * transaction, and a model table created by this deploy is dropped again when a later step fails.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { ModelSource, ModelVersionInfo } from '../models/source.js';
 import { listColumns, objectExists, type CatalogRunner } from './catalog.js';
 import type { SqlConnection } from './connection.js';
@@ -62,10 +62,14 @@ export interface LoadedModelInfo {
   readonly outputNames: readonly string[];
 }
 
-/** Loads the model in ONNX Runtime (lazily imported) and reports its input and output names. */
-export async function loadWithOnnxRuntime(bytes: Uint8Array): Promise<LoadedModelInfo> {
+/**
+ * Loads the model in ONNX Runtime (lazily imported) and reports its input and output names; the
+ * session is released before this returns. Give the file's path rather than its bytes: ONNX Runtime
+ * then reads the file itself, and no copy of the model is held in JavaScript while it loads.
+ */
+export async function loadWithOnnxRuntime(model: string | Uint8Array): Promise<LoadedModelInfo> {
   const ort = await import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(bytes);
+  const session = typeof model === 'string' ? await ort.InferenceSession.create(model) : await ort.InferenceSession.create(model);
   try {
     return { inputNames: [...session.inputNames], outputNames: [...session.outputNames] };
   } finally {
@@ -84,8 +88,8 @@ export interface DeployRequest {
   readonly signal?: AbortSignal;
   /** Called when a step starts (for a progress notification). */
   readonly onStep?: (step: DeployStep, title: string) => void;
-  /** Replaces ONNX Runtime (tests). */
-  readonly loadModel?: (bytes: Uint8Array) => Promise<LoadedModelInfo>;
+  /** Replaces ONNX Runtime (tests); receives the downloaded ONNX file's path. */
+  readonly loadModel?: (onnxPath: string) => Promise<LoadedModelInfo>;
   /** Receives a line per step; never model bytes or secrets. */
   readonly log?: (line: string) => void;
 }
@@ -128,18 +132,25 @@ export async function deployModel(req: DeployRequest): Promise<DeployResult> {
       throw new DeployError('script', reasonOf(e), false, { cause: e });
     }
 
+    // Memory: ONNX Runtime loads the model from its file, and the model's bytes are read only once
+    // its session has been released, into one buffer that is handed to the client as it is. A large
+    // model is then never held twice, nor alongside ONNX Runtime's own copy.
     start('download');
-    let bytes: Uint8Array;
+    let onnxPath: string;
+    let onnxSize: number;
     try {
       const downloaded = await req.source.download(req.version.modelName, req.version.version, { signal });
-      bytes = new Uint8Array(await readFile(downloaded.onnxPath));
+      onnxPath = downloaded.onnxPath;
+      const st = await stat(onnxPath);
+      if (!st.isFile()) throw new Error(`${onnxPath} is not a file.`);
+      onnxSize = st.size;
     } catch (e) {
       throw new DeployError('download', reasonOf(e), aborted(signal), { cause: e });
     }
 
     start('check');
     try {
-      const info = await (req.loadModel ?? loadWithOnnxRuntime)(bytes);
+      const info = await (req.loadModel ?? loadWithOnnxRuntime)(onnxPath);
       checkAgainstPlan(info, plan);
     } catch (e) {
       if (e instanceof DeployError) throw e;
@@ -182,6 +193,15 @@ export async function deployModel(req: DeployRequest): Promise<DeployResult> {
     }
 
     start('store');
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(onnxPath);
+      if (bytes.byteLength !== onnxSize) throw new Error(`it changed while the deploy ran (${onnxSize} bytes when checked, ${bytes.byteLength} now)`);
+    } catch (e) {
+      throw new DeployError('store', `the downloaded model file ${onnxPath} cannot be read (${reasonOf(e)}); deploy again to download it again.`, aborted(signal), {
+        cause: e,
+      });
+    }
     const statements = modelRowStatements({
       table,
       modelId: plan.modelId,

@@ -1,0 +1,50 @@
+// One deploy of the MLflow model folder <argv[2]>/large-tree-ensemble through the product's path
+// (deployModel over a local-folder source and SqlConnection) to the benchmark's pool, into a new
+// model table <argv[3]>, in a fresh process that does nothing else. Reports
+// { totalMs, steps: { step: ms }, memory: MemoryReport, storedBytes }.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openLocalSource } from '../../src/models/sources/local.js';
+import { SqlConnection } from '../../src/sql/connection.js';
+import { deployModel, type DeployStep } from '../../src/sql/deploy.js';
+import type { ScoringPlan } from '../../src/sql/script.js';
+import { memoryReport } from './memory.js';
+import { poolConnectionConfig } from './pool-connection.js';
+
+async function main(): Promise<void> {
+  const [dir, table] = [process.argv[2], process.argv[3]];
+  if (!dir || !table) throw new Error('usage: deploy-child.ts <folder> <table>');
+  const stored = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as ScoringPlan;
+  const plan: ScoringPlan = { ...stored, modelTable: { schema: 'wwi_ml', name: table } };
+  const source = await openLocalSource(join(dir, 'large-tree-ensemble'));
+  const conn = await SqlConnection.open(poolConnectionConfig());
+  const version = await source.getVersion('large-tree-ensemble', '1');
+
+  const rssBefore = process.memoryUsage.rss();
+  const marks: { step: DeployStep; at: number }[] = [];
+  const t0 = performance.now();
+  const r = await deployModel({
+    sql: conn,
+    source,
+    version,
+    plan,
+    createModelTable: true,
+    onStep: (step) => marks.push({ step, at: performance.now() }),
+  });
+  const t1 = performance.now();
+  const memory = memoryReport(rssBefore);
+
+  const steps: Record<string, number> = {};
+  marks.forEach((m, i) => {
+    const end = marks[i + 1]?.at ?? t1;
+    steps[m.step] = (steps[m.step] ?? 0) + (end - m.at);
+  });
+  const check = await conn.query(`SELECT DATALENGTH([model]) FROM [wwi_ml].[${table}] WHERE [ID] = N'${plan.modelId}'`);
+  await conn.close();
+  process.send?.({ totalMs: t1 - t0, steps, memory, modelBytes: r.modelBytes, storedBytes: Number(check.resultSets[0]?.rows[0]?.[0] ?? -1) });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
