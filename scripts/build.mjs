@@ -29,6 +29,8 @@ for (const [name, entry] of Object.entries(nodeEntries)) {
     minify: production,
     external: nodeExternal,
     logLevel: 'warning',
+    // The CLI is the package's bin: runnable as ./dist/cli.js.
+    ...(name === 'cli' ? { banner: { js: '#!/usr/bin/env node' } } : {}),
   });
 }
 if (existsSync('webview-ui/src/main.ts')) {
