@@ -91,6 +91,8 @@ const harness = await tsImport(join(root, 'test', 'e2e', 'harness.ts'));
 //    contributes.configuration); the demo checks that they exist before writing them.
 const DEMO_CONNECTION = 'Demo local pool';
 const DEMO_DATABASE = 'SQLPool01';
+/** The environment variable code-server (and so the extension host) gets the pool's password in. */
+const DEMO_PASSWORD_ENV = 'LOCALPOOL_PASSWORD';
 function demoSettings({ host, port, caCertPath, registryDir }) {
   // ---- DEMO SETTINGS: keep in step with the extension's contributes.configuration ----
   return {
@@ -102,6 +104,8 @@ function demoSettings({ host, port, caCertPath, registryDir }) {
         database: DEMO_DATABASE,
         authenticationType: 'SqlLogin',
         user: 'sa',
+        // The password itself reaches the extension through code-server's environment, never settings.
+        passwordEnv: DEMO_PASSWORD_ENV,
         ...(caCertPath ? { encrypt: 'strict', caCertPath } : { encrypt: 'optional' }),
       },
     ],
@@ -187,6 +191,7 @@ try {
     folder: workspace,
     port,
     settings: demoSettings({ host: pool.host, port: pool.port, caCertPath, registryDir }),
+    env: { [DEMO_PASSWORD_ENV]: password },
   });
   void server.exited.then((code) => {
     if (stopping) return;
@@ -200,10 +205,10 @@ try {
     ${url}
 
   SQL Pools view (activity bar): connection '${DEMO_CONNECTION}' → ${pool.host}:${pool.port}, database ${DEMO_DATABASE},
-  login sa; its password is in ${passwordFile}. VS Code keeps passwords in its secret storage only, so
-  enter it once: right-click '${DEMO_CONNECTION}' → Edit Connection, keep the fields, paste the password.
-  Then expand it, right-click wwi_ml.CustomerTest → Machine Learning → Predict with a model, and choose
-  a version of aml-synapse-classifier from 'Sample models' (${registryDir}${versionCount ? `, ${versionCount} model versions` : ''}).
+  login sa (the extension reads its password from ${DEMO_PASSWORD_ENV}, set for code-server; it is also in
+  ${passwordFile}). Expand the connection, right-click wwi_ml.CustomerTest → Machine Learning →
+  Predict with a model, and choose a version of aml-synapse-classifier from 'Sample models'
+  (${registryDir}${versionCount ? `, ${versionCount} model versions` : ''}).
 
   Ctrl-C stops code-server and the local pool.
 `);

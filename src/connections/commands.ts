@@ -9,6 +9,7 @@ import {
   databaseProblem,
   describeProfile,
   parseServerInput,
+  passwordFromEnvironment,
   userProblem,
   type AuthenticationType,
   type ConnectionProfile,
@@ -113,12 +114,17 @@ async function askProfile(
     });
     if (user === undefined) return undefined;
     const hasStored = existing ? await store.hasPassword(existing.name) : false;
+    const fromEnv = existing?.passwordEnv && passwordFromEnvironment(existing, process.env) !== undefined ? existing.passwordEnv : undefined;
     const pw = await vscode.window.showInputBox({
       title,
-      prompt: hasStored ? 'Password (leave empty to keep the stored one)' : 'Password (kept in the OS keychain, never in settings)',
+      prompt: hasStored
+        ? 'Password (leave empty to keep the stored one)'
+        : fromEnv
+          ? `Password (leave empty to use the environment variable ${fromEnv})`
+          : 'Password (kept in the OS keychain, never in settings)',
       password: true,
       ignoreFocusOut: true,
-      validateInput: (v) => (!v && !hasStored ? 'Enter the password of the SQL login.' : undefined),
+      validateInput: (v) => (!v && !hasStored && !fromEnv ? 'Enter the password of the SQL login.' : undefined),
     });
     if (pw === undefined) return undefined;
     password = pw || undefined;
@@ -150,6 +156,7 @@ async function askProfile(
     ...(encryptPick.value !== 'mandatory' ? { encrypt: encryptPick.value } : {}),
     ...(existing?.trustServerCertificate !== undefined ? { trustServerCertificate: existing.trustServerCertificate } : {}),
     ...(existing?.caCertPath ? { caCertPath: existing.caCertPath } : {}),
+    ...(existing?.passwordEnv && auth === 'SqlLogin' ? { passwordEnv: existing.passwordEnv } : {}),
   };
   return { profile, password };
 }

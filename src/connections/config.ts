@@ -21,6 +21,11 @@ export interface ConnectionProfile {
   readonly encrypt?: EncryptMode;
   readonly trustServerCertificate?: boolean;
   readonly caCertPath?: string;
+  /**
+   * SqlLogin and LocalPool: the name of an environment variable holding the password, used when
+   * SecretStorage holds none (scripts and CI start VS Code with it set). The name only; never the value.
+   */
+  readonly passwordEnv?: string;
 }
 
 /** The name of the connection the "Start local pool" command adds or updates. */
@@ -81,6 +86,21 @@ export function portProblem(text: string | number): string | undefined {
 export function databaseProblem(name: string): string | undefined {
   if (!name.trim()) return 'Enter the database (the dedicated SQL pool\'s name), e.g. SQLPool01.';
   return identifierProblem(name.trim());
+}
+
+/** A passwordEnv value must name an environment variable (letters, digits, underscores). */
+export function passwordEnvProblem(name: string): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) {
+    return `passwordEnv must be the name of an environment variable (letters, digits and underscores, e.g. LOCALPOOL_PASSWORD), not '${name.length > 40 ? `${name.slice(0, 40)}…` : name}'.`;
+  }
+  return undefined;
+}
+
+/** The password the environment variable named by `p.passwordEnv` holds, if it is set and not empty. */
+export function passwordFromEnvironment(p: ConnectionProfile, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (!p.passwordEnv || p.authenticationType === 'AzureMFA') return undefined;
+  const value = env[p.passwordEnv];
+  return value ? value : undefined;
 }
 
 export function userProblem(name: string): string | undefined {
@@ -153,6 +173,14 @@ export function readProfiles(raw: unknown): ProfilesRead {
       return fail('trustServerCertificate must be true or false.');
     }
     if (entry.caCertPath !== undefined && typeof entry.caCertPath !== 'string') return fail('caCertPath must be a file path.');
+    let passwordEnv: string | undefined;
+    if (entry.passwordEnv !== undefined) {
+      if (typeof entry.passwordEnv !== 'string') return fail('passwordEnv must be the name of an environment variable, e.g. LOCALPOOL_PASSWORD.');
+      const envErr = passwordEnvProblem(entry.passwordEnv.trim());
+      if (envErr) return fail(envErr);
+      if (auth === 'AzureMFA') problems.push(`${label}: passwordEnv applies to SqlLogin and LocalPool connections only; it was ignored.`);
+      else passwordEnv = entry.passwordEnv.trim();
+    }
     if ('password' in entry) {
       problems.push(`${label}: a password in settings is ignored; it is kept in the OS keychain instead. Remove it from settings.json.`);
     }
@@ -166,6 +194,7 @@ export function readProfiles(raw: unknown): ProfilesRead {
       ...(encrypt ? { encrypt } : {}),
       ...(typeof entry.trustServerCertificate === 'boolean' ? { trustServerCertificate: entry.trustServerCertificate } : {}),
       ...(typeof entry.caCertPath === 'string' && entry.caCertPath ? { caCertPath: entry.caCertPath } : {}),
+      ...(passwordEnv ? { passwordEnv } : {}),
     });
   });
   return { profiles, problems };
@@ -181,6 +210,7 @@ export function profileToSetting(p: ConnectionProfile): Record<string, unknown> 
   if (p.encrypt) out.encrypt = p.encrypt;
   if (p.trustServerCertificate !== undefined) out.trustServerCertificate = p.trustServerCertificate;
   if (p.caCertPath) out.caCertPath = p.caCertPath;
+  if (p.passwordEnv) out.passwordEnv = p.passwordEnv;
   return out;
 }
 
@@ -207,10 +237,22 @@ export function profileToConfig(p: ConnectionProfile, secrets: ProfileSecrets, d
   };
   switch (p.authenticationType) {
     case 'SqlLogin':
-      if (secrets.password === undefined) throw new Error(`No password is stored for connection '${p.name}': edit the connection to enter it.`);
+      if (secrets.password === undefined) {
+        throw new Error(
+          p.passwordEnv
+            ? `No password is stored for connection '${p.name}' and the environment variable ${p.passwordEnv} (its passwordEnv) is not set: set it before starting VS Code, or edit the connection to enter the password.`
+            : `No password is stored for connection '${p.name}': edit the connection to enter it.`,
+        );
+      }
       return { ...common, encrypt: p.encrypt ?? 'mandatory', authentication: { kind: 'sql-login', user: p.user ?? '', password: secrets.password } };
     case 'LocalPool':
-      if (secrets.password === undefined) throw new Error(`No password is stored for the local pool: run "Start local pool" again.`);
+      if (secrets.password === undefined) {
+        throw new Error(
+          p.passwordEnv
+            ? `No password is stored for the local pool and the environment variable ${p.passwordEnv} (passwordEnv of connection '${p.name}') is not set: set it before starting VS Code, or run "Start Local Pool" again.`
+            : `No password is stored for the local pool: run "Start local pool" again.`,
+        );
+      }
       return {
         ...common,
         encrypt: p.encrypt ?? (secrets.caCertPem ? 'strict' : 'optional'),

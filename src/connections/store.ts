@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { describeConnection, SqlConnection } from '../sql/connection.js';
 import {
   LOCAL_POOL_PASSWORD_KEY,
+  passwordFromEnvironment,
   passwordKey,
   profileToConfig,
   profileToSetting,
@@ -97,6 +98,11 @@ export class ConnectionStore implements vscode.Disposable {
     return (await this.secrets.get(passwordKey(name))) !== undefined;
   }
 
+  /** The password from SecretStorage, else from the environment variable the profile names (passwordEnv). */
+  private async password(profile: ConnectionProfile, key: string): Promise<string | undefined> {
+    return (await this.secrets.get(key)) ?? passwordFromEnvironment(profile, process.env);
+  }
+
   /** The password, token and CA certificate a profile needs. May prompt for a Microsoft sign-in. */
   async secretsFor(profile: ConnectionProfile, interactive = true): Promise<ProfileSecrets> {
     let caCertPem: string | undefined;
@@ -109,9 +115,9 @@ export class ConnectionStore implements vscode.Disposable {
     }
     switch (profile.authenticationType) {
       case 'SqlLogin':
-        return { password: await this.secrets.get(passwordKey(profile.name)), caCertPem };
+        return { password: await this.password(profile, passwordKey(profile.name)), caCertPem };
       case 'LocalPool':
-        return { password: await this.secrets.get(LOCAL_POOL_PASSWORD_KEY), caCertPem };
+        return { password: await this.password(profile, LOCAL_POOL_PASSWORD_KEY), caCertPem };
       case 'AzureMFA': {
         const session = await vscode.authentication.getSession('microsoft', AZURE_SQL_SCOPES, interactive ? { createIfNone: true } : { silent: true });
         return { accessToken: session?.accessToken, caCertPem };

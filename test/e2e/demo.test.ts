@@ -1,5 +1,6 @@
 // `npm run demo` as a user runs it: it starts the local pool and code-server, prints the address, the
-// workbench there shows the demo's connection in the SQL Pools view, and Ctrl-C (SIGINT) stops both.
+// workbench there shows the demo's connection in the SQL Pools view and expands it to the lab's table
+// with no password to enter, and Ctrl-C (SIGINT) stops both.
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,6 +9,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, repoRoot, Workbench } from './harness.js';
+import { childLabels, expandPath } from './support/workbench.js';
 
 function listening(port: number): Promise<boolean> {
   return new Promise((res) => {
@@ -64,6 +66,9 @@ describe('npm run demo', () => {
       await wb.waitReady();
       await wb.openViewContainer('SQL Pools');
       await wb.treeItem('Demo local pool').waitFor({ state: 'visible', timeout: 30_000 });
+      // No password to enter: the connection reads it from LOCALPOOL_PASSWORD, set for code-server.
+      await expandPath(wb, ['Demo local pool', 'SQLPool01', 'wwi_ml']);
+      assert.ok((await childLabels(wb, ['Demo local pool', 'SQLPool01', 'wwi_ml'])).includes('CustomerTest'));
       await wb.screenshot('demo-sql-pools');
     } finally {
       await browser.close();
