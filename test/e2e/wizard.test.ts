@@ -1,0 +1,230 @@
+// The lab's Task 2 clicked through like a user, in a real VS Code (code-server + Chromium): SQL Pools
+// explorer → wwi_ml.CustomerTest → Machine Learning → Predict with a model → aml-synapse-classifier
+// version 2 → the suggested mapping and a preview → view wwi_ml.CustomerPrediction with the existing
+// model table wwi_ml.AMLModel → Deploy model + open script → Run Script → the results view. Then,
+// through tedious, what the database holds: the model row with the registry's exact bytes, the view,
+// and predictions equal to onnxruntime-node scoring the same rows directly.
+//
+// One local pool (own data directory, seeded CustomerTest) and one code-server for the whole file;
+// the connection's password reaches the extension through an environment variable (passwordEnv).
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CUSTOMER_FEATURES, FLOAT_FEATURES, type CustomerFeature } from '../../src/samples/customers.js';
+import { writeSampleRegistry, type SampleRegistry } from '../../src/samples/registry.js';
+import { objectExists, type CatalogRunner } from '../../src/sql/catalog.js';
+import { generateScoringScript, type ScoringPlan } from '../../src/sql/script.js';
+import { parseSqlType } from '../../src/sql/types.js';
+import { startVSCode, type VSCodeSession } from './harness.js';
+import { LAB_MODEL, labelsByKey, labPlan, registryOnnxBytes, scoreDirectly } from './support/lab.js';
+import { poolConnectionSetting, startTestPool, type TestPool } from './support/pool.js';
+import { saveScreenshot } from './support/screenshots.js';
+import { childLabels, clickEnabled, contextMenuPath, expandPath, pickQuickItem, treeRow, valueOf, waitForPage } from './support/workbench.js';
+
+const CONNECTION = 'Lab pool';
+const PASSWORD_ENV = 'LAB_POOL_PASSWORD';
+/** The outputs the wizard lists for aml-synapse-classifier v2, with their SQL types. */
+const LAB_OUTPUTS: [string, string][] = [['label_out', 'bigint'], ['probability_out', 'real']];
+const TABLE_PATH = [CONNECTION, 'SQLPool01', 'wwi_ml', 'CustomerTest'];
+
+describe('Predict with a model: the lab, clicked through', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'predict-e2e-lab-'));
+  let pool: TestPool;
+  let registry: SampleRegistry;
+  let vsc: VSCodeSession;
+  let failed = false;
+  let plan: ScoringPlan;
+  let expected: Map<number, bigint>;
+
+  before(async () => {
+    registry = await writeSampleRegistry(join(dir, 'registry'));
+    pool = await startTestPool({ dataDir: join(dir, 'pool'), password: `Lab1!${randomBytes(12).toString('base64url')}` });
+    vsc = await startVSCode({
+      settings: {
+        'predictWizard.connections': [poolConnectionSetting(pool, CONNECTION, PASSWORD_ENV)],
+        'predictWizard.modelRegistries': [{ name: 'Sample models', kind: 'local', path: registry.root }],
+      },
+      env: { [PASSWORD_ENV]: pool.password },
+    });
+    console.log(`# workbench ready ${vsc.startupMs} ms after code-server started`);
+  });
+
+  after(async () => {
+    await vsc?.close(failed ? 'wizard-failure' : undefined);
+    if (failed && vsc) console.log(vsc.consoleLog.filter((l) => l.startsWith('[error]')).slice(-20).join('\n'));
+    await pool?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const step = (name: string, fn: () => Promise<void>): void => {
+    it(name, async () => {
+      if (failed) throw new Error('an earlier step failed');
+      try {
+        await fn();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    });
+  };
+
+  step('the SQL Pools explorer expands to wwi_ml.CustomerTest', async () => {
+    const wb = vsc.workbench;
+    await wb.openViewContainer('SQL Pools');
+    await expandPath(wb, TABLE_PATH.slice(0, 3));
+    const objects = await childLabels(wb, TABLE_PATH.slice(0, 3));
+    assert.ok(objects.includes('CustomerTest') && objects.includes('AMLModel'), `wwi_ml shows ${objects.join(', ')}`);
+    await expandPath(wb, TABLE_PATH);
+    assert.deepEqual((await childLabels(wb, TABLE_PATH)).slice(0, 3), ['CustomerKey', 'Cost', 'Size']);
+    await saveScreenshot(wb, 'explorer-customertest');
+  });
+
+  step('right-click → Machine Learning → Predict with a model; page 1 lists both versions; version 2 is chosen', async () => {
+    const wb = vsc.workbench;
+    await contextMenuPath(wb, await treeRow(wb, TABLE_PATH), ['Machine Learning', 'Predict with a model']);
+    const view = wb.webview();
+    await waitForPage(view, 'Choose a pre-trained model');
+    assert.equal((await view.getByTestId('wizard-title').innerText()).includes('CustomerTest'), true);
+    const versions = view.locator(`[data-testid="version-row"][data-key^="${LAB_MODEL}:"]`);
+    await versions.first().waitFor({ state: 'visible', timeout: 30_000 });
+    assert.deepEqual((await versions.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))).sort(), [`${LAB_MODEL}:1`, `${LAB_MODEL}:2`]);
+    const v2 = view.locator(`[data-testid="version-row"][data-key="${LAB_MODEL}:2"]`);
+    await v2.click();
+    await view.locator(`[data-testid="version-row"][data-key="${LAB_MODEL}:2"][aria-selected="true"]`).waitFor({ timeout: 15_000 });
+    const cells = await v2.locator('td').allInnerTexts();
+    assert.deepEqual([cells[0], cells[1], cells[3], cells[4]], [LAB_MODEL, '2', 'ana@contoso.com', 'onnx']);
+    await view.locator('[data-testid="next"]:not([disabled])').waitFor({ timeout: 30_000 });
+    await saveScreenshot(wb, 'wizard-1-choose-model');
+  });
+
+  step('page 2 maps the 8 inputs to the same-named columns, lists label_out, and previews 20 rows', async () => {
+    const wb = vsc.workbench;
+    const view = wb.webview();
+    await clickEnabled(view.getByTestId('next'));
+    await waitForPage(view, 'Map columns');
+    const rows = view.getByTestId('input-row');
+    await rows.first().waitFor({ timeout: 15_000 });
+    assert.equal(await rows.count(), 8);
+    const mapping: [string, string, string][] = [];
+    for (let i = 0; i < 8; i++) {
+      const r = rows.nth(i);
+      mapping.push([await valueOf(r.getByTestId('input-source')), await valueOf(r.getByTestId('input-model')), await valueOf(r.getByTestId('input-type'))]);
+    }
+    assert.deepEqual(
+      mapping,
+      CUSTOMER_FEATURES.map((f) => [f, f, FLOAT_FEATURES.includes(f as CustomerFeature) ? 'real' : 'bigint']),
+    );
+    // The model's two graph outputs: the predicted rating (int64) and its probability (float).
+    const outputs = view.getByTestId('output-row');
+    const outputRows: [string, string][] = [];
+    for (let i = 0; i < (await outputs.count()); i++) {
+      outputRows.push([await valueOf(outputs.nth(i).getByTestId('output-model')), await valueOf(outputs.nth(i).getByTestId('output-type'))]);
+    }
+    assert.deepEqual(outputRows, LAB_OUTPUTS);
+    assert.equal(await view.getByTestId('mapping-errors').count(), 0);
+
+    await view.getByTestId('preview').click();
+    const table = view.getByTestId('preview-table');
+    await table.waitFor({ timeout: 60_000 });
+    const head = await table.locator('thead th').allInnerTexts();
+    assert.ok(head.includes('label_out'), `preview columns: ${head.join(', ')}`);
+    const body = table.locator('tbody tr');
+    assert.equal(await body.count(), 20);
+    const labelAt = head.indexOf('label_out');
+    const labels = await body.evaluateAll((trs, j) => trs.map((tr) => tr.children[j]?.textContent?.trim() ?? ''), labelAt);
+    for (const l of labels) assert.match(l, /^[1-5]$/, `a predicted rating of 1 to 5, not '${l}'`);
+    await saveScreenshot(wb, 'wizard-2-map-columns');
+  });
+
+  step('page 3: view wwi_ml.CustomerPrediction, existing table wwi_ml.AMLModel, and the generated script', async () => {
+    const wb = vsc.workbench;
+    const view = wb.webview();
+    await clickEnabled(view.getByTestId('next'));
+    await waitForPage(view, 'Store objects in the database');
+    assert.equal(await view.locator('vscode-radio[value="view"]').evaluate((e) => (e as unknown as { checked: boolean }).checked), true);
+    assert.equal(await valueOf(view.getByTestId('script-name')), 'wwi_ml.CustomerPrediction');
+    assert.equal(await view.locator('vscode-radio[value="existing"]').evaluate((e) => (e as unknown as { checked: boolean }).checked), true);
+    await view.locator('[data-testid="existing-table"]').waitFor({ timeout: 15_000 });
+    const tableValue = async () => valueOf(view.getByTestId('existing-table'));
+    for (let i = 0; i < 50 && (await tableValue()) === ''; i++) await wb.page.waitForTimeout(100);
+    assert.equal(await tableValue(), 'wwi_ml.AMLModel');
+
+    const conn = await pool.connect();
+    try {
+      plan = await labPlan(conn, {
+        scriptType: 'view',
+        objectName: { schema: 'wwi_ml', name: 'CustomerPrediction' },
+        modelTable: { schema: 'wwi_ml', name: 'AMLModel' },
+        modelId: `${LAB_MODEL}:2`,
+        outputs: LAB_OUTPUTS.map(([name, type]) => ({ name, type: parseSqlType(type) })),
+      });
+    } finally {
+      await conn.close();
+    }
+    const script = view.getByTestId('script');
+    await script.waitFor({ timeout: 15_000 });
+    assert.equal(await script.innerText(), generateScoringScript(plan).text);
+    await saveScreenshot(wb, 'wizard-3-store-objects');
+  });
+
+  step('Deploy model + open script opens an untitled SQL editor with the script', async () => {
+    const wb = vsc.workbench;
+    await clickEnabled(wb.webview().getByTestId('deploy'));
+    await wb.page.locator('.tabs-container .tab.active[aria-label*="Untitled-"]').waitFor({ timeout: 60_000 });
+    const text = await wb.activeEditorText();
+    assert.equal(text, generateScoringScript(plan).text);
+    assert.match(text, /WHERE \[ID\] = N'aml-synapse-classifier:2'/);
+    assert.match(text, /^CREATE VIEW \[wwi_ml\]\.\[CustomerPrediction\]$/m);
+    assert.match(text, /WITH \(\[label_out\] \[bigint\], \[probability_out\] \[real\]\)/);
+    assert.equal(await wb.page.locator('.tabs-container .tab[aria-label^="Predict: "]').count(), 0, 'the wizard closes after the deploy');
+    await saveScreenshot(wb, 'deployed-script-editor');
+  });
+
+  step('Run Script runs it on the pool; the results view shows the predictions', async () => {
+    const wb = vsc.workbench;
+    await wb.runCommand('Predict Wizard: Run Script on a SQL Pool');
+    const placeholder = await pickQuickItem(wb, CONNECTION);
+    assert.equal(placeholder, 'Run the script on which connection?');
+    const results = wb.webview();
+    const grid = results.locator('section.result-set').first();
+    await grid.waitFor({ timeout: 60_000 });
+    assert.match(await results.locator('p.summary').innerText(), /^Done: 2 batches, 1 result set, no errors in .* on 'Lab pool'\./);
+    const head = await grid.locator('thead th .name').allInnerTexts();
+    assert.deepEqual(head, ['CustomerKey', ...CUSTOMER_FEATURES, 'label_out', 'probability_out']);
+    // Cell 0 is the row number; the columns follow.
+    const shown = await grid.locator('tbody tr').evaluateAll((trs, n) =>
+      trs.map((tr) => [Number(tr.children[1]?.textContent), tr.children[n]?.textContent ?? '']),
+      head.indexOf('label_out') + 1,
+    );
+    const conn = await pool.connect();
+    try {
+      expected = await scoreDirectly(conn, registryOnnxBytes(registry, LAB_MODEL, 2));
+    } finally {
+      await conn.close();
+    }
+    assert.equal(shown.length, expected.size, 'one grid row per CustomerTest row');
+    assert.deepEqual(labelsByKey(shown as [number, string][]), expected);
+    await saveScreenshot(wb, 'results-view');
+  });
+
+  step('the database holds the model row with the registry\'s exact bytes, the view, and its predictions equal direct scoring', async () => {
+    const conn = await pool.connect();
+    try {
+      const r = await conn.query(`SELECT [model], [name], [version] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'${LAB_MODEL}:2'`);
+      const rows = r.resultSets[0]?.rows ?? [];
+      assert.equal(rows.length, 1, 'one model row aml-synapse-classifier:2');
+      const [bytes, name, version] = rows[0]!;
+      assert.ok(Buffer.isBuffer(bytes));
+      assert.ok(bytes.equals(registryOnnxBytes(registry, LAB_MODEL, 2)), 'the stored model bytes are the registry\'s ONNX file');
+      assert.deepEqual([name, Number(version)], [LAB_MODEL, 2]);
+      assert.equal(await objectExists(conn as unknown as CatalogRunner, { schema: 'wwi_ml', name: 'CustomerPrediction' }), 'view');
+      const v = await conn.query('SELECT [CustomerKey], [label_out] FROM [wwi_ml].[CustomerPrediction]');
+      assert.deepEqual(labelsByKey(v.resultSets[0]?.rows ?? []), expected);
+    } finally {
+      await conn.close();
+    }
+  });
+});
