@@ -104,8 +104,10 @@ export async function resolvePlan(input: PlanInput): Promise<ResolvedPlan> {
   if (options.passThrough) await edit({ field: 'passThrough', value: options.passThrough });
 
   // Page 3: objects. Moving to it loads the model tables, as the wizard does.
-  const mapProblem = pageProblem(state, 'map', rules);
-  if (mapProblem) throw failure('map', mapProblem);
+  for (const page of ['model', 'map'] as const) {
+    const problem = pageProblem(state, page, rules);
+    if (problem) throw failure(page, rowOf(state, rules, problem));
+  }
   await apply({ type: 'next' });
   await apply({ type: 'next' });
   await edit({ field: 'scriptType', value: options.scriptType });
@@ -127,7 +129,7 @@ export async function resolvePlan(input: PlanInput): Promise<ResolvedPlan> {
   const { plan, problem } = planOf(state, rules);
   if (!plan) {
     const page = (['model', 'map', 'store'] as const).find((p) => pageProblem(state, p, rules) !== undefined) ?? 'store';
-    throw failure(page, problem ?? 'the plan is not complete.');
+    throw failure(page, rowOf(state, rules, problem ?? 'The plan is not complete.'));
   }
   const view = viewOf(state, rules);
   const warnings = [
@@ -147,6 +149,16 @@ function distinct(warnings: readonly string[]): string[] {
     const text = core(w);
     return !warnings.some((other, j) => j !== i && other.includes(text) && (other.length > w.length || j < i));
   });
+}
+
+/** A mapping row's problem ("Choose a source column.") with the model input or output it is about. */
+function rowOf(state: WizardState, rules: WizardRules, problem: string): string {
+  const view = viewOf(state, rules);
+  const input = view.inputs.find((r) => Object.values(r.errors).includes(problem));
+  if (input) return `Model input '${input.modelInput}': ${problem}`;
+  const output = view.outputs.find((r) => Object.values(r.errors).includes(problem));
+  if (output) return `Model output '${output.modelOutput}': ${problem}`;
+  return problem;
 }
 
 function failure(page: WizardPage, problem: string): CliFailure {
