@@ -5,6 +5,8 @@
 // else, so its peak RSS is the deploy's. Measured: total time, time per step (download = reading
 // the model, check = ONNX Runtime load, create-table, store = the row's DELETE + INSERT in one
 // transaction) and the client's peak RSS.
+// For comparison, the same deploy with ONNX Runtime's check in the client process instead of a
+// process of its own (loadWithOnnxRuntime from the file's path).
 // Baseline, in the same run and also in a fresh process each time: read the same file and INSERT
 // it with plain tedious as one varbinary(max) parameter.
 // Run: npm run bench -- deploy   (BENCH_ROUNDS, default 3; BENCH_MODEL_MB, default 100)
@@ -24,6 +26,7 @@ interface DeployFigures {
   totalMs: number;
   steps: Record<string, number>;
   memory: MemoryReport;
+  loaderPeakRss?: number;
   modelBytes: number;
   storedBytes: number;
 }
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
     console.log(`  to the local pool in its own process (${caCertPem ? 'TLS, encrypt strict' : 'no TLS'}); each deploy and each baseline in a fresh process; median of ${ROUNDS}`);
     conn = await SqlConnection.open(poolConnectionConfig());
     const deploys: DeployFigures[] = [];
+    const inProcess: DeployFigures[] = [];
     const plains: PlainFigures[] = [];
     let parentRss = 0;
     for (let round = 0; round < ROUNDS; round++) {
@@ -81,7 +85,10 @@ async function main(): Promise<void> {
       const plainTable = `PlainModels${round}`;
       await conn.execute(`CREATE TABLE [wwi_ml].[${plainTable}] ([ID] nvarchar(1024) NOT NULL, [model] varbinary(max) NULL)`);
       parentRss = Math.max(parentRss, process.memoryUsage.rss());
-      const runDeploy = async () => deploys.push(await reportOf<DeployFigures>(start('deploy-child.ts', [work, table], env), 'the deploy'));
+      const runDeploy = async () => {
+        deploys.push(await reportOf<DeployFigures>(start('deploy-child.ts', [work, table], env), 'the deploy'));
+        inProcess.push(await reportOf<DeployFigures>(start('deploy-child.ts', [work, `${table}i`], { ...env, BENCH_IN_PROCESS_CHECK: '1' }), 'the deploy'));
+      };
       const runPlain = async () =>
         plains.push(await reportOf<PlainFigures>(start('plain-insert-child.ts', [join(work, 'large-tree-ensemble', 'model.onnx'), plainTable], env), 'the plain insert'));
       // Alternate the order, so neither always runs on a pool that has just taken 100 MB.
@@ -92,19 +99,23 @@ async function main(): Promise<void> {
         await runPlain();
         await runDeploy();
       }
-      for (const t of [table, plainTable]) await conn.execute(`DROP TABLE [wwi_ml].[${t}]`);
+      for (const t of [table, `${table}i`, plainTable]) await conn.execute(`DROP TABLE [wwi_ml].[${t}]`);
     }
-    for (const d of deploys) if (d.storedBytes !== size || d.modelBytes !== size) throw new Error(`the deploy stored ${d.storedBytes} bytes of ${size}`);
+    for (const d of [...deploys, ...inProcess]) if (d.storedBytes !== size || d.modelBytes !== size) throw new Error(`the deploy stored ${d.storedBytes} bytes of ${size}`);
     for (const p of plains) if (p.storedBytes !== size) throw new Error(`the plain insert stored ${p.storedBytes} bytes of ${size}`);
 
     const growth = (m: MemoryReport) => m.peak - m.rssBefore;
-    const d = {
-      total: median(deploys.map((x) => x.totalMs)),
-      peak: median(deploys.map((x) => x.memory.peak)),
-      before: median(deploys.map((x) => x.memory.rssBefore)),
-      growth: median(deploys.map((x) => growth(x.memory))),
-      maxRss: median(deploys.map((x) => x.memory.maxRss)),
-    };
+    const summary = (runs: DeployFigures[]) => ({
+      total: median(runs.map((x) => x.totalMs)),
+      peak: median(runs.map((x) => x.memory.peak)),
+      before: median(runs.map((x) => x.memory.rssBefore)),
+      after: median(runs.map((x) => x.memory.rssAfter)),
+      growth: median(runs.map((x) => growth(x.memory))),
+      maxRss: median(runs.map((x) => x.memory.maxRss)),
+      steps: Object.keys(runs[0]!.steps).map((s) => `${s} ${median(runs.map((x) => x.steps[s] ?? 0)).toFixed(0)} ms`),
+    });
+    const d = summary(deploys);
+    const ip = summary(inProcess);
     const p = {
       total: median(plains.map((x) => x.readMs + x.insertMs)),
       read: median(plains.map((x) => x.readMs)),
@@ -114,8 +125,8 @@ async function main(): Promise<void> {
       growth: median(plains.map((x) => growth(x.memory))),
       maxRss: median(plains.map((x) => x.memory.maxRss)),
     };
-    const steps = Object.keys(deploys[0]!.steps).map((s) => `${s} ${median(deploys.map((x) => x.steps[s] ?? 0)).toFixed(0)} ms`);
-    console.log(`  deploy (deployModel)          ${d.total.toFixed(0).padStart(6)} ms: ${steps.join(', ')}`);
+    console.log(`  deploy (deployModel)          ${d.total.toFixed(0).padStart(6)} ms: ${d.steps.join(', ')}`);
+    console.log(`  deploy, check in the client   ${ip.total.toFixed(0).padStart(6)} ms: ${ip.steps.join(', ')}`);
     console.log(`  plain tedious INSERT baseline ${p.total.toFixed(0).padStart(6)} ms: read ${p.read.toFixed(0)} ms, insert ${p.insert.toFixed(0)} ms`);
     console.log(`  deploy time / baseline time = ${(d.total / p.total).toFixed(2)}`);
     console.log(
@@ -124,6 +135,12 @@ async function main(): Promise<void> {
     console.log(
       `  baseline client peak RSS ${MB(p.peak)} (RSS before ${MB(p.before)}, growth ${MB(p.growth)} = ${(p.growth / size).toFixed(2)} x model; getrusage maxRSS ${MB(p.maxRss)})`,
     );
+    console.log(
+      `  deploy with the check in the client process: peak RSS ${MB(ip.peak)} (growth ${MB(ip.growth)} = ${(ip.growth / size).toFixed(2)} x model), RSS after the deploy ${MB(ip.after)}`,
+    );
+    const loader = deploys.map((x) => x.loaderPeakRss).filter((x): x is number => x !== undefined);
+    if (loader.length) console.log(`  ONNX Runtime's check process (a child of the client) peak RSS ${MB(median(loader))} = ${(median(loader) / size).toFixed(1)} x model; freed when it exits`);
+    console.log(`  deploy client RSS after the deploy ${MB(d.after)}`);
     console.log(`  deploy peak / baseline peak = ${(d.peak / p.peak).toFixed(2)}; deploy growth / baseline growth = ${(d.growth / p.growth).toFixed(2)}`);
     console.log(`  (benchmark process RSS when it started the children: ${MB(parentRss)}; getrusage maxRSS of a child can start there)`);
     const poolMem = await new Promise<{ rss: number; peak: number }>((resolve) => {

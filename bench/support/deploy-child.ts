@@ -1,12 +1,13 @@
 // One deploy of the MLflow model folder <argv[2]>/large-tree-ensemble through the product's path
 // (deployModel over a local-folder source and SqlConnection) to the benchmark's pool, into a new
 // model table <argv[3]>, in a fresh process that does nothing else. Reports
-// { totalMs, steps: { step: ms }, memory: MemoryReport, storedBytes }.
+// { totalMs, steps: { step: ms }, memory: MemoryReport, loaderPeakRss, storedBytes } (loaderPeakRss:
+// the peak RSS of the process ONNX Runtime loaded the model in, when it had one of its own).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openLocalSource } from '../../src/models/sources/local.js';
 import { SqlConnection } from '../../src/sql/connection.js';
-import { deployModel, type DeployStep } from '../../src/sql/deploy.js';
+import { checkInChildProcess, deployModel, loadWithOnnxRuntime, type DeployStep } from '../../src/sql/deploy.js';
 import type { ScoringPlan } from '../../src/sql/script.js';
 import { memoryReport } from './memory.js';
 import { poolConnectionConfig } from './pool-connection.js';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
 
   const rssBefore = process.memoryUsage.rss();
   const marks: { step: DeployStep; at: number }[] = [];
+  let loaderPeakRss: number | undefined;
   const t0 = performance.now();
   const r = await deployModel({
     sql: conn,
@@ -30,6 +32,13 @@ async function main(): Promise<void> {
     plan,
     createModelTable: true,
     onStep: (step) => marks.push({ step, at: performance.now() }),
+    // The default loader, watched for the peak memory of its process; or, with
+    // BENCH_IN_PROCESS_CHECK=1, ONNX Runtime in this process (for comparison).
+    loadModel: async (path, signal) => {
+      const info = process.env.BENCH_IN_PROCESS_CHECK === '1' ? await loadWithOnnxRuntime(path) : await checkInChildProcess(path, signal);
+      loaderPeakRss = info.loaderPeakRss;
+      return info;
+    },
   });
   const t1 = performance.now();
   const memory = memoryReport(rssBefore);
@@ -41,7 +50,7 @@ async function main(): Promise<void> {
   });
   const check = await conn.query(`SELECT DATALENGTH([model]) FROM [wwi_ml].[${table}] WHERE [ID] = N'${plan.modelId}'`);
   await conn.close();
-  process.send?.({ totalMs: t1 - t0, steps, memory, modelBytes: r.modelBytes, storedBytes: Number(check.resultSets[0]?.rows[0]?.[0] ?? -1) });
+  process.send?.({ totalMs: t1 - t0, steps, memory, loaderPeakRss, modelBytes: r.modelBytes, storedBytes: Number(check.resultSets[0]?.rows[0]?.[0] ?? -1) });
 }
 
 main().catch((e: unknown) => {
