@@ -52,7 +52,7 @@ function dateText(d: Date | undefined): string {
 // models, versions
 
 export async function modelsCommand(cmd: Cmd<'models'>, ctx: Ctx): Promise<number> {
-  const registry = await openRegistry(parseRegistrySpec(cmd.registry, ctx.io.cwd), ctx.io.env);
+  const registry = await openRegistry(parseRegistrySpec(cmd.registry, ctx.io.cwd, 'models'), ctx.io.env);
   const models: ModelSummary[] = [];
   for await (const page of modelPages(registry.source, { nameContains: cmd.search, pageSize: 100, signal: ctx.io.signal })) models.push(...page.items);
   models.sort((a, b) => a.name.localeCompare(b.name));
@@ -87,7 +87,7 @@ export async function modelsCommand(cmd: Cmd<'models'>, ctx: Ctx): Promise<numbe
 }
 
 export async function versionsCommand(cmd: Cmd<'versions'>, ctx: Ctx): Promise<number> {
-  const registry = await openRegistry(parseRegistrySpec(cmd.registry, ctx.io.cwd), ctx.io.env);
+  const registry = await openRegistry(parseRegistrySpec(cmd.registry, ctx.io.cwd, 'versions'), ctx.io.env);
   const versions = await registry.source.listVersions(cmd.model, { signal: ctx.io.signal });
   if (cmd.json) {
     ctx.io.stdout(
@@ -168,7 +168,7 @@ interface Prepared {
 /** Connects, reads the table and the model, and resolves the plan through the wizard's rules. The caller closes `conn`. */
 async function prepare(command: 'script' | 'deploy', sql: SqlOptions, options: PlanOptions, ctx: Ctx): Promise<Prepared> {
   const config = await connectionConfig(command, sql, ctx.io.env, ctx.io.cwd);
-  const spec = parseRegistrySpec(options.registry, ctx.io.cwd);
+  const spec = parseRegistrySpec(options.registry, ctx.io.cwd, command);
   const registry = await openRegistry(spec, ctx.io.env);
   ctx.log(`registry: ${registry.source.displayName}`);
   const version = await chooseVersion(registry, options.model, ctx.io.signal);

@@ -18,20 +18,21 @@ export type RegistrySpec =
 const AZUREML = /^azureml:\/\/subscriptions\/([^/]+)\/resource[gG]roups\/([^/]+)\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/([^/]+)\/?$/;
 
 /** Reads `--registry`. Relative paths resolve against `cwd`. */
-export function parseRegistrySpec(text: string, cwd: string): RegistrySpec {
+export function parseRegistrySpec(text: string, cwd: string, command = 'models'): RegistrySpec {
+  const where = `${PROGRAM} ${command}`;
   const t = text.trim();
   if (/^https?:\/\//i.test(t)) return { kind: 'mlflow', trackingUri: t };
   if (/^azureml:/i.test(t)) {
     const m = AZUREML.exec(t);
     if (!m) {
       throw new UsageError(
-        `${PROGRAM}: --registry '${t}' is not an Azure ML workspace address; write azureml://subscriptions/<id>/resourceGroups/<group>/workspaces/<workspace>.`,
+        `${where}: --registry '${t}' is not an Azure ML workspace address; write azureml://subscriptions/<id>/resourceGroups/<group>/workspaces/<workspace>.`,
       );
     }
     return { kind: 'azureml', subscriptionId: decodeURIComponent(m[1]!), resourceGroup: decodeURIComponent(m[2]!), workspace: decodeURIComponent(m[3]!) };
   }
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(t) && !/^file:\/\//i.test(t)) {
-    throw new UsageError(`${PROGRAM}: --registry '${t}' uses a scheme this tool cannot read; give a folder, an .onnx file, an http(s) MLflow server or an azureml:// workspace.`);
+    throw new UsageError(`${where}: --registry '${t}' uses a scheme this tool cannot read; give a folder, an .onnx file, an http(s) MLflow server or an azureml:// workspace.`);
   }
   const path = /^file:\/\//i.test(t) ? new URL(t).pathname : t;
   return { kind: 'local', path: resolve(cwd, path) };
