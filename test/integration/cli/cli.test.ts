@@ -18,6 +18,8 @@ import { parseSqlType } from '../../../src/sql/types.js';
 import { writeSampleRegistry } from '../../../src/samples/registry.js';
 import { openLocalSource } from '../../../src/models/sources/local.js';
 import { readModelForWizard } from '../../../src/wizard/model-reader.js';
+import { buildSampleModel } from '../../../src/samples/models.js';
+import { MlflowTestServer } from '../../servers/mlflow-server.js';
 
 const REPO = resolve(__dirname, '..', '..', '..');
 const CLI = join(REPO, 'src', 'cli.ts');
@@ -103,6 +105,30 @@ describe('registry listings', () => {
     const [v] = JSON.parse(sk.stdout) as { onnx: boolean; notOnnxReason: string }[];
     assert.equal(v!.onnx, false);
     assert.match(v!.notOnnxReason, /^PREDICT runs ONNX models only: .*Register an ONNX version of it\.$/);
+  });
+});
+
+describe('MLflow tracking server', () => {
+  test('versions over REST with MLFLOW_TRACKING_TOKEN; without it, the server\'s refusal and exit 1', async () => {
+    const mlflow = new MlflowTestServer({ bearerToken: 'Tracking-Token-5' });
+    const sample = buildSampleModel('linear-classifier');
+    mlflow.addVersion('aml-synapse-classifier', { files: { MLmodel: sample.mlmodelYaml, 'model.onnx': sample.onnx } });
+    mlflow.addVersion('aml-synapse-classifier', { files: { MLmodel: sample.mlmodelYaml, 'model.onnx': sample.onnx } });
+    const url = await mlflow.start();
+    try {
+      const env = { PREDICT_SQL_PASSWORD: PASSWORD, XDG_CACHE_HOME: join(root, 'cache') };
+      const r = await cli(['versions', 'aml-synapse-classifier', '--registry', url, '--json'], { ...env, MLFLOW_TRACKING_TOKEN: 'Tracking-Token-5' });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual((JSON.parse(r.stdout) as { version: string; onnx: boolean }[]).map((v) => [v.version, v.onnx]), [['2', true], ['1', true]]);
+      const denied = await cli(['versions', 'aml-synapse-classifier', '--registry', url], env);
+      assert.equal(denied.code, 1);
+      assert.match(denied.stderr, new RegExp(`^predict-wizard versions: Not signed in to the MLflow server at ${url.replace(/[.\\/]/g, '\\$&')}: could not read model 'aml-synapse-classifier'\\.`));
+      const wrong = await cli(['models', '--registry', url], { ...env, MLFLOW_TRACKING_TOKEN: 'Old-Token-6' });
+      assert.equal(wrong.code, 1);
+      assert.doesNotMatch(wrong.stdout + wrong.stderr, /Old-Token-6/);
+    } finally {
+      await mlflow.close();
+    }
   });
 });
 
@@ -220,7 +246,7 @@ describe('run', () => {
     const r = await cli(['run', ...sqlArgs(), '--file', 'broken.sql']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, "broken.sql:6: Msg 208, Level 16, State 1, Line 6: Invalid object name 'wwi_ml.NoSuchTable'.\n");
-    assert.match(r.stdout, /^one\n---\n  1\n\(1 row\)$/m);
+    assert.match(r.stdout, /^one\n---\n {2}1\n\(1 row\)$/m);
     assert.match(r.stdout, /^after$/m);
   });
 
