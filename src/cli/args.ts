@@ -30,8 +30,9 @@ const SQL_HELP = `Connection:
 
 const REGISTRY_HELP = `  --registry <where>           a folder of MLflow models or an MLflow file-store registry, an .onnx
                                file, an MLflow tracking server (http(s)://...; token from
-                               ${ENV.mlflowToken}, or ${ENV.mlflowUser} and ${ENV.mlflowPassword}),
-                               or azureml://subscriptions/<id>/resourceGroups/<rg>/workspaces/<ws>
+                               ${ENV.mlflowToken}, or ${ENV.mlflowUser} and
+                               ${ENV.mlflowPassword}), or an Azure ML workspace,
+                               azureml://subscriptions/<id>/resourceGroups/<rg>/workspaces/<ws>
                                (signed in with the Azure CLI, environment or managed identity)`;
 
 const PLAN_HELP = `Model and mapping:
