@@ -1,20 +1,28 @@
-// PREDICT on the local pool against raw onnxruntime-node, for BENCH_ROWS (default 1 000 000) seeded
-// customers and the lab's tree-ensemble classifier (aml-synapse-classifier v2), in one run:
-//  (a) raw onnxruntime-node scoring of the same rows already in memory (typed arrays, best batch size);
+// PREDICT on the local pool against raw onnxruntime-node, for BENCH_ROWS (default 1 000 000)
+// seeded customers, for two models: the lab's v2 sample (one CART tree in a TreeEnsembleClassifier)
+// and a forest of 100 bagged trees of depth 6 (the size of a typical AutoML/LightGBM model). Per model:
+//  (a) raw onnxruntime-node scoring of the same rows already in memory (typed arrays; the best of a
+//      sweep over batch sizes and 1–2 intra-op threads);
 //  (b) SELECT COUNT(*) FROM PREDICT(...) on the pool, through tedious;
 //  (c) every predicted row streamed to a tedious client;
 //  (d) a plain SELECT of the same columns, without PREDICT, through tedious.
 // Targets: (b) ≤ 1.5 × (a); (c) ≤ 1.3 × (d); the pool's peak memory under 1 GB.
-import { fork } from 'node:child_process';
+// The rows are seeded into a data directory by a process of their own that exits; each model is
+// then measured on a freshly started pool process over that directory, whose own peak RSS (VmHWM)
+// is the reported peak. BENCH_CPU_PROF=<dir> writes a CPU profile of each pool process there.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection, Request, TYPES } from 'tedious';
-import { buildSampleModel } from '../src/samples/models.js';
+import { buildSampleModel, type SampleModel } from '../src/samples/models.js';
 import { CUSTOMER_FEATURES, FLOAT_FEATURES, generateCustomers } from '../src/samples/customers.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const PASSWORD = 'Bench#Pool-1';
 const MB = (n: number): string => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
+const rate = (s: number): string => `${(ROWS / s / 1e6).toFixed(2)} M rows/s`;
 
 const INPUT_CTE = `WITH InputData AS (
   SELECT [CustomerKey], CAST([Cost] AS [real]) AS [Cost], CAST([Size] AS [real]) AS [Size], CAST([Price] AS [real]) AS [Price],
@@ -22,11 +30,13 @@ const INPUT_CTE = `WITH InputData AS (
     CAST([MaritalStatus] AS [bigint]) AS [MaritalStatus], CAST([LowerIncomeBound] AS [bigint]) AS [LowerIncomeBound],
     CAST([UpperIncomeBound] AS [bigint]) AS [UpperIncomeBound]
   FROM [wwi_ml].[CustomerTest])`;
-const PREDICT = `PREDICT (MODEL = (SELECT [model] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'aml-synapse-classifier:2'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint])`;
+const predictOf = (id: string): string =>
+  `PREDICT (MODEL = (SELECT [model] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'${id}'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint])`;
 
-async function rawScoring(onnx: Uint8Array): Promise<{ seconds: number; batch: number; threads: number; sweep: string[] }> {
-  const ort = await import('onnxruntime-node');
-  const cols: Record<string, Float32Array | BigInt64Array> = {};
+type Columns = Record<string, Float32Array | BigInt64Array>;
+
+function customerColumns(): Columns {
+  const cols: Columns = {};
   for (const f of CUSTOMER_FEATURES) cols[f] = FLOAT_FEATURES.includes(f) ? new Float32Array(ROWS) : new BigInt64Array(ROWS);
   let i = 0;
   for (const c of generateCustomers(ROWS)) {
@@ -37,7 +47,12 @@ async function rawScoring(onnx: Uint8Array): Promise<{ seconds: number; batch: n
     }
     i++;
   }
-  let best = { seconds: Infinity, batch: 0, threads: 0 };
+  return cols;
+}
+
+async function rawScoring(onnx: Uint8Array, cols: Columns): Promise<{ seconds: number; sweep: string[] }> {
+  const ort = await import('onnxruntime-node');
+  let best = Infinity;
   const sweep: string[] = [];
   for (const threads of [1, 2]) {
     const session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
@@ -53,12 +68,12 @@ async function rawScoring(onnx: Uint8Array): Promise<{ seconds: number; batch: n
         await session.run(feeds, ['label_out']);
       }
       const seconds = now() - t0;
-      sweep.push(`threads ${threads} batch ${batch}: ${(ROWS / seconds / 1e6).toFixed(2)} M rows/s`);
-      if (seconds < best.seconds) best = { seconds, batch, threads };
+      sweep.push(`${threads}t/${batch}: ${seconds.toFixed(2)}s`);
+      best = Math.min(best, seconds);
     }
     await session.release();
   }
-  return { ...best, sweep };
+  return { seconds: best, sweep };
 }
 
 function query(conn: Connection, sql: string, setup?: (r: Request) => void): Promise<{ rows: number; first?: unknown[]; seconds: number }> {
@@ -76,20 +91,39 @@ function query(conn: Connection, sql: string, setup?: (r: Request) => void): Pro
   });
 }
 
-async function main(): Promise<void> {
-  const model = buildSampleModel('tree-classifier');
-  console.log(`predict: ${ROWS.toLocaleString('en')} customers, tree-ensemble classifier (${model.onnx.length} bytes)`);
-  const a = await rawScoring(model.onnx);
-  console.log(`(a) raw onnxruntime-node, data in memory: ${a.seconds.toFixed(3)} s (${(ROWS / a.seconds / 1e6).toFixed(2)} M rows/s; best of: ${a.sweep.join('; ')})`);
-
-  const child = fork(join(__dirname, 'support', 'predict-pool-child.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_PASSWORD: PASSWORD, BENCH_ROWS: String(ROWS) },
+function startChild(env: Record<string, string>): ChildProcess {
+  const prof = process.env.BENCH_CPU_PROF;
+  return fork(join(__dirname, 'support', 'predict-pool-child.ts'), [], {
+    execArgv: ['--import', 'tsx', ...(prof && env.BENCH_MODE !== 'seed' ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])],
+    env: { ...process.env, BENCH_PASSWORD: PASSWORD, BENCH_ROWS: String(ROWS), ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const ask = <T>(m: string): Promise<T> => new Promise((resolve) => child.once('message', (r) => resolve(r as T)) && child.send(m));
-  const { port, seedSeconds } = await new Promise<{ port: number; seedSeconds: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number; seedSeconds: number })));
-  console.log(`pool seeded with ${ROWS.toLocaleString('en')} rows in ${seedSeconds.toFixed(1)} s`);
+}
+
+function firstMessage<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as T));
+    child.once('exit', (code) => reject(new Error(`the pool process exited (${code ?? 'signal'}) before answering`)));
+  });
+}
+
+interface PoolFigures {
+  b: number;
+  c: number;
+  d: number;
+  peak: number;
+  /** The pool's peak RSS after each step, to show which one raised it. */
+  steps: string;
+}
+
+async function measurePool(dataDir: string, sample: SampleModel, id: string): Promise<PoolFigures> {
+  const child = startChild({ BENCH_MODE: 'serve', BENCH_DATA: dataDir });
+  const ask = <T>(m: string): Promise<T> => {
+    const p = firstMessage<T>(child);
+    child.send(m);
+    return p;
+  };
+  const { port } = await firstMessage<{ port: number }>(child);
   const conn = new Connection({
     server: '127.0.0.1',
     authentication: { type: 'default', options: { userName: 'sa', password: PASSWORD } },
@@ -97,32 +131,74 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((resolve, reject) => conn.connect((e) => (e ? reject(e) : resolve())));
   try {
-    await query(conn, `INSERT INTO wwi_ml.AMLModel (ID, name, version, model) VALUES (@id, N'aml-synapse-classifier', 2, @model)`, (r) => {
-      r.addParameter('id', TYPES.NVarChar, 'aml-synapse-classifier:2');
-      r.addParameter('model', TYPES.VarBinary, Buffer.from(model.onnx));
+    await query(conn, `DELETE FROM wwi_ml.AMLModel WHERE ID = @id; INSERT INTO wwi_ml.AMLModel (ID, name, version, model) VALUES (@id, @name, @version, @model)`, (r) => {
+      r.addParameter('id', TYPES.NVarChar, id);
+      r.addParameter('name', TYPES.NVarChar, id.split(':')[0]);
+      r.addParameter('version', TYPES.Int, Number(id.split(':')[1]));
+      r.addParameter('model', TYPES.VarBinary, Buffer.from(sample.onnx));
     });
+    const predict = predictOf(id);
+    const steps: string[] = [];
+    const step = async (name: string): Promise<number> => {
+      const mem = await ask<{ rss: number; peak: number }>('memory');
+      steps.push(`${name} ${MB(mem.peak)}`);
+      return mem.peak;
+    };
+    await step('started');
     // Warm up: the model session is created and cached by the first PREDICT.
-    await query(conn, `${INPUT_CTE} SELECT TOP 10 * FROM ${PREDICT} AS p`);
-    await ask('reset');
-    const b = await query(conn, `${INPUT_CTE} SELECT COUNT(*) FROM ${PREDICT} AS p`);
+    await query(conn, `${INPUT_CTE} SELECT TOP 10 * FROM ${predict} AS p`);
+    await step('warm-up');
+    const b = await query(conn, `${INPUT_CTE} SELECT COUNT(*) FROM ${predict} AS p`);
     if (Number(b.first?.[0]) !== ROWS) throw new Error(`COUNT(*) returned ${String(b.first?.[0])}`);
+    await step('(b)');
     const d = await query(conn, `${INPUT_CTE} SELECT * FROM InputData`);
-    const c = await query(conn, `${INPUT_CTE} SELECT * FROM ${PREDICT} AS p`);
+    await step('(d)');
+    const c = await query(conn, `${INPUT_CTE} SELECT * FROM ${predict} AS p`);
     if (c.rows !== ROWS || d.rows !== ROWS) throw new Error(`streamed ${c.rows} / ${d.rows} rows`);
-    const mem = await ask<{ rss: number; peak: number }>('memory');
-    console.log(`(b) SELECT COUNT(*) FROM PREDICT(...):      ${b.seconds.toFixed(3)} s (${(ROWS / b.seconds / 1e6).toFixed(2)} M rows/s)`);
-    console.log(`(c) SELECT * FROM PREDICT(...) to tedious:  ${c.seconds.toFixed(3)} s (${(ROWS / c.seconds / 1e6).toFixed(2)} M rows/s)`);
-    console.log(`(d) SELECT * without PREDICT to tedious:    ${d.seconds.toFixed(3)} s (${(ROWS / d.seconds / 1e6).toFixed(2)} M rows/s)`);
-    console.log(`ratio (b)/(a) = ${(b.seconds / a.seconds).toFixed(2)} (target ≤ 1.5)`);
-    console.log(`ratio (c)/(d) = ${(c.seconds / d.seconds).toFixed(2)} (target ≤ 1.3)`);
-    console.log(`pool peak memory during (b)-(d): ${MB(mem.peak)} (target < 1024 MB)`);
+    const peak = await step('(c)');
+    return { b: b.seconds, c: c.seconds, d: d.seconds, peak, steps: steps.join(', ') };
   } finally {
     conn.close();
+    const exited = new Promise((r) => child.once('exit', r));
     child.send('stop');
-    await new Promise((r) => child.once('exit', r));
+    await exited;
   }
 }
-void main().catch((e) => {
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'predict-bench-'));
+  try {
+    const seeder = startChild({ BENCH_MODE: 'seed', BENCH_DATA: dataDir });
+    const { seedSeconds } = await firstMessage<{ seedSeconds: number }>(seeder);
+    await new Promise((r) => seeder.once('exit', r));
+    console.log(`predict: ${ROWS.toLocaleString('en')} customers seeded in ${seedSeconds.toFixed(1)} s by a separate process`);
+    const cols = customerColumns();
+    const models: { label: string; id: string; sample: SampleModel }[] = [
+      { label: 'lab v2: one CART tree (TreeEnsembleClassifier)', id: 'aml-synapse-classifier:2', sample: buildSampleModel('tree-classifier') },
+      { label: 'forest: 100 bagged trees of depth 6', id: 'bench-forest:1', sample: buildSampleModel('tree-classifier', { trees: 100, maxDepth: 6 }) },
+    ];
+    const verdicts: string[] = [];
+    for (const m of models) {
+      console.log(`\n## ${m.label} (${(m.sample.onnx.length / 1024).toFixed(0)} KB)`);
+      const a = await rawScoring(m.sample.onnx, cols);
+      console.log(`(a) raw onnxruntime-node, data in memory:   ${a.seconds.toFixed(3)} s (${rate(a.seconds)}; best of ${a.sweep.join(', ')})`);
+      const p = await measurePool(dataDir, m.sample, m.id);
+      console.log(`(b) SELECT COUNT(*) FROM PREDICT(...):      ${p.b.toFixed(3)} s (${rate(p.b)})`);
+      console.log(`(c) SELECT * FROM PREDICT(...) to tedious:  ${p.c.toFixed(3)} s (${rate(p.c)})`);
+      console.log(`(d) SELECT * without PREDICT to tedious:    ${p.d.toFixed(3)} s (${rate(p.d)})`);
+      const ba = p.b / a.seconds;
+      const cd = p.c / p.d;
+      console.log(`ratio (b)/(a) = ${ba.toFixed(2)} (target ≤ 1.5: ${ba <= 1.5 ? 'met' : 'NOT met'})`);
+      console.log(`ratio (c)/(d) = ${cd.toFixed(2)} (target ≤ 1.3: ${cd <= 1.3 ? 'met' : 'NOT met'})`);
+      console.log(`pool peak memory (fresh process: start, (b)-(d)): ${MB(p.peak)} (target < 1024 MB: ${p.peak < 1024 ** 3 ? 'met' : 'NOT met'}; peak after ${p.steps})`);
+      verdicts.push(`${m.label}: (b)/(a) ${ba.toFixed(2)} ${ba <= 1.5 ? 'met' : 'NOT met'}; (c)/(d) ${cd.toFixed(2)} ${cd <= 1.3 ? 'met' : 'NOT met'}; peak ${MB(p.peak)} ${p.peak < 1024 ** 3 ? 'met' : 'NOT met'}`);
+    }
+    console.log(`\nsummary:\n  ${verdicts.join('\n  ')}`);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+void main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

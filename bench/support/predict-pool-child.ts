@@ -1,46 +1,43 @@
-// The local pool (engine + TDS server) in its own process, seeded with BENCH_ROWS customers, so
-// that the PREDICT benchmark reads the pool's own peak memory. Reports { port, seedSeconds } when
-// listening; 'reset' starts a new peak; 'memory' answers { rss, peak } in bytes; 'stop' exits.
-import { readFileSync, writeFileSync } from 'node:fs';
+// The local pool for the PREDICT benchmark, in a process of its own.
+// BENCH_MODE=seed: creates a database in BENCH_DATA seeded with BENCH_ROWS customers, closes it,
+//   reports { seedSeconds } and exits — so the seeding's memory is not the measured pool's.
+// BENCH_MODE=serve (default): opens the existing database in BENCH_DATA (no seeding) with a TDS
+//   server, reports { port, startSeconds }; 'memory' answers { rss, peak } in bytes, the peak being
+//   this process's own high-water mark (VmHWM; maxRSS where /proc is absent); 'stop' exits.
+import { readFileSync } from 'node:fs';
 import { createLocalPoolEngine } from '../../src/localpool/engine/index.js';
 import { startTdsServer } from '../../src/localpool/tds/server.js';
 
-function vmHwm(): number | undefined {
+function peakRss(): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number(m[1]) * 1024 : undefined;
+    if (m) return Number(m[1]) * 1024;
   } catch {
-    return undefined;
+    // Not Linux.
   }
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 async function main(): Promise<void> {
+  const dataDir = process.env.BENCH_DATA;
+  if (!dataDir) throw new Error('BENCH_DATA (the data directory) is not set.');
   const t0 = Date.now();
+  if (process.env.BENCH_MODE === 'seed') {
+    const engine = await createLocalPoolEngine({ dataDir, seedCustomers: Number(process.env.BENCH_ROWS ?? 1_000_000) });
+    await engine.close();
+    process.send?.({ seedSeconds: (Date.now() - t0) / 1000 }, () => process.exit(0));
+    return;
+  }
   const batch = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined;
-  const engine = await createLocalPoolEngine({ seedCustomers: Number(process.env.BENCH_ROWS ?? 1_000_000), predictBatchSize: batch });
-  const seedSeconds = (Date.now() - t0) / 1000;
+  const engine = await createLocalPoolEngine({ dataDir, seedCustomers: 0, predictBatchSize: batch });
   const server = await startTdsServer({ engine, password: process.env.BENCH_PASSWORD ?? 'Bench#Pool-1' });
-  let sampled = process.memoryUsage.rss();
-  const timer = setInterval(() => (sampled = Math.max(sampled, process.memoryUsage.rss())), 5);
   process.on('message', (m) => {
-    if (m === 'reset') {
-      try {
-        writeFileSync('/proc/self/clear_refs', '5');
-      } catch {
-        // Not Linux: the sampled peak is all there is.
-      }
-      sampled = process.memoryUsage.rss();
-      process.send?.({ ok: true });
-    }
-    if (m === 'memory') {
-      const rss = process.memoryUsage.rss();
-      process.send?.({ rss, peak: Math.max(vmHwm() ?? 0, sampled, rss) });
-    }
-    if (m === 'stop') {
-      clearInterval(timer);
-      void server.close().then(() => engine.close()).then(() => process.exit(0));
-    }
+    if (m === 'memory') process.send?.({ rss: process.memoryUsage.rss(), peak: peakRss() });
+    if (m === 'stop') void server.close().then(() => engine.close()).then(() => process.exit(0));
   });
-  process.send?.({ port: server.port, seedSeconds });
+  process.send?.({ port: server.port, startSeconds: (Date.now() - t0) / 1000 });
 }
-void main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -2,8 +2,10 @@
  * PREDICT as a streaming operator. It pulls DATA rows from DuckDB chunk by chunk, gathers the
  * model's inputs into preallocated typed arrays (one batch of `batchSize` rows per input),
  * and scores each batch with `session.run(feeds, fetches)` — fetching only the outputs named in
- * WITH — while the next batch is being read (scan and scoring overlap; both run off the main
- * thread). Memory stays bounded by a few batches whatever the size of DATA.
+ * WITH. DuckDB reads the next chunk on its own threads while this one is copied and scored (a
+ * chunk is always requested ahead); onnxruntime-node itself runs a model on the JavaScript thread
+ * (with its intra-op threads), so scoring does not overlap with encoding rows for the client.
+ * Memory stays bounded by a few batches whatever the size of DATA.
  *
  * How PREDICT composes with the rest of the engine (see engine/session.ts):
  * - a query that is a projection of one PREDICT — `SELECT * | columns | COUNT(*) FROM PREDICT(...)`,
@@ -275,6 +277,15 @@ export async function* runPredict(conn: StreamingConnection, job: PredictJob, by
   let exhausted = false;
   let chunk: ChunkLike | null = null;
   let offset = 0;
+  // Read-ahead: the next chunk is requested as soon as one arrives, so DuckDB reads it (on its own
+  // threads) while this thread copies inputs and runs the model.
+  let ahead: Promise<ChunkLike | null> | undefined;
+  const nextChunk = async (): Promise<ChunkLike | null> => {
+    const c = await (ahead ?? result.fetchChunk());
+    ahead = c && c.rowCount > 0 ? result.fetchChunk() : undefined;
+    ahead?.catch(() => undefined);
+    return c;
+  };
 
   const submit = () => {
     const count = fill;
@@ -329,7 +340,7 @@ export async function* runPredict(conn: StreamingConnection, job: PredictJob, by
       // Fill the current batch from chunks.
       while (!exhausted && fill < batchSize && produced + queued() + fill < limit) {
         if (!chunk || offset >= chunk.rowCount) {
-          chunk = await result.fetchChunk();
+          chunk = await nextChunk();
           offset = 0;
           if (opts.signal?.aborted) return;
           if (!chunk || chunk.rowCount === 0) {
@@ -355,6 +366,8 @@ export async function* runPredict(conn: StreamingConnection, job: PredictJob, by
     }
   } finally {
     for (const p of queue) void p.run.catch(() => undefined);
+    // The connection runs nothing else until the chunk read ahead has arrived.
+    if (ahead) await ahead.catch(() => undefined);
   }
 
   function queued(): number {

@@ -3,6 +3,7 @@
  * cached by the model bytes' SHA-256 so a view scored again does not load its model again.
  */
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { SqlError } from '../engine/api.js';
 import type * as Ort from 'onnxruntime-node';
 
@@ -30,16 +31,22 @@ export function loadOrt(): Promise<OrtModule> {
 }
 
 export interface SessionOptions {
-  /** Threads onnxruntime uses inside one run (default 1: the other core reads DATA). */
+  /**
+   * Threads onnxruntime uses inside one run. Default: the machine's cores, at most 4 —
+   * onnxruntime-node runs a model on the JavaScript thread, so one thread would leave the other
+   * cores idle while DuckDB waits for the next read (measured in bench/predict.bench.ts).
+   */
   readonly intraOpThreads?: number;
 }
+
+export const DEFAULT_INTRA_OP_THREADS = Math.max(1, Math.min(4, availableParallelism()));
 
 const MAX_CACHED = 8;
 const cache = new Map<string, Promise<OrtSession>>();
 
 /** An inference session for these model bytes, from the cache when the same bytes were seen before. */
 export async function sessionFor(bytes: Uint8Array, line: number, opts: SessionOptions = {}): Promise<OrtSession> {
-  const key = createHash('sha256').update(bytes).digest('hex') + `/${opts.intraOpThreads ?? 1}`;
+  const key = createHash('sha256').update(bytes).digest('hex') + `/${opts.intraOpThreads ?? DEFAULT_INTRA_OP_THREADS}`;
   let p = cache.get(key);
   if (p) {
     cache.delete(key);
@@ -47,10 +54,13 @@ export async function sessionFor(bytes: Uint8Array, line: number, opts: SessionO
   } else {
     const ort = await loadOrt();
     p = ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: opts.intraOpThreads ?? 1,
+      intraOpNumThreads: opts.intraOpThreads ?? DEFAULT_INTRA_OP_THREADS,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
+      // Idle onnxruntime threads sleep instead of spinning: while rows stream to a client, the
+      // cores are needed by the TDS encoder and the client, not by threads waiting for work.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
     cache.set(key, p);
     p.catch(() => cache.delete(key));
