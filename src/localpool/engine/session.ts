@@ -4,7 +4,7 @@
  * turns everything into EngineEvents. Errors carry SQL Server's number, text and line; an error
  * ends the batch (later GO batches still run).
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { SqlError, type EngineEvent, type EngineSession, type Parameter, type ResultColumn, type SessionInfo, type SqlMessage, type SqlValue, type StreamedValue, type WireType } from './api.js';
 import type { ColumnDef, Expr, NameRef, ProcParam, Query, Statement, TypeSpec } from './ast.js';
 import { columnFacts, loadCatalog, type CatalogSnapshot, type ObjectInfo, type ObjectType } from './catalog.js';
@@ -800,7 +800,8 @@ export class LocalPoolSession implements EngineSession {
         const bytes = await modelBytes(j, (sql) => this.scalar(sql, ctx.params));
         const all = j.cols.map((_, i) => i);
         let appender: Awaited<ReturnType<DuckDBConnection['createAppender']>> | undefined;
-        let appendFns: ((v: SqlValue) => void)[] = [];
+        let columnTypes: DuckDBType[] = [];
+        let toDuck: ((v: SqlValue) => DuckDBValue)[] = [];
         for await (const b of runPredict(this.streamConn(), j, bytes, { signal, columns: all, batchSize: this.host.predictBatchSize, materializeData: true })) {
           if (!appender) {
             const wires = b.wires!;
@@ -813,13 +814,25 @@ export class LocalPoolSession implements EngineSession {
             );
             created.unshift(`DROP VIEW IF EXISTS temp.main.${q(j.tempTable)}`);
             appender = await this.conn.createAppender(raw, 'main', 'temp');
-            const a = appender;
-            appendFns = rawTypes.map((t) => appendFunction(a, t));
+            const duck = await import('@duckdb/node-api');
+            columnTypes = rawTypes.map((t) => rawDuckDBType(duck, t));
+            toDuck = rawTypes.map((t) => duckValueFunction(t, this.host.blobValue));
           }
           if (signal.aborted) throw new AbortedSignal();
-          for (const row of b.rows ?? []) {
-            for (let i = 0; i < row.length; i++) appendFns[i]!(row[i]!);
-            appender.endRow();
+          // Column batches: a data chunk of up to 2048 rows at a time (numeric columns are written
+          // into the chunk's typed arrays and copied once), instead of one appender call per value.
+          const rows = b.rows ?? [];
+          const { DuckDBDataChunk } = await import('@duckdb/node-api');
+          for (let from = 0; from < rows.length; from += APPEND_CHUNK_ROWS) {
+            const n = Math.min(APPEND_CHUNK_ROWS, rows.length - from);
+            const chunk = DuckDBDataChunk.create(columnTypes, n);
+            for (let c = 0; c < columnTypes.length; c++) {
+              const convert = toDuck[c]!;
+              const values = new Array<DuckDBValue>(n);
+              for (let i = 0; i < n; i++) values[i] = convert(rows[from + i]![c]!);
+              chunk.setColumnValues(c, values);
+            }
+            appender.appendDataChunk(chunk);
           }
         }
         appender?.flushSync();
@@ -977,28 +990,53 @@ function rawDuckType(w: WireType): string {
   }
 }
 
-type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
-function appendFunction(a: Appender, duck: string): (v: SqlValue) => void {
-  const nul = (f: (v: never) => void) => (v: SqlValue) => (v === null ? a.appendNull() : f(v as never));
-  switch (duck) {
+/** Rows per data chunk appended to a PREDICT temp table (DuckDB's vector size). */
+const APPEND_CHUNK_ROWS = 2048;
+
+type DuckModule = typeof import('@duckdb/node-api');
+
+/** The DuckDB type object of a raw temp-table column type. */
+function rawDuckDBType(duck: DuckModule, raw: string): DuckDBType {
+  switch (raw) {
     case 'BOOLEAN':
-      return nul((v: boolean) => a.appendBoolean(v));
+      return duck.BOOLEAN;
     case 'UTINYINT':
-      return nul((v: number) => a.appendUTinyInt(v));
+      return duck.UTINYINT;
     case 'SMALLINT':
-      return nul((v: number) => a.appendSmallInt(v));
+      return duck.SMALLINT;
     case 'INTEGER':
-      return nul((v: number) => a.appendInteger(v));
+      return duck.INTEGER;
     case 'BIGINT':
-      return nul((v: bigint) => a.appendBigInt(v));
+      return duck.BIGINT;
     case 'FLOAT':
-      return nul((v: number) => a.appendFloat(v));
+      return duck.FLOAT;
     case 'DOUBLE':
-      return nul((v: number) => a.appendDouble(v));
+      return duck.DOUBLE;
     case 'BLOB':
-      return nul((v: Uint8Array) => a.appendBlob(v));
+      return duck.BLOB;
     default:
-      return nul((v: SqlValue) => a.appendVarchar(v instanceof Date ? v.toISOString().replace('T', ' ').replace('Z', '') : String(v)));
+      return duck.VARCHAR;
+  }
+}
+
+/** Converts a PREDICT value to what a data chunk column of the raw type takes. */
+function duckValueFunction(raw: string, blob: (bytes: Uint8Array) => DuckDBValue): (v: SqlValue) => DuckDBValue {
+  const nul = (f: (v: never) => DuckDBValue) => (v: SqlValue): DuckDBValue => (v === null ? null : f(v as never));
+  switch (raw) {
+    case 'BOOLEAN':
+      return nul((v: boolean) => Boolean(v));
+    case 'UTINYINT':
+    case 'SMALLINT':
+    case 'INTEGER':
+    case 'FLOAT':
+    case 'DOUBLE':
+      return nul((v: number) => Number(v));
+    case 'BIGINT':
+      return nul((v: bigint | number) => (typeof v === 'bigint' ? v : BigInt(v)));
+    case 'BLOB':
+      return nul((v: Uint8Array) => blob(v));
+    default:
+      return nul((v: SqlValue) => (v instanceof Date ? v.toISOString().replace('T', ' ').replace('Z', '') : String(v)));
   }
 }
 

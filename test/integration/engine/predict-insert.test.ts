@@ -1,0 +1,48 @@
+// PREDICT inside INSERT ... SELECT (its temp-table path, written in column batches) over 50 000
+// rows: the table receives exactly the rows the streamed PREDICT returns, with the labels the
+// TypeScript twin of the model predicts.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createLocalPoolEngine } from '../../../src/localpool/engine/index.js';
+import type { Engine, EngineSession, SqlValue } from '../../../src/localpool/engine/api.js';
+import { buildSampleModel } from '../../../src/samples/models.js';
+import { generateCustomers } from '../../../src/samples/customers.js';
+import { insertModel, ok, open } from './helpers.js';
+
+const ROWS = 50_000;
+const tree = buildSampleModel('tree-classifier');
+const DATA = `(SELECT [CustomerKey], CAST([Cost] AS [real]) AS [Cost], CAST([Size] AS [real]) AS [Size], CAST([Price] AS [real]) AS [Price],
+    CAST([PrimaryBrandId] AS [bigint]) AS [PrimaryBrandId], CAST([GenderId] AS [bigint]) AS [GenderId],
+    CAST([MaritalStatus] AS [bigint]) AS [MaritalStatus], CAST([LowerIncomeBound] AS [bigint]) AS [LowerIncomeBound],
+    CAST([UpperIncomeBound] AS [bigint]) AS [UpperIncomeBound] FROM [wwi_ml].[CustomerTest]) AS d`;
+const PREDICT = `PREDICT (MODEL = (SELECT [model] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'aml-synapse-classifier:2'), DATA = ${DATA}, RUNTIME = ONNX)
+  WITH ([label_out] [bigint], [probability_out] [real]) AS p`;
+
+describe('PREDICT in INSERT ... SELECT', () => {
+  let engine: Engine;
+  let s: EngineSession;
+
+  before(async () => {
+    engine = await createLocalPoolEngine({ seedCustomers: ROWS });
+    s = await open(engine);
+    await insertModel(s, 'aml-synapse-classifier:2', tree.onnx);
+  });
+  after(async () => {
+    await s.close();
+    await engine.close();
+  });
+
+  it(`writes the same ${ROWS.toLocaleString('en')} rows as the streamed PREDICT returns`, async () => {
+    await ok(s, 'CREATE TABLE [wwi_ml].[Scored] ([CustomerKey] [int] NOT NULL, [Cost] [real], [GenderId] [bigint], [label_out] [bigint], [probability_out] [real])');
+    const inserted = await ok(s, `INSERT INTO [wwi_ml].[Scored] SELECT p.[CustomerKey], p.[Cost], p.[GenderId], p.[label_out], p.[probability_out] FROM ${PREDICT}`);
+    assert.deepEqual(inserted.rowCounts, [ROWS]);
+    const stored = (await ok(s, 'SELECT * FROM [wwi_ml].[Scored] ORDER BY [CustomerKey]')).resultSets[0]!.rows;
+    const streamed = (await ok(s, `SELECT p.[CustomerKey], p.[Cost], p.[GenderId], p.[label_out], p.[probability_out] FROM ${PREDICT}`)).resultSets[0]!.rows;
+    const byKey = (a: SqlValue[], b: SqlValue[]) => (a[0] as number) - (b[0] as number);
+    assert.equal(stored.length, ROWS);
+    assert.deepEqual(stored, [...streamed].sort(byKey));
+    const labels = tree.predict!([...generateCustomers(ROWS)]).map((x) => BigInt(x.label));
+    const wrong = stored.filter((r, i) => r[3] !== labels[i]).length;
+    assert.equal(wrong, 0, `${wrong} stored labels differ from the model's`);
+  });
+});
