@@ -125,6 +125,8 @@ describe('Predict with a model: the lab, clicked through', () => {
     }
     assert.deepEqual(outputRows, LAB_OUTPUTS);
     assert.equal(await view.getByTestId('mapping-errors').count(), 0);
+    await view.getByTestId('page-title').scrollIntoViewIfNeeded();
+    await saveScreenshot(wb, 'wizard-2-map-columns');
 
     await view.getByTestId('preview').click();
     const table = view.getByTestId('preview-table');
@@ -136,7 +138,11 @@ describe('Predict with a model: the lab, clicked through', () => {
     const labelAt = head.indexOf('label_out');
     const labels = await body.evaluateAll((trs, j) => trs.map((tr) => tr.children[j]?.textContent?.trim() ?? ''), labelAt);
     for (const l of labels) assert.match(l, /^[1-5]$/, `a predicted rating of 1 to 5, not '${l}'`);
-    await saveScreenshot(wb, 'wizard-2-map-columns');
+    // The picture: the side bar hidden for room, the preview scrolled into view.
+    await wb.runCommand('View: Toggle Primary Side Bar Visibility');
+    await view.locator('h2#outputs-heading').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+    await saveScreenshot(wb, 'wizard-2-preview');
+    await wb.runCommand('View: Toggle Primary Side Bar Visibility');
   });
 
   step('page 3: view wwi_ml.CustomerPrediction, existing table wwi_ml.AMLModel, and the generated script', async () => {
@@ -207,6 +213,10 @@ describe('Predict with a model: the lab, clicked through', () => {
     }
     assert.equal(shown.length, expected.size, 'one grid row per CustomerTest row');
     assert.deepEqual(labelsByKey(shown as [number, string][]), expected);
+    // The picture: the results maximized, scrolled to the prediction columns.
+    await wb.page.locator('.tabs-container .tab[aria-label^="Results: "]').click();
+    await wb.runCommand('View: Toggle Maximize Editor Group');
+    await grid.locator('.grid').evaluate((g) => (g.scrollLeft = g.scrollWidth));
     await saveScreenshot(wb, 'results-view');
   });
 
