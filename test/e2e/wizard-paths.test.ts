@@ -83,7 +83,7 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
     // The side bar cuts the message short; its tooltip shows all of it.
     await (await treeRow(wb, [WRONG, 'SQLPool01', message!])).hover();
     await wb.page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'error 18456' }).first().waitFor({ timeout: 10_000 }).catch(() => undefined);
-    await saveScreenshot(wb, 'explorer-login-failed');
+    await saveScreenshot(wb, 'explorer-login-failed', { docs: true });
     await wb.page.mouse.move(700, 500);
 
     // Retry (clicking the error) asks again and fails the same way; nothing else breaks.
@@ -190,7 +190,7 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
       } finally {
         await during.close();
       }
-      await saveScreenshot(wb, 'deploy-progress');
+      await saveScreenshot(wb, 'deploy-progress', { docs: true });
       await clickNotificationButton(wb, progress, 'Cancel');
 
       const status = view.getByTestId('deploy-status');

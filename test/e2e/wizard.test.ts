@@ -97,7 +97,7 @@ describe('Predict with a model: the lab, clicked through', () => {
     const cells = await v2.locator('td').allInnerTexts();
     assert.deepEqual([cells[0], cells[1], cells[3], cells[4]], [LAB_MODEL, '2', 'ana@contoso.com', 'onnx']);
     await view.locator('[data-testid="next"]:not([disabled])').waitFor({ timeout: 30_000 });
-    await saveScreenshot(wb, 'wizard-1-choose-model');
+    await saveScreenshot(wb, 'wizard-1-choose-model', { docs: true });
   });
 
   step('page 2 maps the 8 inputs to the same-named columns, lists label_out, and previews 20 rows', async () => {
@@ -126,7 +126,7 @@ describe('Predict with a model: the lab, clicked through', () => {
     assert.deepEqual(outputRows, LAB_OUTPUTS);
     assert.equal(await view.getByTestId('mapping-errors').count(), 0);
     await view.getByTestId('page-title').scrollIntoViewIfNeeded();
-    await saveScreenshot(wb, 'wizard-2-map-columns');
+    await saveScreenshot(wb, 'wizard-2-map-columns', { docs: true });
 
     await view.getByTestId('preview').click();
     const table = view.getByTestId('preview-table');
@@ -141,7 +141,7 @@ describe('Predict with a model: the lab, clicked through', () => {
     // The picture: the side bar hidden for room, the preview scrolled into view.
     await wb.runCommand('View: Toggle Primary Side Bar Visibility');
     await view.locator('h2#outputs-heading').evaluate((h) => h.scrollIntoView({ block: 'start' }));
-    await saveScreenshot(wb, 'wizard-2-preview');
+    await saveScreenshot(wb, 'wizard-2-preview', { docs: true });
     await wb.runCommand('View: Toggle Primary Side Bar Visibility');
   });
 
@@ -173,7 +173,7 @@ describe('Predict with a model: the lab, clicked through', () => {
     const script = view.getByTestId('script');
     await script.waitFor({ timeout: 15_000 });
     assert.equal(await script.innerText(), generateScoringScript(plan).text);
-    await saveScreenshot(wb, 'wizard-3-store-objects');
+    await saveScreenshot(wb, 'wizard-3-store-objects', { docs: true });
   });
 
   step('Deploy model + open script opens an untitled SQL editor with the script', async () => {
@@ -186,7 +186,7 @@ describe('Predict with a model: the lab, clicked through', () => {
     assert.match(text, /^CREATE VIEW \[wwi_ml\]\.\[CustomerPrediction\]$/m);
     assert.match(text, /WITH \(\[label_out\] \[bigint\], \[probability_out\] \[real\]\)/);
     assert.equal(await wb.page.locator('.tabs-container .tab[aria-label^="Predict: "]').count(), 0, 'the wizard closes after the deploy');
-    await saveScreenshot(wb, 'deployed-script-editor');
+    await saveScreenshot(wb, 'deployed-script-editor', { docs: true });
   });
 
   step('Run Script runs it on the pool; the results view shows the predictions', async () => {
@@ -217,7 +217,7 @@ describe('Predict with a model: the lab, clicked through', () => {
     await wb.page.locator('.tabs-container .tab[aria-label^="Results: "]').click();
     await wb.runCommand('View: Toggle Maximize Editor Group');
     await grid.locator('.grid').evaluate((g) => (g.scrollLeft = g.scrollWidth));
-    await saveScreenshot(wb, 'results-view');
+    await saveScreenshot(wb, 'results-view', { docs: true });
   });
 
   step('the database holds the model row with the registry\'s exact bytes, the view, and its predictions equal direct scoring', async () => {
