@@ -1,10 +1,13 @@
 /**
  * Preview predictions: score a few rows of the table on this computer with onnxruntime-node, with
  * the input types the user chose, so that a wrong mapping shows up before anything is deployed.
- * onnxruntime-node is imported lazily (never at activation).
+ * ONNX Runtime runs in the extension's ONNX worker process, never in the caller's.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SqlType } from '../sql/types.js';
+import { OnnxWorkerError, sharedOnnxWorker, type JsonOutput, type JsonTensor, type OnnxWorker } from './onnx-worker.js';
 
 export type PreviewCell = null | boolean | number | bigint | string | Date | Uint8Array;
 
@@ -25,7 +28,12 @@ export interface PreviewRequest {
   readonly outputs: readonly string[];
   /** Source columns shown first, as they are. */
   readonly passThrough?: readonly string[];
+  /** Cancels the preview; a load or a scoring in progress is stopped by ending the worker process. */
   readonly signal?: AbortSignal;
+  /** Receives a line when ONNX Runtime has to run in this process (no process could be started). */
+  readonly log?: (line: string) => void;
+  /** The worker to use; default the extension's shared one. */
+  readonly worker?: OnnxWorker;
 }
 
 export interface PreviewTable {
@@ -80,7 +88,12 @@ export function formatCell(v: unknown): string {
   return String(v);
 }
 
-/** Scores `rows` and returns a table: pass-through columns, then the model inputs, then the outputs. */
+/**
+ * Scores `rows` and returns a table: pass-through columns, then the model inputs, then the outputs.
+ * ONNX Runtime runs in the extension's ONNX worker process (see onnx-worker.ts), so the memory a
+ * large model takes to load never lands in the caller's process; the rows' tensors go there and
+ * the requested outputs come back.
+ */
 export async function previewPredictions(req: PreviewRequest): Promise<PreviewTable> {
   const colIndex = (name: string): number => {
     const i = req.columns.findIndex((c) => c.toLowerCase() === name.toLowerCase());
@@ -89,66 +102,77 @@ export async function previewPredictions(req: PreviewRequest): Promise<PreviewTa
   };
   const n = req.rows.length;
   if (n === 0) throw new PreviewError('The table has no rows to preview.');
-  const bytes = typeof req.onnx === 'string' ? new Uint8Array(await readFile(req.onnx)) : req.onnx;
-  const ort = await import('onnxruntime-node');
-  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
-  try {
-    session = await ort.InferenceSession.create(bytes);
-  } catch (e) {
-    throw new PreviewError(`ONNX Runtime cannot load the model: ${e instanceof Error ? e.message : String(e)}`);
+  const worker = req.worker ?? sharedOnnxWorker();
+  const cancelled = () => new PreviewError('Preview cancelled.');
+  // ONNX Runtime reads the model from a file: bytes go to a temporary one.
+  let onnxPath: string;
+  let tempDir: string | undefined;
+  if (typeof req.onnx === 'string') onnxPath = req.onnx;
+  else {
+    tempDir = await mkdtemp(join(tmpdir(), 'onnx-preview-'));
+    onnxPath = join(tempDir, 'model.onnx');
+    await writeFile(onnxPath, req.onnx);
   }
+  const call = async <T>(what: 'load' | 'run', work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (e) {
+      if (e instanceof OnnxWorkerError) {
+        if (e.kind === 'cancelled') throw cancelled();
+        if (e.kind === 'crashed' || e.kind === 'out-of-memory') throw new PreviewError(e.message);
+        if (e.kind === 'load') throw new PreviewError(`ONNX Runtime cannot load the model: ${e.message}`);
+        if (what === 'run') throw new PreviewError(`Scoring failed: ${e.message} Check the input types: PREDICT would fail the same way.`);
+      }
+      throw e;
+    }
+  };
   try {
-    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+    // From bytes: ONNX Runtime's messages then name no file path.
+    const opts = { signal: req.signal, log: req.log, fromBytes: true };
+    const info = await call('load', () => worker.load(onnxPath, { ...opts, keep: true }));
+    const feeds: Record<string, JsonTensor> = {};
     for (const m of req.inputs) {
-      const meta = session.inputMetadata.find((x) => x.name === m.modelInput);
-      if (!meta) throw new PreviewError(`The model has no input '${m.modelInput}'; its inputs are: ${session.inputNames.join(', ')}.`);
-      const rank = meta.isTensor ? meta.shape.length : 2;
-      if (meta.isTensor && rank === 2 && typeof meta.shape[1] === 'number' && meta.shape[1] !== 1) {
-        throw new PreviewError(`The model input '${m.modelInput}' takes ${meta.shape[1]} values per row; PREDICT feeds one column per input.`);
+      const meta = info.inputMetadata.find((x) => x.name === m.modelInput);
+      if (!meta) throw new PreviewError(`The model has no input '${m.modelInput}'; its inputs are: ${info.inputNames.join(', ')}.`);
+      const shape = meta.isTensor ? (meta.shape ?? []) : [];
+      const rank = meta.isTensor ? shape.length : 2;
+      if (meta.isTensor && rank === 2 && typeof shape[1] === 'number' && shape[1] !== 1) {
+        throw new PreviewError(`The model input '${m.modelInput}' takes ${shape[1]} values per row; PREDICT feeds one column per input.`);
       }
       const dims = rank <= 1 ? [n] : [n, 1];
       const ci = colIndex(m.sourceColumn);
       const where = (r: number) => () => `Row ${r + 1}, column ${m.sourceColumn}`;
       const kind = tensorKindFor(m.inputType);
       const values = req.rows.map((row) => row[ci] ?? null);
-      let tensor: InstanceType<typeof ort.Tensor>;
+      let data: (number | string)[];
       switch (kind) {
         case 'float32':
-          tensor = new ort.Tensor('float32', Float32Array.from(values, (v, r) => (v === null ? NaN : toNumber(v, where(r)))), dims);
+          data = values.map((v, r) => jsonNumber(Math.fround(v === null ? NaN : toNumber(v, where(r)))));
           break;
         case 'float64':
-          tensor = new ort.Tensor('float64', Float64Array.from(values, (v, r) => (v === null ? NaN : toNumber(v, where(r)))), dims);
+          data = values.map((v, r) => jsonNumber(v === null ? NaN : toNumber(v, where(r))));
           break;
         case 'int32':
-          tensor = new ort.Tensor('int32', Int32Array.from(values, (v, r) => Math.trunc(toNumber(v, where(r)))), dims);
+          data = Array.from(Int32Array.from(values, (v, r) => Math.trunc(toNumber(v, where(r)))));
           break;
         case 'int64':
-          tensor = new ort.Tensor(
-            'int64',
-            BigInt64Array.from(values, (v, r) => (typeof v === 'bigint' ? v : BigInt(Math.trunc(toNumber(v, where(r)))))),
-            dims,
-          );
+          data = Array.from(BigInt64Array.from(values, (v, r) => (typeof v === 'bigint' ? v : BigInt(Math.trunc(toNumber(v, where(r)))))), String);
           break;
         case 'string':
-          tensor = new ort.Tensor('string', values.map((v) => (v === null ? '' : formatCell(v))), dims);
+          data = values.map((v) => (v === null ? '' : formatCell(v)));
           break;
       }
-      feeds[m.modelInput] = tensor;
+      feeds[m.modelInput] = { type: kind, dims, data };
     }
     for (const o of req.outputs) {
-      if (!session.outputNames.includes(o)) throw new PreviewError(`The model has no output '${o}'; its outputs are: ${session.outputNames.join(', ')}.`);
+      if (!info.outputNames.includes(o)) throw new PreviewError(`The model has no output '${o}'; its outputs are: ${info.outputNames.join(', ')}.`);
     }
-    if (req.signal?.aborted) throw new PreviewError('Preview cancelled.');
-    let results: Record<string, unknown>;
-    try {
-      results = await session.run(feeds, [...req.outputs]);
-    } catch (e) {
-      throw new PreviewError(`Scoring failed: ${e instanceof Error ? e.message : String(e)} Check the input types: PREDICT would fail the same way.`);
-    }
+    if (req.signal?.aborted) throw cancelled();
+    const results = await call('run', () => worker.run(onnxPath, feeds, req.outputs, opts));
     const pass = req.passThrough ?? [];
     const passIdx = pass.map(colIndex);
     const inIdx = req.inputs.map((m) => colIndex(m.sourceColumn));
-    const outCells = req.outputs.map((name) => outputCells(name, results[name], n));
+    const outCells = req.outputs.map((name) => outputCells(name, decodeOutput(results[name]), n));
     const rows: string[][] = [];
     for (let r = 0; r < n; r++) {
       const row = req.rows[r]!;
@@ -156,7 +180,44 @@ export async function previewPredictions(req: PreviewRequest): Promise<PreviewTa
     }
     return { columns: [...pass, ...req.inputs.map((m) => m.modelInput), ...req.outputs], rows };
   } finally {
-    await session.release();
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** A number as JSON carries it: non-finite values as their names. */
+function jsonNumber(v: number): number | string {
+  return Number.isFinite(v) ? v : String(v);
+}
+
+const TYPED_ARRAYS: Readonly<Record<string, { from(data: ArrayLike<number>): ArrayLike<number> }>> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  float16: Uint16Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  bool: Uint8Array,
+};
+
+/** An output from the worker, as ONNX Runtime's tensor would hold it in this process. */
+export function decodeOutput(v: JsonOutput | undefined): { data: ArrayLike<unknown>; dims: readonly number[] } | undefined {
+  if (!v || 'notTensor' in v) return undefined;
+  const dims = v.dims;
+  switch (v.type) {
+    case 'string':
+      return { data: v.data.map(String), dims };
+    case 'int64':
+      return { data: BigInt64Array.from(v.data, (x) => BigInt(String(x))), dims };
+    case 'uint64':
+      return { data: BigUint64Array.from(v.data, (x) => BigInt(String(x))), dims };
+    default: {
+      const A = TYPED_ARRAYS[v.type];
+      const nums = v.data.map((x) => (typeof x === 'string' ? Number(x) : typeof x === 'boolean' ? Number(x) : x));
+      return { data: A ? A.from(nums) : nums, dims };
+    }
   }
 }
 

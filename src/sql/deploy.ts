@@ -7,8 +7,8 @@
  * A failure or a cancel at any step leaves the database as it was: the row is written in one
  * transaction, and a model table created by this deploy is dropped again when a later step fails.
  */
-import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
+import { OnnxWorkerError, sharedOnnxWorker, type OnnxWorker } from '../models/onnx-worker.js';
 import type { ModelSource, ModelVersionInfo } from '../models/source.js';
 import { listColumns, objectExists, type CatalogRunner } from './catalog.js';
 import type { SqlConnection } from './connection.js';
@@ -80,90 +80,24 @@ export async function loadWithOnnxRuntime(model: string | Uint8Array): Promise<L
   }
 }
 
-// The loader run by checkInChildProcess: argv[1] is onnxruntime-node's entry, argv[2] the ONNX file.
-// It prints the input and output names and its own peak RSS as JSON, or the error on stderr.
-const CHECK_SCRIPT = `
-const { readFileSync } = require('node:fs');
-const peak = () => {
-  try { return Number(/VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024; }
-  catch { return process.resourceUsage().maxRSS * 1024; }
-};
-require(process.argv[1]).InferenceSession.create(process.argv[2]).then(async (s) => {
-  const names = { inputNames: s.inputNames, outputNames: s.outputNames };
-  await s.release();
-  process.stdout.write(JSON.stringify({ ...names, loaderPeakRss: peak() }));
-}, (e) => {
-  process.stderr.write(String((e && e.message) || e));
-  process.exitCode = 1;
-});
-`;
-
 /**
- * Loads the model with ONNX Runtime in a short-lived process of its own and reports its input and
- * output names. ONNX Runtime needs many times a model's size while it builds a session (about 17
- * times for a 100 MB tree ensemble), and a process keeps most of that memory after the session is
- * released: in a process of its own, that memory goes back to the system when it exits, a model
- * too large for the machine cannot take the caller down with it, and a cancel stops the load at
- * once. Falls back to loading in this process when no process can be started.
+ * Loads the model with ONNX Runtime in the extension's ONNX worker process (see
+ * src/models/onnx-worker.ts) and reports its input and output names. ONNX Runtime needs many times
+ * a model's size while it builds a session (about 17 times for a 100 MB tree ensemble), and a
+ * process keeps most of that memory after the session is released: in a process of its own, that
+ * memory goes back to the system when it exits, a model too large for the machine cannot take the
+ * caller down with it, and a cancel stops the load at once (the process is killed). The check does
+ * not keep its session: the worker ends as soon as it has answered. Loads in this process only
+ * when no process can be started, and then says so through `log`.
  */
-export async function checkInChildProcess(onnxPath: string, signal?: AbortSignal): Promise<LoadedModelInfo> {
-  let ortEntry: string;
+export async function checkInChildProcess(onnxPath: string, signal?: AbortSignal, log?: (line: string) => void, worker?: OnnxWorker): Promise<LoadedModelInfo> {
   try {
-    ortEntry = require.resolve('onnxruntime-node');
-  } catch {
-    return loadWithOnnxRuntime(onnxPath);
+    const info = await (worker ?? sharedOnnxWorker()).load(onnxPath, { signal, log, keep: false });
+    return { inputNames: info.inputNames, outputNames: info.outputNames, loaderPeakRss: info.inProcess ? undefined : info.peakRss };
+  } catch (e) {
+    if (e instanceof OnnxWorkerError && e.kind === 'cancelled') throw new Error('cancelled', { cause: e });
+    throw e;
   }
-  return new Promise<LoadedModelInfo>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new Error('cancelled'));
-      return;
-    }
-    const child = spawn(process.execPath, ['-e', CHECK_SCRIPT, ortEntry, onnxPath], {
-      // In the VS Code extension host, process.execPath is Electron: run it as Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    const onAbort = () => child.kill();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let started = true;
-    child.once('error', () => {
-      if (!started) return;
-      started = false;
-      signal?.removeEventListener('abort', onAbort);
-      // No process could be started here: load in this process instead.
-      loadWithOnnxRuntime(onnxPath).then(resolve, reject);
-    });
-    child.once('close', (code, killedBy) => {
-      if (!started) return;
-      signal?.removeEventListener('abort', onAbort);
-      if (signal?.aborted) {
-        reject(new Error('cancelled'));
-        return;
-      }
-      const stderr = Buffer.concat(err).toString('utf8').trim();
-      if (code !== 0) {
-        reject(
-          new Error(
-            stderr
-              ? stderr.slice(0, 2000)
-              : `ONNX Runtime stopped ${killedBy ? `(${killedBy})` : `with exit code ${code}`} while loading the model; the machine may be short of memory for it.`,
-          ),
-        );
-        return;
-      }
-      try {
-        const r = JSON.parse(Buffer.concat(out).toString('utf8')) as { inputNames: string[]; outputNames: string[]; loaderPeakRss?: number };
-        resolve({ inputNames: r.inputNames, outputNames: r.outputNames, loaderPeakRss: r.loaderPeakRss });
-      } catch (e) {
-        reject(new Error(`ONNX Runtime gave no usable answer while loading the model (${reasonOf(e)}).`));
-      }
-    });
-  });
 }
 
 export interface DeployRequest {
@@ -179,9 +113,9 @@ export interface DeployRequest {
   readonly onStep?: (step: DeployStep, title: string) => void;
   /**
    * Loads the model to check it; default checkInChildProcess. Receives the downloaded ONNX file's
-   * path and the deploy's signal.
+   * path, the deploy's signal and its log.
    */
-  readonly loadModel?: (onnxPath: string, signal?: AbortSignal) => Promise<LoadedModelInfo>;
+  readonly loadModel?: (onnxPath: string, signal?: AbortSignal, log?: (line: string) => void) => Promise<LoadedModelInfo>;
   /** Receives a line per step; never model bytes or secrets. */
   readonly log?: (line: string) => void;
 }
@@ -242,12 +176,14 @@ export async function deployModel(req: DeployRequest): Promise<DeployResult> {
 
     start('check');
     try {
-      const info = await (req.loadModel ?? checkInChildProcess)(onnxPath, signal);
+      const info = await (req.loadModel ?? checkInChildProcess)(onnxPath, signal, log);
       if (info.loaderPeakRss !== undefined) log(`deploy ${plan.modelId}: ONNX Runtime loaded the model using ${Math.round(info.loaderPeakRss / 1048576)} MB`);
       checkAgainstPlan(info, plan);
     } catch (e) {
       if (e instanceof DeployError) throw e;
       if (aborted(signal)) throw new DeployError('check', 'cancelled', true, { cause: e });
+      // The process stopped (out of memory, killed): the model may be fine; say what happened.
+      if (e instanceof OnnxWorkerError && (e.kind === 'crashed' || e.kind === 'out-of-memory')) throw new DeployError('check', e.message, false, { cause: e });
       throw new DeployError(
         'check',
         `ONNX Runtime cannot load model '${req.version.modelName}' version ${req.version.version}: ${reasonOf(e)} PREDICT would fail with "Model is corrupt or invalid"; choose another version.`,

@@ -1,7 +1,8 @@
 /**
  * The wizard's working parts over the real core: SQL rules and script generation, the preview
- * (first rows of the table scored with onnxruntime-node) and the deploy. No vscode; native modules
- * load only when a preview or a deploy runs.
+ * (first rows of the table scored with onnxruntime-node in the extension's ONNX worker process, not
+ * in the extension host) and the deploy. No vscode; native modules load only when a preview or a
+ * deploy runs.
  */
 import { quoteName, quoteObjectName, sameName } from '../sql/names.js';
 import { parseSqlType, type PredictTarget } from '../sql/types.js';
@@ -42,6 +43,7 @@ export function defaultWizardParts(log?: (line: string) => void): WizardParts {
         outputs: plan.outputs.map((o) => o.modelOutput),
         passThrough: plan.passThrough,
         signal,
+        log,
       });
     },
     deploy: async ({ plan, registry, version, onStep, db, signal }) => {
