@@ -35,6 +35,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+export interface VersionPageOptions {
+  /** Where the previous page ended (that page's `continuationToken`); absent for the first page. */
+  pageToken?: string;
+  /** Requested page size; a source may return fewer. */
+  pageSize?: number;
+}
+
 /** One version of a registered model, as listed and as fetched. */
 export interface ModelVersionInfo {
   /** The `ModelSource.id` it came from. */
@@ -98,6 +105,12 @@ export interface ModelSource {
   listModels(options?: ListModelsOptions): Promise<Page<ModelSummary>>;
   /** The versions of one model, newest first. */
   listVersions(modelName: string, options?: RequestOptions): Promise<ModelVersionInfo[]>;
+  /**
+   * One page of a model's versions, newest first, reading only what that page needs (so the first
+   * versions can be shown before the rest are read). `continuationToken` is absent on the last
+   * page. Optional: `versionPage` falls back to `listVersions` as a single page.
+   */
+  listVersionsPage?(modelName: string, options?: VersionPageOptions, signal?: AbortSignal): Promise<Page<ModelVersionInfo>>;
   getVersion(modelName: string, version: string, options?: RequestOptions): Promise<ModelVersionInfo>;
   /** Brings the version's ONNX file and its MLmodel to the local disk (through the cache). */
   download(modelName: string, version: string, options?: DownloadOptions): Promise<DownloadedModel>;
@@ -117,6 +130,27 @@ export async function* modelPages(
     yield page;
     token = page.continuationToken;
   } while (token);
+}
+
+/**
+ * One page of a model's versions, newest first: the source's `listVersionsPage`, or, for a source
+ * without one, every version as a single page.
+ */
+export async function versionPage(
+  source: Pick<ModelSource, 'listVersions' | 'listVersionsPage' | 'displayName'>,
+  modelName: string,
+  options: VersionPageOptions = {},
+  signal?: AbortSignal,
+): Promise<Page<ModelVersionInfo>> {
+  if (source.listVersionsPage) return source.listVersionsPage(modelName, options, signal);
+  if (options.pageToken !== undefined) {
+    throw new ModelSourceError(
+      'bad-request',
+      `The page token ${JSON.stringify(options.pageToken)} is not one ${source.displayName} gave out for model '${modelName}'. Refresh the version list.`,
+      { model: modelName, where: source.displayName },
+    );
+  }
+  return { items: await source.listVersions(modelName, { signal }) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import {
   ModelVersionInfo,
   Page,
   RequestOptions,
+  VersionPageOptions,
   cancelledError,
   describeTarget,
   errorForStatus,
@@ -188,6 +189,38 @@ export class AzureMlModelSource implements ModelSource {
       throw mapAzureError(e, { where: this.where, model: modelName, signal: options.signal });
     }
     return out.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0) || Number(b.version) - Number(a.version));
+  }
+
+  /**
+   * One page of a model's versions, newest first, through ARM's own paging: `$top` sets the page
+   * size and the page token is the service's nextLink. Archived versions are left out, so a page
+   * may hold fewer than asked.
+   */
+  async listVersionsPage(modelName: string, options: VersionPageOptions = {}, signal?: AbortSignal): Promise<Page<ModelVersionInfo>> {
+    const { resourceGroup: rg, workspaceName: ws } = this.options;
+    // The token is a nextLink: it must point at this client's ARM endpoint, which gets the user's token.
+    const endpoint = (this.options.armEndpoint ?? 'https://management.azure.com').replace(/\/+$/, '');
+    if (options.pageToken !== undefined && !options.pageToken.toLowerCase().startsWith(`${endpoint.toLowerCase()}/`)) {
+      throw new ModelSourceError(
+        'bad-request',
+        `The page token ${JSON.stringify(options.pageToken.slice(0, 80))} is not one ${this.where} gave out for model '${modelName}'. Refresh the version list.`,
+        { model: modelName, where: this.where },
+      );
+    }
+    try {
+      const pages = this.client.modelVersions
+        .list(rg, ws, modelName, { orderBy: 'createdtime desc', top: options.pageSize, abortSignal: signal })
+        .byPage({ continuationToken: options.pageToken });
+      const r = await pages.next();
+      const page = r.done ? [] : r.value;
+      const token = getContinuationToken(page) || undefined;
+      const items = page.filter((v) => !v.properties?.isArchived).map((v) => this.toInfo(modelName, v));
+      // An empty first page is how the service answers for an unknown model too: say which it is.
+      if (options.pageToken === undefined && !items.length && !token) await this.client.modelContainers.get(rg, ws, modelName, { abortSignal: signal });
+      return { items, continuationToken: token };
+    } catch (e) {
+      throw mapAzureError(e, { where: this.where, model: modelName, signal });
+    }
   }
 
   async getVersion(modelName: string, version: string, options: RequestOptions = {}): Promise<ModelVersionInfo> {

@@ -23,6 +23,7 @@ import {
   ModelVersionInfo,
   Page,
   RequestOptions,
+  VersionPageOptions,
   cancelledError,
   notOnnxError,
 } from '../source.js';
@@ -118,16 +119,13 @@ export class LocalModelSource implements ModelSource {
    * One page of a model's versions, newest first: only this page's versions are read (meta.yaml,
    * tags, MLmodel). `continuationToken` is absent on the last page.
    */
-  async listVersionsPage(
-    modelName: string,
-    options: { pageSize?: number; continuationToken?: string; signal?: AbortSignal } = {},
-  ): Promise<Page<ModelVersionInfo>> {
-    checkAbort(options.signal, this.root, modelName);
-    const start = options.continuationToken === undefined ? 0 : Number(options.continuationToken);
-    if (!Number.isInteger(start) || start < 0) {
+  async listVersionsPage(modelName: string, options: VersionPageOptions = {}, signal?: AbortSignal): Promise<Page<ModelVersionInfo>> {
+    checkAbort(signal, this.root, modelName);
+    const start = options.pageToken === undefined ? 0 : /^\d+$/.test(options.pageToken) ? Number(options.pageToken) : NaN;
+    if (!Number.isSafeInteger(start)) {
       throw new ModelSourceError(
         'bad-request',
-        `The page token ${JSON.stringify(options.continuationToken)} is not one this folder gave out for model '${modelName}'. Refresh the version list.`,
+        `The page token ${JSON.stringify(options.pageToken)} is not one this folder gave out for model '${modelName}'. Refresh the version list.`,
         { model: modelName, where: this.root },
       );
     }
@@ -136,7 +134,10 @@ export class LocalModelSource implements ModelSource {
     const dir = await this.registryModelDir(modelName);
     const numbers = await versionNumbers(dir);
     const aliases = await readKeyFiles(join(dir, 'aliases'));
-    const items = await mapLimit(numbers.slice(start, start + size), READ_CONCURRENCY, (n) => this.registryVersion(modelName, dir, String(n), aliases));
+    const items = await mapLimit(numbers.slice(start, start + size), READ_CONCURRENCY, (n) => {
+      checkAbort(signal, this.root, modelName);
+      return this.registryVersion(modelName, dir, String(n), aliases);
+    });
     return { items, continuationToken: start + size < numbers.length ? String(start + size) : undefined };
   }
 

@@ -17,6 +17,7 @@ import {
   Page,
   RequestOptions,
   RetryPolicy,
+  VersionPageOptions,
   notOnnxError,
 } from '../source.js';
 
@@ -152,27 +153,22 @@ export class MlflowModelSource implements ModelSource {
    * their MLmodel read to tell whether PREDICT can use them. `continuationToken` is absent on the
    * last page.
    */
-  async listVersionsPage(
-    modelName: string,
-    options: { pageSize?: number; continuationToken?: string; signal?: AbortSignal } = {},
-  ): Promise<Page<ModelVersionInfo>> {
-    const start = options.continuationToken === undefined ? 0 : Number(options.continuationToken);
-    if (!Number.isInteger(start) || start < 0) {
+  async listVersionsPage(modelName: string, options: VersionPageOptions = {}, signal?: AbortSignal): Promise<Page<ModelVersionInfo>> {
+    const start = options.pageToken === undefined ? 0 : /^\d+$/.test(options.pageToken) ? Number(options.pageToken) : NaN;
+    if (!Number.isSafeInteger(start)) {
       throw new ModelSourceError(
         'bad-request',
-        `The page token ${JSON.stringify(options.continuationToken)} is not one ${this.displayName} gave out for model '${modelName}'. Refresh the version list.`,
+        `The page token ${JSON.stringify(options.pageToken)} is not one ${this.displayName} gave out for model '${modelName}'. Refresh the version list.`,
         { model: modelName, where: this.displayName },
       );
     }
     let raw = start > 0 ? this.versionLists.get(modelName) : undefined;
     if (!raw) {
-      raw = await this.searchVersions(modelName, options.signal);
+      raw = await this.searchVersions(modelName, signal);
       this.versionLists.set(modelName, raw);
     }
     const size = Math.max(1, options.pageSize ?? this.options.pageSize ?? DEFAULT_PAGE);
-    const items = await mapLimit(raw.slice(start, start + size), this.options.detailConcurrency ?? DETAIL_CONCURRENCY, (v) =>
-      this.toVersionInfo(v, options.signal),
-    );
+    const items = await mapLimit(raw.slice(start, start + size), this.options.detailConcurrency ?? DETAIL_CONCURRENCY, (v) => this.toVersionInfo(v, signal));
     return { items, continuationToken: start + size < raw.length ? String(start + size) : undefined };
   }
 
