@@ -601,9 +601,20 @@ function lengthText(len: number | 'max' | undefined): string {
  * characters lost going from Unicode to varchar, and conversions that fail on some values.
  */
 export function castLoss(from: SqlType, to: SqlType): string | undefined {
+  const problems = castLossReasons(from, to);
+  if (problems.length === 0) return undefined;
+  return `Converting ${displaySqlType(normalizeSqlType(from))} to ${displaySqlType(castTarget(from, to))}: ${problems.join('; ')}.`;
+}
+
+/**
+ * The clauses of castLoss without its opening and its full stop (empty when nothing is lost), for
+ * a caller that words the sentence's subject itself, e.g. "Casting Cost (float) to [real] can lose
+ * data: real keeps about 7 significant digits, …".
+ */
+export function castLossReasons(from: SqlType, to: SqlType): string[] {
   const src = normalizeSqlType(from);
   const dst = castTarget(from, to);
-  if (sameSqlType(src, dst)) return undefined;
+  if (sameSqlType(src, dst)) return [];
   const a = info(src)!;
   const b = info(dst)!;
   const S = displaySqlType(src);
@@ -686,8 +697,7 @@ export function castLoss(from: SqlType, to: SqlType): string | undefined {
     problems.push(`text that is not a valid ${D} value makes the query fail with a conversion error`);
   }
 
-  if (problems.length === 0) return undefined;
-  return `Converting ${S} to ${D}: ${problems.join('; ')}.`;
+  return problems;
 }
 
 function fmtInt(n: bigint): string {

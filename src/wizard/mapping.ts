@@ -5,7 +5,7 @@
  * Pure functions: no vscode, no I/O.
  */
 import {
-  castLoss,
+  castLossReasons,
   castNeeded,
   castTarget,
   displaySqlType,
@@ -186,13 +186,23 @@ export function checkInputMapping(rows: readonly MappingRow[], columns: readonly
     if (port?.sqlType && !isStringType(port.sqlType) !== !isStringType(r.inputType)) {
       w.push(`Input "${r.modelInput}" expects ${port.elementType ?? 'another type'}; ${displaySqlType(r.inputType)} will fail when the model runs.`);
     }
-    if (castNeeded(col.type, r.inputType)) {
-      const loss = castLoss(col.type, r.inputType);
-      const to = formatSqlType(castTarget(col.type, r.inputType));
-      w.push(loss ? `Casting ${col.name} (${displaySqlType(col.type)}) to ${to} can lose data: ${loss}.` : `${col.name} (${displaySqlType(col.type)}) is cast to ${to}.`);
-    }
+    const cast = castWarning(col.name, col.type, r.inputType);
+    if (cast) w.push(cast);
     return w;
   });
+}
+
+/**
+ * The one warning page 2 shows for casting column `columnName` of type `from` to `to`: a single
+ * sentence saying what can be lost, or undefined when the CAST loses nothing (int → bigint) or no
+ * CAST is needed. The suggestion and the wizard's own check both word it here, so a row never
+ * shows it twice.
+ */
+export function castWarning(columnName: string, from: SqlType, to: SqlType): string | undefined {
+  if (!castNeeded(from, to)) return undefined;
+  const reasons = castLossReasons(from, to);
+  if (!reasons.length) return undefined;
+  return `Casting ${columnName} (${displaySqlType(from)}) to ${formatSqlType(castTarget(from, to))} can lose data: ${reasons.join('; ')}.`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,12 +8,12 @@ import {
   parseSqlType,
   predictInputTypes,
   predictTargetLabel,
-  castLoss,
   SqlTypeError,
   type PredictTarget,
   type SqlType,
 } from '../sql/types.js';
 import { generateScoringScript, type ScoringPlan } from '../sql/script.js';
+import { castWarning } from './mapping.js';
 import type { SourceColumnOption } from './protocol.js';
 import type { WizardPlan, WizardRules } from './state.js';
 
@@ -77,8 +77,7 @@ export function createWizardRules(
       const from = parse(column.type).type;
       const to = parse(inputType).type;
       if (!from || !to) return undefined;
-      const loss = castLoss(from, to);
-      return loss ? `${column.name}: ${loss}` : undefined;
+      return castWarning(column.name, from, to);
     },
     buildScript,
   };

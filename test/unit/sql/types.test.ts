@@ -13,6 +13,7 @@ import {
   castNeeded,
   castTarget,
   castLoss,
+  castLossReasons,
   sameSqlType,
   SqlTypeError,
   type SqlType,
@@ -282,4 +283,14 @@ test('castLoss is undefined exactly when casting to a wider integer (property ov
       assert.equal(castLoss(p(a), p(b)) === undefined, widening);
     }),
   );
+});
+
+test('castLossReasons are castLoss without its opening and full stop; empty for a lossless cast', () => {
+  for (const [a, b] of [['float', 'real'], ['bigint', 'int'], ['decimal(18,4)', 'int'], ['varchar(100)', 'varchar(30)']] as const) {
+    const reasons = castLossReasons(p(a), p(b));
+    assert.ok(reasons.length > 0);
+    assert.ok(reasons.every((r) => !r.endsWith('.')), reasons.join(' | '));
+    assert.equal(castLoss(p(a), p(b)), `Converting ${a} to ${b === 'varchar(30)' ? 'varchar(30)' : b}: ${reasons.join('; ')}.`);
+  }
+  assert.deepEqual(castLossReasons(p('int'), p('bigint')), []);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suggestMapping, nameSimilarity, nameTokens, checkInputMapping, type TableColumn } from '../../../src/wizard/mapping.js';
+import { suggestMapping, nameSimilarity, nameTokens, checkInputMapping, castWarning, type TableColumn } from '../../../src/wizard/mapping.js';
 import { describeModel } from '../../../src/models/signature.js';
 import { parseMLmodel } from '../../../src/models/mlmodel.js';
 import { readOnnxMetadata } from '../../../src/models/onnx/read.js';
@@ -38,8 +38,11 @@ test("the lab's table maps every input by exact name, casting as the Synapse wiz
       'UpperIncomeBound -> UpperIncomeBound [bigint] exact',
     ],
   );
-  assert.match(m.inputs[0]!.warnings.join(' '), /^Casting Cost \(float\) to \[real\] can lose data: /);
-  assert.deepEqual(m.inputs[3]!.warnings, ['PrimaryBrandId (int) is cast to [bigint].']);
+  assert.deepEqual(m.inputs[0]!.warnings, [
+    'Casting Cost (float) to [real] can lose data: real keeps about 7 significant digits, so float values are rounded (0.123456789 becomes 0.1234568); values beyond ±3.4E+38 make the query fail with an arithmetic overflow error.',
+  ]);
+  // int → bigint loses nothing: no warning at all.
+  assert.deepEqual(m.inputs[3]!.warnings, []);
   assert.deepEqual(m.outputs.map((o) => `${o.modelOutput} ${formatSqlType(o.outputType)}`), ['label_out [bigint]', 'probability_out [real]']);
   assert.deepEqual(m.excludedOutputs, []);
   assert.deepEqual(m.passThrough, ['CustomerKey']);
@@ -135,4 +138,35 @@ test('name tokens split case styles, separators and digits', () => {
   assert.deepEqual(nameTokens('primary_brand_id'), ['primary', 'brand', 'id']);
   assert.deepEqual(nameTokens('HTTPStatusCode2'), ['http', 'status', 'code', '2']);
   assert.equal(nameSimilarity('primary_brand_id', 'PrimaryBrandId').match, 'normalized');
+});
+
+test('a cast warns once, in one sentence, only when it can lose data', () => {
+  const p = parseSqlType;
+  // Lossless casts: nothing to warn about.
+  for (const [from, to] of [['int', 'bigint'], ['smallint', 'int'], ['real', 'float'], ['tinyint', 'bigint'], ['varchar(30)', 'nvarchar(30)'], ['float', 'float']] as const) {
+    assert.equal(castWarning('C', p(from), p(to)), undefined, `${from} → ${to}`);
+  }
+  // Lossy casts: one sentence naming the column, ending with exactly one full stop.
+  for (const [from, to] of [['float', 'real'], ['bigint', 'int'], ['decimal(18,4)', 'int'], ['nvarchar(30)', 'varchar'], ['int', 'real']] as const) {
+    const w = castWarning('Col', p(from), p(to));
+    assert.ok(w, `${from} → ${to} warns`);
+    assert.match(w, /^Casting Col \(/);
+    assert.match(w, /[^.]\.$/, `one full stop at the end: ${w}`);
+    assert.doesNotMatch(w, /\.\./);
+    assert.equal(w.split(': ').length, 2, `one colon introduces the reasons: ${w}`);
+  }
+  assert.equal(
+    castWarning('Id', p('bigint'), p('int')),
+    'Casting Id (bigint) to [int] can lose data: values outside -2,147,483,648 to 2,147,483,647 do not fit in int; the query fails with an arithmetic overflow error.',
+  );
+});
+
+test("checkInputMapping: the lab's float → real rows warn once; its int → bigint rows do not warn", () => {
+  const m = suggestMapping(LAB_TABLE, model('linear-classifier'), { target: 'synapse-dedicated' });
+  const w = checkInputMapping(m.inputs, LAB_TABLE, model('linear-classifier'), 'synapse-dedicated');
+  for (const [i, row] of m.inputs.entries()) {
+    const col = LAB_TABLE.find((c) => c.name === row.sourceColumn)!;
+    if (col.type.name === 'float') assert.equal(w[i]!.length, 1, `${row.modelInput}: ${w[i]!.join(' | ')}`);
+    else assert.deepEqual(w[i], [], `${row.modelInput} (${col.type.name})`);
+  }
 });

@@ -4,6 +4,11 @@ import { filterVersions, initialState, nameKey, planOf, reduce, viewOf, type Wiz
 import { createWizardRules } from '../../../src/wizard/rules.js';
 import type { ModelVersionRow, WizardEdit } from '../../../src/wizard/protocol.js';
 import { CUSTOMER_FEATURES, CUSTOMER_TEST_COLUMNS } from '../../../src/samples/customers.js';
+import { suggestionOf, wizardModelOf } from '../../../src/wizard/model-reader.js';
+import { describeModel } from '../../../src/models/signature.js';
+import { parseMLmodel } from '../../../src/models/mlmodel.js';
+import { readOnnxMetadata } from '../../../src/models/onnx/read.js';
+import { buildSampleModel } from '../../../src/samples/models.js';
 
 const plans: WizardPlan[] = [];
 const rules = createWizardRules('synapse-dedicated', (plan) => {
@@ -153,7 +158,7 @@ describe('wizard state: page 2, map columns', () => {
     assert.equal(v.canNext, true);
     assert.equal(v.canBack, true);
     const cost = v.inputs.find((r) => r.modelInput === 'Cost')!;
-    assert.ok(cost.warnings.some((w) => w.startsWith('Cost: Converting float to real: real keeps about 7 significant digits')), cost.warnings.join('|'));
+    assert.ok(cost.warnings.some((w) => w.startsWith('Casting Cost (float) to [real] can lose data: real keeps about 7 significant digits')), cost.warnings.join('|'));
     assert.deepEqual(v.inputTypes, ['int', 'bigint', 'real', 'float', 'char', 'varchar', 'nvarchar']);
   });
 
@@ -398,5 +403,36 @@ describe('wizard state with the real script generator', () => {
     const v = viewOf(s, real);
     assert.match(v.script, /CREATE PROCEDURE \[wwi_ml\]\.\[CustomerPrediction\]/);
     assert.match(v.script, /DROP PROCEDURE/i);
+  });
+});
+
+describe('wizard state: cast warnings on page 2', () => {
+  test("the lab's model: each float → real row warns once in one sentence; int → bigint rows do not warn", () => {
+    const sample = buildSampleModel('linear-classifier');
+    const d = describeModel({ mlmodel: parseMLmodel(sample.mlmodelYaml), onnx: readOnnxMetadata(sample.onnx) });
+    const t = run(
+      initialState(target, registries),
+      { type: 'versionsLoaded', registry: 'Local models', versions },
+      edit({ field: 'selectedVersion', value: 'aml-synapse-classifier:2' }),
+      { type: 'modelLoaded', key: 'aml-synapse-classifier:2', model: wizardModelOf(d), suggestion: suggestionOf(d, target.columns, 'synapse-dedicated') },
+      { type: 'next' },
+    );
+    const check = (v: ReturnType<typeof viewOf>) => {
+      for (const r of v.inputs) {
+        const type = target.columns.find((c) => c.name === r.sourceColumn)!.type;
+        const casts = r.warnings.filter((w) => /cast|convert/i.test(w));
+        if (type === 'float') {
+          assert.equal(casts.length, 1, `${r.modelInput}: ${r.warnings.join(' | ')}`);
+          assert.match(casts[0]!, new RegExp(`^Casting ${r.sourceColumn} \\(float\\) to \\[real\\] can lose data: .*[^.]\\.$`));
+        } else {
+          assert.deepEqual(r.warnings, [], `${r.modelInput} (${type}) -> ${r.inputType}`);
+        }
+      }
+    };
+    check(viewOf(t.state, rules));
+    // After the user edits a row (the suggestion's warnings go), the check still warns once.
+    const cost = t.state.inputs.find((r) => r.modelInput === 'Cost')!;
+    const edited = run(t, edit({ field: 'input', id: cost.id, inputType: 'float' }), edit({ field: 'input', id: cost.id, inputType: 'real' }));
+    check(viewOf(edited.state, rules));
   });
 });
