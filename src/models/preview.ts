@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SqlType } from '../sql/types.js';
 import { OnnxWorkerError, sharedOnnxWorker, type JsonOutput, type JsonTensor, type OnnxWorker } from './onnx-worker.js';
+import { formatNumber } from '../results/format.js';
 
 export type PreviewCell = null | boolean | number | bigint | string | Date | Uint8Array;
 
@@ -81,7 +82,7 @@ function toNumber(v: PreviewCell, where: () => string): number {
 /** Formats one value of an output for the preview table. */
 export function formatCell(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.fround(v) === v ? Number(v.toPrecision(7)) : Number(v.toPrecision(15)));
+  if (typeof v === 'number') return formatNumber(v);
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Date) return v.toISOString();
   if (v instanceof Uint8Array) return `0x${Buffer.from(v.subarray(0, 16)).toString('hex').toUpperCase()}${v.length > 16 ? '…' : ''}`;

@@ -3,6 +3,7 @@
  * scripts, every value escaped). No vscode import: unit tests render it directly.
  */
 import type { ResultColumn, SqlCell, SqlMessage } from '../sql/connection.js';
+import { formatSqlNumber } from './format.js';
 
 export interface ScriptResultSet {
   readonly batch: number;
@@ -43,9 +44,11 @@ export function escapeHtml(text: string): string {
 const MAX_CELL_CHARS = 500;
 const MAX_BINARY_BYTES = 32;
 
-/** A cell as text in the grid. */
-export function cellText(v: SqlCell): string {
+/** A cell as text in the grid; numbers by their column's SQL type (`sqlType`) when it is given. */
+export function cellText(v: SqlCell, sqlType?: string): string {
   if (v === null || v === undefined) return 'NULL';
+  const number = sqlType === undefined ? undefined : formatSqlNumber(v, sqlType);
+  if (number !== undefined) return number;
   if (Buffer.isBuffer(v)) {
     const hex = v.subarray(0, MAX_BINARY_BYTES).toString('hex').toUpperCase();
     return `0x${hex}${v.length > MAX_BINARY_BYTES ? `… (${v.length} bytes)` : ''}`;
@@ -85,7 +88,7 @@ export function renderResultsHtml(run: ScriptRun, opts: RenderOptions): string {
         .map(
           (row, r) =>
             `<tr><td class="rownum">${r + 1}</td>${row
-              .map((v) => (v === null || v === undefined ? '<td class="null">NULL</td>' : `<td>${escapeHtml(cellText(v))}</td>`))
+              .map((v, c) => (v === null || v === undefined ? '<td class="null">NULL</td>' : `<td>${escapeHtml(cellText(v, set.columns[c]?.type))}</td>`))
               .join('')}</tr>`,
         )
         .join('\n');
