@@ -7,7 +7,7 @@ import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
-import '@vscode-elements/elements/dist/vscode-multi-select/index.js';
+import { VscodeMultiSelect } from '@vscode-elements/elements/dist/vscode-multi-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
@@ -25,6 +25,7 @@ import {
   type WizardEdit,
   type WizardView,
 } from '../../src/wizard/protocol.js';
+import { passThroughLabel } from '../../src/wizard/state.js';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -40,6 +41,17 @@ const initial = document.getElementById('wizard-initial')?.textContent;
 if (initial) vscode.setState(JSON.parse(initial) as unknown);
 
 type ValueElement = HTMLElement & { value: string };
+
+/** The pass-through selector: a multi-select whose face names the chosen columns instead of "1 Selected". */
+class PassThroughSelect extends VscodeMultiSelect {
+  constructor() {
+    super();
+    // The base class draws its face through _renderLabel; this instance draws the names.
+    (this as unknown as { _renderLabel: () => TemplateResult })._renderLabel = () =>
+      html`<span class="select-face-badge no-item" title=${this.value.join(', ')} data-testid="pass-through-label">${passThroughLabel(this.value)}</span>`;
+  }
+}
+customElements.define('pass-through-select', PassThroughSelect);
 
 export class PredictWizard extends LitElement {
   static override properties = { view: { state: true } };
@@ -115,7 +127,7 @@ export class PredictWizard extends LitElement {
   private onKeyDown = (e: KeyboardEvent): void => {
     if (!this.view) return;
     const path = e.composedPath();
-    const inSelect = path.some((t) => t instanceof HTMLElement && /^VSCODE-(SINGLE|MULTI)-SELECT$/.test(t.tagName));
+    const inSelect = path.some((t) => t instanceof HTMLElement && /^(VSCODE-(SINGLE|MULTI)-SELECT|PASS-THROUGH-SELECT)$/.test(t.tagName));
     const inButton = path.some((t) => t instanceof HTMLElement && t.tagName === 'VSCODE-BUTTON');
     if (e.key === 'Escape' && !inSelect) {
       e.preventDefault();
@@ -302,14 +314,14 @@ export class PredictWizard extends LitElement {
 
       <h2>Pass-through columns</h2>
       <div class="hint">Columns returned beside the predictions, for example a key to join back on.</div>
-      <vscode-multi-select
+      <pass-through-select
         data-testid="pass-through"
         aria-label="Pass-through columns"
         .value=${[...v.passThrough]}
         @change=${(e: Event) => this.edit({ field: 'passThrough', value: (e.target as HTMLElement & { value: string[] }).value })}
       >
         ${v.sourceColumns.map((c) => html`<vscode-option value=${c.name} description=${c.type}>${c.name}</vscode-option>`)}
-      </vscode-multi-select>
+      </pass-through-select>
 
       <h2>Preview</h2>
       <div class="row">

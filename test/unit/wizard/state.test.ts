@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterVersions, initialState, nameKey, planOf, reduce, viewOf, type WizardAction, type WizardPlan, type WizardState, type Transition } from '../../../src/wizard/state.js';
+import { filterVersions, passThroughLabel, initialState, nameKey, planOf, reduce, viewOf, type WizardAction, type WizardPlan, type WizardState, type Transition } from '../../../src/wizard/state.js';
 import { createWizardRules } from '../../../src/wizard/rules.js';
 import type { ModelVersionRow, WizardEdit } from '../../../src/wizard/protocol.js';
 import { CUSTOMER_FEATURES, CUSTOMER_TEST_COLUMNS } from '../../../src/samples/customers.js';
@@ -434,5 +434,23 @@ describe('wizard state: cast warnings on page 2', () => {
     const cost = t.state.inputs.find((r) => r.modelInput === 'Cost')!;
     const edited = run(t, edit({ field: 'input', id: cost.id, inputType: 'float' }), edit({ field: 'input', id: cost.id, inputType: 'real' }));
     check(viewOf(edited.state, rules));
+  });
+});
+
+describe('wizard state: the pass-through selector names the chosen columns', () => {
+  test('names, or the count and the first names when they do not fit; None when empty', () => {
+    assert.equal(passThroughLabel([]), 'None');
+    assert.equal(passThroughLabel(['CustomerKey']), 'CustomerKey');
+    assert.equal(passThroughLabel(['CustomerKey', 'StoreId']), 'CustomerKey, StoreId');
+    assert.equal(passThroughLabel(['CustomerKey', 'StoreId', 'LowerIncomeBound', 'UpperIncomeBound']), '4 columns: CustomerKey, StoreId, …');
+    const long = 'AVeryLongColumnNameThatDoesNotFitInFortyCharacters';
+    assert.equal(passThroughLabel([long]), long, 'one name is shown whole');
+    assert.equal(passThroughLabel([long, 'Id']), `2 columns: ${long}, …`);
+    for (const n of [2, 3, 5, 9]) {
+      const cols = Array.from({ length: n }, (_, i) => `Column${i}Key`);
+      const label = passThroughLabel(cols);
+      assert.ok(label.length <= 40 || label.startsWith(`${n} columns: Column0Key`), label);
+      assert.ok(label === cols.join(', ') || label.startsWith(`${n} columns: `), label);
+    }
   });
 });
