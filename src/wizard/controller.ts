@@ -3,7 +3,7 @@
  * through the state machine, performs the effects (list versions, read a model, check names,
  * preview, deploy) and posts the new view. `host.ts` connects it to a WebviewPanel.
  */
-import type { ModelVersionInfo } from '../models/source.js';
+import { versionPage, type ModelVersionInfo } from '../models/source.js';
 import { displayObjectName, type ObjectName } from '../sql/names.js';
 import {
   parseWebviewMessage,
@@ -30,6 +30,24 @@ import type { ModelReader, WizardCatalog, WizardDatabase, WizardLog, WizardRegis
 
 /** At most this many registered models are listed per registry (page 1 has a search box). */
 export const MAX_LISTED_MODELS = 500;
+/** Versions read per model per page: the grid shows the newest of each model first. */
+export const VERSIONS_PAGE_SIZE = 50;
+/** Models whose versions are read at the same time: registries throttle. */
+const MODEL_CONCURRENCY = 4;
+
+/** One load of a registry's versions: what remains to be read, page by page. */
+interface VersionsJob {
+  readonly registry: WizardRegistry;
+  readonly abort: AbortController;
+  /** The next page token of each model with older versions not read yet. */
+  readonly tokens: Map<string, string>;
+  /** Read every remaining page (a search is on). */
+  all: boolean;
+  /** A page is being read. */
+  busy: boolean;
+  /** No page of this load has been shown yet: the next one replaces the list. */
+  first: boolean;
+}
 
 export interface PreviewRunner {
   (input: { plan: WizardPlan; onnxPath: string; signal: AbortSignal }): Promise<{ columns: string[]; rows: string[][] }>;
@@ -65,6 +83,7 @@ export class WizardController {
   private readonly onnxPaths = new Map<string, string>();
   private modelAbort?: AbortController;
   private previewAbort?: AbortController;
+  private versionsJob?: VersionsJob;
   private disposed = false;
   /** Resolves when every effect started so far has finished (for tests and shutdown). */
   private pending = new Set<Promise<void>>();
@@ -98,6 +117,7 @@ export class WizardController {
 
   dispose(): void {
     this.disposed = true;
+    this.versionsJob?.abort.abort();
     this.modelAbort?.abort();
     this.previewAbort?.abort();
   }
@@ -137,6 +157,9 @@ export class WizardController {
       case 'refresh':
         if (this.state.registry) this.dispatch({ type: 'versionsLoading', registry: this.state.registry }, [{ kind: 'loadVersions', registry: this.state.registry }]);
         return;
+      case 'loadMore':
+        this.dispatch({ type: 'loadMore' });
+        return;
       case 'cancel':
         if (this.state.deploy.status !== 'running') this.o.close();
         return;
@@ -172,6 +195,8 @@ export class WizardController {
     switch (e.kind) {
       case 'loadVersions':
         return this.loadVersions(e.registry);
+      case 'loadMoreVersions':
+        return this.loadMoreVersions(e.registry, e.all);
       case 'loadModel':
         return this.loadModel(e.registry, e.version);
       case 'loadModelTables':
@@ -192,35 +217,93 @@ export class WizardController {
     }
   }
 
+  /**
+   * Lists the registry's models, then the first page of each model's versions (a few models at a
+   * time), showing each page as it arrives: the newest versions are on screen before the rest of a
+   * large registry is read. Older pages are read on demand (Load more), or all of them while a
+   * search is on.
+   */
   private async loadVersions(registryName: string): Promise<void> {
     const registry = this.o.registries.find((r) => r.name === registryName);
     if (!registry) return;
+    this.versionsJob?.abort.abort();
+    const job: VersionsJob = { registry, abort: new AbortController(), tokens: new Map(), all: false, busy: true, first: true };
+    this.versionsJob = job;
+    const signal = job.abort.signal;
     try {
-      const rows: ModelVersionRow[] = [];
-      const names: string[] = [];
       let token: string | undefined;
+      let listed = 0;
       do {
-        const page = await registry.source.listModels({ continuationToken: token, pageSize: 100 });
-        names.push(...page.items.map((m) => m.name));
+        const page = await registry.source.listModels({ continuationToken: token, pageSize: 100, signal });
+        const names = page.items.map((m) => m.name).slice(0, MAX_LISTED_MODELS - listed);
+        listed += names.length;
         token = page.continuationToken;
-      } while (token && names.length < MAX_LISTED_MODELS);
-      // A few models at a time: registries throttle.
-      const queue = names.slice(0, MAX_LISTED_MODELS);
-      const workers = Array.from({ length: Math.min(4, queue.length) }, async () => {
-        for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-          for (const v of await registry.source.listVersions(name)) {
-            const row = versionRow(v);
-            this.versionInfo.set(`${registryName}\u0000${row.key}`, v);
-            rows.push(row);
-          }
-        }
-      });
-      await Promise.all(workers);
-      this.dispatch({ type: 'versionsLoaded', registry: registryName, versions: rows });
+        await eachLimited(names, MODEL_CONCURRENCY, async (name) => {
+          const p = await versionPage(registry.source, name, { pageSize: VERSIONS_PAGE_SIZE }, signal);
+          if (p.continuationToken) job.tokens.set(name, p.continuationToken);
+          this.showPage(job, p.items, 'loading');
+        });
+      } while (token && listed < MAX_LISTED_MODELS && !signal.aborted);
+      await this.drainVersions(job);
     } catch (err) {
+      if (signal.aborted || this.versionsJob !== job) return;
       this.o.log.error(`Listing the models of ${registryName} failed.`, err);
-      this.dispatch({ type: 'versionsFailed', registry: registryName, error: messageOf(err) });
+      this.dispatch(
+        job.first
+          ? { type: 'versionsFailed', registry: registryName, error: messageOf(err) }
+          : { type: 'versionsMoreFailed', registry: registryName, error: messageOf(err) },
+      );
+    } finally {
+      job.busy = false;
     }
+  }
+
+  /** Load more: the next page of every model with older versions; with `all`, every page left. */
+  private async loadMoreVersions(registryName: string, all: boolean): Promise<void> {
+    const job = this.versionsJob;
+    if (!job || job.registry.name !== registryName || job.abort.signal.aborted) return;
+    if (all) job.all = true;
+    // A read in progress goes on to the end when `all` is set.
+    if (job.busy) return;
+    job.busy = true;
+    try {
+      await this.readNextPages(job);
+      await this.drainVersions(job);
+    } catch (err) {
+      if (job.abort.signal.aborted || this.versionsJob !== job) return;
+      this.o.log.error(`Listing more versions of ${registryName} failed.`, err);
+      this.dispatch({ type: 'versionsMoreFailed', registry: registryName, error: messageOf(err) });
+    } finally {
+      job.busy = false;
+    }
+  }
+
+  /** While a search wants them all, reads the remaining pages; then says whether more remain. */
+  private async drainVersions(job: VersionsJob): Promise<void> {
+    while (job.all && job.tokens.size && !job.abort.signal.aborted) await this.readNextPages(job);
+    this.showPage(job, [], job.tokens.size ? 'more' : 'none');
+  }
+
+  private async readNextPages(job: VersionsJob): Promise<void> {
+    await eachLimited([...job.tokens.keys()], MODEL_CONCURRENCY, async (name) => {
+      const p = await versionPage(job.registry.source, name, { pageSize: VERSIONS_PAGE_SIZE, pageToken: job.tokens.get(name) }, job.abort.signal);
+      if (p.continuationToken) job.tokens.set(name, p.continuationToken);
+      else job.tokens.delete(name);
+      this.showPage(job, p.items, 'loading');
+    });
+  }
+
+  /** Shows a page of versions (the first of a load replaces the list). */
+  private showPage(job: VersionsJob, versions: readonly ModelVersionInfo[], more: 'none' | 'more' | 'loading'): void {
+    if (this.versionsJob !== job || job.abort.signal.aborted) return;
+    const rows = versions.map((v) => {
+      const row = versionRow(v);
+      this.versionInfo.set(`${job.registry.name}\u0000${row.key}`, v);
+      return row;
+    });
+    const first = job.first;
+    job.first = false;
+    this.dispatch({ type: 'versionsPage', registry: job.registry.name, versions: rows, first, more });
   }
 
   private async loadModel(registryName: string, row: ModelVersionRow): Promise<void> {
@@ -341,6 +424,25 @@ export function versionRow(v: ModelVersionInfo): ModelVersionRow {
       ? undefined
       : `PREDICT runs ONNX models only: ${v.notOnnxReason ? v.notOnnxReason.replace(/\.$/, '') : `this is ${framework ? `a ${framework} model` : 'not an ONNX model'}`}. Register an ONNX version of it.`,
   };
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time; the first failure stops the rest. */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (!failed && next < items.length) {
+        const item = items[next++]!;
+        try {
+          await fn(item);
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
+      }
+    }),
+  );
 }
 
 export function messageOf(e: unknown): string {

@@ -55,6 +55,12 @@ export const PAGE_TITLES: Readonly<Record<WizardPage, string>> = {
 
 export type LoadStatus = 'idle' | 'loading' | 'loaded' | 'error';
 
+/**
+ * Whether older model versions remain to be read: 'none' (every version is listed), 'more' (the
+ * registry has more; Load more reads the next page), 'loading' (more are being read now).
+ */
+export type VersionsMore = 'none' | 'more' | 'loading';
+
 export interface RegistryOption {
   readonly name: string;
   /** 'local' | 'mlflow' | 'azureml', shown beside the name. */
@@ -152,8 +158,10 @@ export interface WizardView {
   readonly search: string;
   readonly versionsStatus: LoadStatus;
   readonly versionsError?: string;
-  /** Filtered by `search`, newest first. */
+  /** Filtered by `search`, newest first: the versions read so far. */
   readonly versions: readonly ModelVersionRow[];
+  /** Whether older versions remain to be read (a Load more button), or are being read. */
+  readonly versionsMore: VersionsMore;
   readonly selectedVersion: string;
   readonly modelStatus: LoadStatus;
   readonly modelError?: string;
@@ -231,6 +239,8 @@ export const CancelCommand = command<Record<string, never>>('cancel');
 export const DeployCommand = command<Record<string, never>>('deploy');
 /** Reload the versions of the chosen registry. */
 export const RefreshCommand = command<Record<string, never>>('refresh');
+/** Read the next page of older versions. */
+export const LoadMoreCommand = command<Record<string, never>>('loadMore');
 
 export interface PreviewResult {
   readonly ok: boolean;
@@ -244,7 +254,7 @@ export const StateNotification = notification<{ readonly view: WizardView }>('st
 // ---------------------------------------------------------------------------------------------
 // Envelopes
 
-type SimpleCommand = 'ready' | 'rendered' | 'next' | 'back' | 'cancel' | 'deploy' | 'refresh';
+type SimpleCommand = 'ready' | 'rendered' | 'next' | 'back' | 'cancel' | 'deploy' | 'refresh' | 'loadMore';
 
 export type WebviewMessage =
   | { readonly kind: 'command'; readonly method: SimpleCommand }
@@ -271,7 +281,7 @@ export class ProtocolError extends Error {
   }
 }
 
-const SIMPLE_COMMANDS = new Set(['ready', 'rendered', 'next', 'back', 'cancel', 'deploy', 'refresh']);
+const SIMPLE_COMMANDS = new Set(['ready', 'rendered', 'next', 'back', 'cancel', 'deploy', 'refresh', 'loadMore']);
 /** Longest text a field accepts; longer input is refused rather than truncated. */
 export const MAX_FIELD_LENGTH = 4000;
 

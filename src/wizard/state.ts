@@ -16,6 +16,7 @@ import type {
   RegistryOption,
   ScriptType,
   SourceColumnOption,
+  VersionsMore,
   WizardEdit,
   WizardPage,
   WizardView,
@@ -109,7 +110,9 @@ export interface WizardState {
   readonly search: string;
   readonly versionsStatus: LoadStatus;
   readonly versionsError?: string;
+  /** The versions read so far, newest first. */
   readonly versions: readonly ModelVersionRow[];
+  readonly versionsMore: VersionsMore;
   readonly selectedVersion: string;
   readonly modelStatus: LoadStatus;
   readonly modelError?: string;
@@ -139,8 +142,18 @@ export type WizardAction =
   | { readonly type: 'next' }
   | { readonly type: 'back' }
   | { readonly type: 'versionsLoading'; readonly registry: string }
+  /** Every version at once. */
   | { readonly type: 'versionsLoaded'; readonly registry: string; readonly versions: readonly ModelVersionRow[] }
+  /**
+   * A page of versions as it arrives: the first page of a load replaces the list, later ones add to
+   * it. `more` says whether older versions remain.
+   */
+  | { readonly type: 'versionsPage'; readonly registry: string; readonly versions: readonly ModelVersionRow[]; readonly first: boolean; readonly more: VersionsMore }
   | { readonly type: 'versionsFailed'; readonly registry: string; readonly error: string }
+  /** Reading a further page failed: the versions read so far stay, Load more can try again. */
+  | { readonly type: 'versionsMoreFailed'; readonly registry: string; readonly error: string }
+  /** The user asked for older versions (Load more). */
+  | { readonly type: 'loadMore' }
   | { readonly type: 'modelLoaded'; readonly key: string; readonly model: WizardModel; readonly suggestion: MappingSuggestion }
   | { readonly type: 'modelFailed'; readonly key: string; readonly error: string }
   | { readonly type: 'modelTablesLoaded'; readonly tables: readonly string[] }
@@ -155,6 +168,8 @@ export type WizardAction =
 /** Work the host must do after a transition. */
 export type WizardEffect =
   | { readonly kind: 'loadVersions'; readonly registry: string }
+  /** Read the next page of older versions; with `all`, every remaining page (a search needs them all). */
+  | { readonly kind: 'loadMoreVersions'; readonly registry: string; readonly all: boolean }
   | { readonly kind: 'loadModel'; readonly registry: string; readonly version: ModelVersionRow }
   | { readonly kind: 'loadModelTables' }
   | { readonly kind: 'checkName'; readonly which: NameKind; readonly key: string; readonly name: ObjectName; readonly objectType: 'view' | 'procedure' | 'table' };
@@ -177,6 +192,7 @@ export function initialState(target: WizardTarget, registries: readonly Registry
     search: '',
     versionsStatus: registries.length ? 'loading' : 'idle',
     versions: [],
+    versionsMore: 'none',
     selectedVersion: '',
     modelStatus: 'idle',
     inputs: [],
@@ -258,13 +274,44 @@ export function reduce(state: WizardState, action: WizardAction, rules: WizardRu
       return { state: { ...state, page: WIZARD_PAGES[Math.max(0, WIZARD_PAGES.indexOf(state.page) - 1)]! }, effects: [] };
     case 'versionsLoading':
       if (action.registry !== state.registry) return { state, effects: [] };
-      return { state: { ...state, versionsStatus: 'loading', versionsError: undefined }, effects: [] };
+      return { state: { ...state, versionsStatus: 'loading', versionsError: undefined, versionsMore: 'none' }, effects: [] };
     case 'versionsLoaded':
       if (action.registry !== state.registry) return { state, effects: [] };
-      return { state: { ...state, versionsStatus: 'loaded', versionsError: undefined, versions: sortVersions(action.versions) }, effects: [] };
+      return {
+        state: { ...state, versionsStatus: 'loaded', versionsError: undefined, versions: sortVersions(action.versions), versionsMore: 'none' },
+        effects: [],
+      };
+    case 'versionsPage': {
+      if (action.registry !== state.registry) return { state, effects: [] };
+      let versions: ModelVersionRow[];
+      if (action.first) versions = sortVersions(action.versions);
+      else {
+        const added = new Map(action.versions.map((v) => [v.key, v]));
+        versions = sortVersions([...state.versions.filter((v) => !added.has(v.key)), ...added.values()]);
+      }
+      return {
+        state: {
+          ...state,
+          versionsStatus: 'loaded',
+          versionsError: action.first ? undefined : state.versionsError,
+          versions,
+          versionsMore: action.more,
+        },
+        effects: [],
+      };
+    }
     case 'versionsFailed':
       if (action.registry !== state.registry) return { state, effects: [] };
-      return { state: { ...state, versionsStatus: 'error', versionsError: action.error, versions: [] }, effects: [] };
+      return { state: { ...state, versionsStatus: 'error', versionsError: action.error, versions: [], versionsMore: 'none' }, effects: [] };
+    case 'versionsMoreFailed':
+      if (action.registry !== state.registry) return { state, effects: [] };
+      return { state: { ...state, versionsError: action.error, versionsMore: 'more' }, effects: [] };
+    case 'loadMore':
+      if (state.versionsMore !== 'more' || !state.registry) return { state, effects: [] };
+      return {
+        state: { ...state, versionsMore: 'loading', versionsError: undefined },
+        effects: [{ kind: 'loadMoreVersions', registry: state.registry, all: false }],
+      };
     case 'modelLoaded': {
       if (action.key !== state.selectedVersion) return { state, effects: [] };
       let id = state.nextRowId;
@@ -329,12 +376,18 @@ function applyEdit(state: WizardState, edit: WizardEdit): Transition {
     case 'registry': {
       if (!state.registries.some((r) => r.name === edit.value) || edit.value === state.registry) return none(state);
       return {
-        state: { ...state, registry: edit.value, versions: [], versionsStatus: 'loading', versionsError: undefined, ...clearModel() },
+        state: { ...state, registry: edit.value, versions: [], versionsMore: 'none', versionsStatus: 'loading', versionsError: undefined, ...clearModel() },
         effects: [{ kind: 'loadVersions', registry: edit.value }],
       };
     }
-    case 'search':
-      return none({ ...state, search: edit.value });
+    case 'search': {
+      // A search looks through every version: older ones not read yet are read now, page by page.
+      if (!edit.value.trim() || state.versionsMore === 'none' || !state.registry) return none({ ...state, search: edit.value });
+      return {
+        state: { ...state, search: edit.value, versionsMore: 'loading' },
+        effects: [{ kind: 'loadMoreVersions', registry: state.registry, all: true }],
+      };
+    }
     case 'selectedVersion': {
       if (edit.value === state.selectedVersion) return none(state);
       const row = state.versions.find((v) => v.key === edit.value);

@@ -155,7 +155,7 @@ export class PredictWizard extends LitElement {
     }
   }
 
-  private post(method: 'next' | 'back' | 'cancel' | 'deploy' | 'refresh'): void {
+  private post(method: 'next' | 'back' | 'cancel' | 'deploy' | 'refresh' | 'loadMore'): void {
     vscode.postMessage({ kind: 'command', method });
   }
 
@@ -257,8 +257,19 @@ export class PredictWizard extends LitElement {
           )}
         </tbody>
       </table>
-      ${v.versionsStatus === 'loaded' && v.versions.length === 0
+      ${v.versionsStatus === 'loaded' && v.versions.length === 0 && v.versionsMore === 'none'
         ? html`<div class="hint" data-testid="no-versions">${v.search ? 'No model version matches the search.' : 'This registry has no model versions.'}</div>`
+        : nothing}
+      ${v.versionsStatus === 'loaded' && v.versionsMore === 'loading'
+        ? html`<div class="row" role="status" data-testid="versions-more-loading">
+            <vscode-progress-ring></vscode-progress-ring> ${v.search ? 'Searching older versions…' : 'Loading more versions…'}
+          </div>`
+        : nothing}
+      ${v.versionsStatus === 'loaded' && v.versionsMore === 'more'
+        ? html`<div class="row">
+            <vscode-button secondary data-testid="load-more" @click=${() => this.post('loadMore')}>Load more versions</vscode-button>
+            <span class="hint">Older versions are not listed yet.</span>
+          </div>`
         : nothing}
       ${v.modelStatus === 'loading' ? html`<div class="row" role="status"><vscode-progress-ring></vscode-progress-ring> Reading the model…</div>` : nothing}
       ${v.modelError ? html`<div class="error" role="alert" data-testid="model-error">${v.modelError}</div>` : nothing}

@@ -4,7 +4,7 @@ import { commandMessage, EditCommand, MAX_FIELD_LENGTH, NextCommand, parseWebvie
 
 describe('wizard protocol: messages from the webview', () => {
   test('accepts every declared command, edit and request', () => {
-    for (const method of ['ready', 'rendered', 'next', 'back', 'cancel', 'deploy', 'refresh']) {
+    for (const method of ['ready', 'rendered', 'next', 'back', 'cancel', 'deploy', 'refresh', 'loadMore']) {
       assert.deepEqual(parseWebviewMessage({ kind: 'command', method }), { kind: 'command', method });
     }
     assert.deepEqual(parseWebviewMessage({ kind: 'request', id: 3, method: 'preview' }), { kind: 'request', id: 3, method: 'preview' });
