@@ -25,7 +25,7 @@ import {
   type WizardEdit,
   type WizardView,
 } from '../../src/wizard/protocol.js';
-import { passThroughLabel } from '../../src/wizard/state.js';
+import { FieldDrafts, passThroughLabel } from '../../src/wizard/state.js';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -56,7 +56,7 @@ customElements.define('pass-through-select', PassThroughSelect);
 export class PredictWizard extends LitElement {
   static override properties = { view: { state: true } };
   view?: WizardView;
-  private drafts = new Map<string, string>();
+  private drafts = new FieldDrafts();
   private nextRequestId = 1;
   private renderedReported = false;
   private focusAfterPageChange = false;
@@ -165,17 +165,17 @@ export class PredictWizard extends LitElement {
 
   /** Text a field shows: what the user is typing, until the host has it. */
   private text(key: string, fromHost: string): string {
-    return this.drafts.get(key) ?? fromHost;
+    return this.drafts.shown(key, fromHost);
   }
 
   private typed(key: string, ev: Event, make: (value: string) => WizardEdit): void {
     const value = (ev.target as ValueElement).value;
-    this.drafts.set(key, value);
+    this.drafts.typed(key, value);
     this.edit(make(value));
   }
 
   private settle(key: string): void {
-    this.drafts.delete(key);
+    this.drafts.blurred(key);
   }
 
   override render(): TemplateResult {

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterVersions, passThroughLabel, initialState, nameKey, planOf, reduce, viewOf, type WizardAction, type WizardPlan, type WizardState, type Transition } from '../../../src/wizard/state.js';
+import { filterVersions, passThroughLabel, FieldDrafts, initialState, nameKey, planOf, reduce, viewOf, type WizardAction, type WizardPlan, type WizardState, type Transition } from '../../../src/wizard/state.js';
 import { createWizardRules } from '../../../src/wizard/rules.js';
 import type { ModelVersionRow, WizardEdit } from '../../../src/wizard/protocol.js';
 import { CUSTOMER_FEATURES, CUSTOMER_TEST_COLUMNS } from '../../../src/samples/customers.js';
@@ -452,5 +452,38 @@ describe('wizard state: the pass-through selector names the chosen columns', () 
       assert.ok(label.length <= 40 || label.startsWith(`${n} columns: Column0Key`), label);
       assert.ok(label === cols.join(', ') || label.startsWith(`${n} columns: `), label);
     }
+  });
+});
+
+describe('webview text fields keep what the user types', () => {
+  test('typing fast into New table: states answering older keystrokes never replace newer text, before or after Tab', () => {
+    const d = new FieldDrafts();
+    const typed = 'wwi_ml.Models2';
+    const shown: string[] = [];
+    // The host answers each keystroke's edit with a state carrying that keystroke's text, late.
+    const hostTexts: string[] = ['wwi_ml.AMLModel'];
+    for (let i = 1; i <= typed.length; i++) {
+      d.typed('newTable', typed.slice(0, i));
+      hostTexts.push(typed.slice(0, i));
+      // A state arrives, answering an edit three keystrokes back (or the field's old value).
+      shown.push(d.shown('newTable', hostTexts[Math.max(0, hostTexts.length - 4)]!));
+    }
+    assert.deepEqual(shown, Array.from({ length: typed.length }, (_, i) => typed.slice(0, i + 1)));
+    d.blurred('newTable');
+    // After Tab, the answers to the last keystrokes are still on their way: the field keeps the full text.
+    for (const late of hostTexts.slice(-4, -1)) assert.equal(d.shown('newTable', late), typed);
+    // The host has caught up; from now on its text is shown (nothing else changes it).
+    assert.equal(d.shown('newTable', typed), typed);
+    assert.equal(d.shown('newTable', 'wwi_ml.Other'), 'wwi_ml.Other');
+  });
+
+  test('a field the user has not typed into shows the host text; fields are independent; clear forgets drafts', () => {
+    const d = new FieldDrafts();
+    assert.equal(d.shown('scriptName', 'wwi_ml.CustomerPrediction'), 'wwi_ml.CustomerPrediction');
+    d.typed('scriptName', 'wwi_ml.P');
+    assert.equal(d.shown('newTable', 'wwi_ml.AMLModel'), 'wwi_ml.AMLModel');
+    assert.equal(d.shown('scriptName', 'wwi_ml.CustomerPrediction'), 'wwi_ml.P', 'focused: the host text does not replace the typing');
+    d.clear();
+    assert.equal(d.shown('scriptName', 'wwi_ml.CustomerPrediction'), 'wwi_ml.CustomerPrediction');
   });
 });
