@@ -1,11 +1,13 @@
 // The local pool for the PREDICT benchmark, in a process of its own.
 // BENCH_MODE=seed: creates a database in BENCH_DATA seeded with BENCH_ROWS customers, closes it,
 //   reports { seedSeconds } and exits — so the seeding's memory is not the measured pool's.
+// BENCH_BATCH, BENCH_PREDICT_INLINE, BENCH_PREDICT_THREADS: see below.
 // BENCH_MODE=serve (default): opens the existing database in BENCH_DATA (no seeding) with a TDS
 //   server, reports { port, startSeconds }; 'memory' answers { rss, peak } in bytes, the peak being
 //   this process's own high-water mark (VmHWM; maxRSS where /proc is absent); 'stop' exits.
 import { readFileSync } from 'node:fs';
 import { createLocalPoolEngine } from '../../src/localpool/engine/index.js';
+import { configurePredictRuntime } from '../../src/localpool/predict/runtime.js';
 import { startTdsServer } from '../../src/localpool/tds/server.js';
 
 function peakRss(): number {
@@ -29,6 +31,10 @@ async function main(): Promise<void> {
     return;
   }
   const batch = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined;
+  // BENCH_PREDICT_INLINE=1 scores on the JavaScript thread (as before the scoring worker);
+  // BENCH_PREDICT_THREADS sets the worker's intra-op threads.
+  if (process.env.BENCH_PREDICT_INLINE === '1') configurePredictRuntime({ worker: false });
+  if (process.env.BENCH_PREDICT_THREADS) configurePredictRuntime({ workerThreads: Number(process.env.BENCH_PREDICT_THREADS) });
   const engine = await createLocalPoolEngine({ dataDir, seedCustomers: 0, predictBatchSize: batch });
   const server = await startTdsServer({ engine, password: process.env.BENCH_PASSWORD ?? 'Bench#Pool-1' });
   process.on('message', (m) => {

@@ -1,10 +1,11 @@
 /**
  * PREDICT as a streaming operator. It pulls DATA rows from DuckDB chunk by chunk, gathers the
  * model's inputs into preallocated typed arrays (one batch of `batchSize` rows per input),
- * and scores each batch with `session.run(feeds, fetches)` — fetching only the outputs named in
- * WITH. DuckDB reads the next chunk on its own threads while this one is copied and scored (a
- * chunk is always requested ahead); onnxruntime-node itself runs a model on the JavaScript thread
- * (with its intra-op threads), so scoring does not overlap with encoding rows for the client.
+ * and scores each batch in the scoring worker thread (runtime.ts) — fetching only the outputs named
+ * in WITH. The batches' buffers are transferred to the worker and back, not copied. Two batches are
+ * in flight: while the worker scores batch N, this thread reads the next DuckDB chunks (DuckDB
+ * reads one ahead on its own threads) into batch N+1 and turns batch N-1's results into rows that
+ * the TDS server encodes — onnxruntime-node would otherwise run the model on this thread.
  * Memory stays bounded by a few batches whatever the size of DATA.
  *
  * How PREDICT composes with the rest of the engine (see engine/session.ts):
@@ -19,7 +20,7 @@ import type { OutCol, PredictJob } from '../engine/translate.js';
 import { q } from '../engine/translate.js';
 import { duckType, formatType, wireTypeForDuck, wireTypeOf } from '../engine/types.js';
 import { allValid, readColumn, typedItems, type ChunkLike } from '../engine/values.js';
-import { loadOrt, predictError, sessionFor, type OrtSession, type OrtTensor } from './runtime.js';
+import { predictError, scorerFor, type Feed, type FeedData, type ModelInfo, type ScoreResult } from './runtime.js';
 
 /** What the operator needs from a DuckDB connection. */
 export interface StreamingConnection {
@@ -35,7 +36,7 @@ export interface ChunkSource {
 }
 
 export interface PredictOptions {
-  /** Rows per session.run. */
+  /** Rows per scored batch. */
   readonly batchSize?: number;
   /** Which of the job's columns to return (indexes into job.cols); none = count only. */
   readonly columns?: readonly number[];
@@ -101,7 +102,7 @@ function typeText(t: TypeSpec | undefined): string {
 }
 
 /** Checks the model against DATA and WITH; returns how to feed it and what to fetch. */
-export function planPredict(session: OrtSession, job: PredictJob): { inputs: InputPlan[]; outputs: OutputPlan[] } {
+export function planPredict(session: ModelInfo, job: PredictJob): { inputs: InputPlan[]; outputs: OutputPlan[] } {
   const line = job.node.line;
   const inMeta: readonly TensorMeta[] = (session.inputMetadata as readonly TensorMeta[] | undefined) ?? session.inputNames.map((name) => ({ name, isTensor: true }));
   const outMeta: readonly TensorMeta[] = (session.outputMetadata as readonly TensorMeta[] | undefined) ?? session.outputNames.map((name) => ({ name, isTensor: true }));
@@ -162,7 +163,7 @@ export function planPredict(session: OrtSession, job: PredictJob): { inputs: Inp
   return { inputs, outputs };
 }
 
-type Buffer = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | string[] | boolean[];
+type Buffer = FeedData;
 
 function allocate(element: ElementType, n: number): Buffer {
   switch (element) {
@@ -237,9 +238,8 @@ export async function modelBytes(
  * scoring as soon as the consumer stops or `signal` aborts.
  */
 export async function* runPredict(conn: StreamingConnection, job: PredictJob, bytes: Uint8Array, opts: PredictOptions = {}): AsyncGenerator<PredictBatch> {
-  const ort = await loadOrt();
-  const session = await sessionFor(bytes, job.node.line);
-  const { inputs, outputs } = planPredict(session, job);
+  const scorer = await scorerFor(bytes, job.node.line);
+  const { inputs, outputs } = planPredict(scorer, job);
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
   const depth = Math.max(1, opts.depth ?? 2);
   const wanted = opts.columns;
@@ -264,8 +264,7 @@ export async function* runPredict(conn: StreamingConnection, job: PredictJob, by
   interface Pending {
     readonly count: number;
     readonly data: SqlValue[][];
-    readonly run: Promise<Record<string, OrtTensor>>;
-    readonly buffers: Buffer[];
+    readonly run: Promise<ScoreResult>;
   }
   const free: Buffer[][] = [];
   const takeBuffers = () => free.pop() ?? inputs.map((i) => allocate(i.element, batchSize));
@@ -289,28 +288,24 @@ export async function* runPredict(conn: StreamingConnection, job: PredictJob, by
 
   const submit = () => {
     const count = fill;
-    const feeds: Record<string, OrtTensor> = {};
-    inputs.forEach((inp, k) => {
-      const buf = buffers[k]!;
-      const view = Array.isArray(buf) ? (count === batchSize ? buf : buf.slice(0, count)) : count === batchSize ? buf : buf.subarray(0, count);
-      feeds[inp.name] = new ort.Tensor(inp.element, view as never, inp.dims(count));
-    });
-    const run = session.run(feeds, fetches);
+    // The buffers are handed to the scorer (transferred to its thread) and come back with the result.
+    const feeds: Feed[] = inputs.map((inp, k) => ({ name: inp.name, type: inp.element, data: buffers[k]!, count, dims: inp.dims(count) }));
+    const run = scorer.run(feeds, fetches);
     run.catch(() => undefined);
-    queue.push({ count, data, run, buffers });
+    queue.push({ count, data, run });
     buffers = takeBuffers();
     fill = 0;
     data = wantedData.map(() => []);
   };
 
   const finish = async (p: Pending): Promise<PredictBatch> => {
-    let res: Record<string, OrtTensor>;
+    let res: Record<string, { readonly data: ArrayLike<unknown> }>;
     try {
-      res = await p.run;
+      const r = await p.run;
+      res = r.outputs;
+      if (r.inputs.length === inputs.length && r.inputs.every((b) => b.length === batchSize)) free.push(r.inputs);
     } catch (e) {
       throw predictError(`The model failed to score a batch: ${(e as Error).message}`, job.node.line);
-    } finally {
-      free.push(p.buffers);
     }
     if (!wanted) return { count: p.count, wires };
     const outData = outputs.map((o) => {
@@ -365,6 +360,8 @@ export async function* runPredict(conn: StreamingConnection, job: PredictJob, by
       }
     }
   } finally {
+    // Batches not scored yet are dropped; results still arriving are discarded.
+    if (queue.length) scorer.cancel();
     for (const p of queue) void p.run.catch(() => undefined);
     // The connection runs nothing else until the chunk read ahead has arrived.
     if (ahead) await ahead.catch(() => undefined);

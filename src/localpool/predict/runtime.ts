@@ -4,8 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { SqlError } from '../engine/api.js';
 import type * as Ort from 'onnxruntime-node';
+import { WORKER_SOURCE } from './worker-source.js';
 
 export type OrtModule = typeof Ort;
 export type OrtSession = Ort.InferenceSession;
@@ -31,15 +33,39 @@ export function loadOrt(): Promise<OrtModule> {
 }
 
 export interface SessionOptions {
-  /**
-   * Threads onnxruntime uses inside one run. Default: the machine's cores, at most 4 —
-   * onnxruntime-node runs a model on the JavaScript thread, so one thread would leave the other
-   * cores idle while DuckDB waits for the next read (measured in bench/predict.bench.ts).
-   */
+  /** Threads onnxruntime uses inside one run (default: see configurePredictRuntime). */
   readonly intraOpThreads?: number;
 }
 
+/**
+ * In-process sessions: onnxruntime-node runs a model on the JavaScript thread, so these use the
+ * machine's cores (at most 4) while the thread waits.
+ */
 export const DEFAULT_INTRA_OP_THREADS = Math.max(1, Math.min(4, availableParallelism()));
+
+/**
+ * The scoring worker's sessions: one thread by default, so that the worker scores on one core
+ * while the JavaScript thread reads DuckDB chunks and encodes rows on another (measured in
+ * bench/predict.bench.ts); more cores than two leave room for a second.
+ */
+export const DEFAULT_WORKER_THREADS = availableParallelism() > 2 ? 2 : 1;
+
+interface RuntimeSettings {
+  /** Score in a worker thread (default) or on the JavaScript thread. */
+  worker: boolean;
+  /** Intra-op threads of the worker's sessions. */
+  workerThreads: number;
+}
+
+const settings: RuntimeSettings = { worker: true, workerThreads: DEFAULT_WORKER_THREADS };
+
+/** Changes how PREDICT scores (benchmarks and tests); returns the previous settings. */
+export function configurePredictRuntime(next: Partial<RuntimeSettings>): RuntimeSettings {
+  const prev = { ...settings };
+  if (next.worker !== undefined) settings.worker = next.worker;
+  if (next.workerThreads !== undefined) settings.workerThreads = Math.max(1, Math.floor(next.workerThreads));
+  return prev;
+}
 
 const MAX_CACHED = 8;
 const cache = new Map<string, Promise<OrtSession>>();
@@ -78,9 +104,213 @@ export async function sessionFor(bytes: Uint8Array, line: number, opts: SessionO
   }
 }
 
-/** Releases every cached session (engine shutdown). */
+/** What PREDICT reads about a model's inputs and outputs (an OrtSession has these members). */
+export interface ModelInfo {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata?: readonly unknown[];
+  readonly outputMetadata?: readonly unknown[];
+}
+
+export type FeedData = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | string[] | boolean[];
+
+/** One input of a batch: `data` holds at least `count` values (the rest is ignored). */
+export interface Feed {
+  readonly name: string;
+  readonly type: string;
+  readonly data: FeedData;
+  readonly count: number;
+  readonly dims: readonly number[];
+}
+
+export interface ScoreResult {
+  /** The fetched outputs' values, by output name. */
+  readonly outputs: Record<string, { readonly data: ArrayLike<unknown> }>;
+  /** The feeds' buffers, usable again for another batch (transferred back from the worker). */
+  readonly inputs: FeedData[];
+}
+
+/** Scores batches with one model, in a worker thread or on this thread. */
+export interface Scorer extends ModelInfo {
+  /**
+   * Scores one batch. The feeds' typed arrays are handed over (transferred to the worker): use the
+   * buffers in the result, not the ones passed in. Rejects with onnxruntime's own message.
+   */
+  run(feeds: readonly Feed[], fetches: readonly string[]): Promise<ScoreResult>;
+  /** Drops the batches given to run() that have not been scored yet; their promises never settle. */
+  cancel(): void;
+}
+
+/** A scorer for these model bytes, loaded (once per model) in the scoring worker or in-process. */
+export async function scorerFor(bytes: Uint8Array, line: number): Promise<Scorer> {
+  if (settings.worker) return workerScorer(bytes, line);
+  return inlineScorer(bytes, line);
+}
+
+async function inlineScorer(bytes: Uint8Array, line: number): Promise<Scorer> {
+  const ort = await loadOrt();
+  const session = await sessionFor(bytes, line);
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    inputMetadata: session.inputMetadata as readonly unknown[] | undefined,
+    outputMetadata: session.outputMetadata as readonly unknown[] | undefined,
+    async run(feeds, fetches) {
+      const t: Record<string, OrtTensor> = {};
+      for (const f of feeds) {
+        const view = f.count === f.data.length ? f.data : Array.isArray(f.data) ? f.data.slice(0, f.count) : f.data.subarray(0, f.count);
+        t[f.name] = new ort.Tensor(f.type as 'float32', view as Float32Array, [...f.dims]);
+      }
+      const res = await session.run(t, [...fetches]);
+      const outputs: Record<string, { data: ArrayLike<unknown> }> = {};
+      for (const [k, v] of Object.entries(res)) outputs[k] = { data: v.data as ArrayLike<unknown> };
+      return { outputs, inputs: feeds.map((f) => f.data) };
+    },
+    cancel() {
+      // In-process runs finish before the caller resumes; nothing is queued.
+    },
+  };
+}
+
+// ---- The scoring worker ----
+
+interface Reply {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly message?: string;
+  readonly meta?: ModelInfo;
+  readonly outputs?: Record<string, { data: ArrayLike<unknown> }>;
+  readonly inputs?: FeedData[];
+}
+
+interface WorkerState {
+  readonly worker: Worker;
+  readonly pending: Map<number, { resolve(r: Reply): void; reject(e: Error): void }>;
+  readonly loaded: Map<string, Promise<ModelInfo>>;
+  ended: boolean;
+}
+
+let state: WorkerState | undefined;
+let nextId = 1;
+
+function ortPath(): string {
+  return require.resolve('onnxruntime-node');
+}
+
+/** The scoring worker, started on first use; it keeps the process alive only while it has work. */
+function scoringWorker(): WorkerState {
+  if (state && !state.ended) return state;
+  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { ortPath: ortPath() }, name: 'localpool-predict' });
+  worker.unref();
+  const s: WorkerState = { worker, pending: new Map(), loaded: new Map(), ended: false };
+  const fail = (e: Error) => {
+    s.ended = true;
+    if (state === s) state = undefined;
+    for (const p of s.pending.values()) p.reject(e);
+    s.pending.clear();
+  };
+  worker.on('message', (r: Reply) => {
+    const p = s.pending.get(r.id);
+    if (!p) return;
+    s.pending.delete(r.id);
+    if (!s.pending.size) worker.unref();
+    p.resolve(r);
+  });
+  worker.on('error', (e: Error) => fail(new Error(`the scoring thread failed: ${e.message}`)));
+  worker.on('exit', (code) => fail(new Error(`the scoring thread stopped (exit code ${code})`)));
+  state = s;
+  return s;
+}
+
+function request(s: WorkerState, message: Record<string, unknown>, transfer: ArrayBuffer[] = []): { id: number; reply: Promise<Reply> } {
+  const id = nextId++;
+  const reply = new Promise<Reply>((resolve, reject) => {
+    if (s.ended) {
+      reject(new Error('the scoring thread stopped'));
+      return;
+    }
+    s.pending.set(id, { resolve, reject });
+    s.worker.ref();
+    s.worker.postMessage({ ...message, id }, transfer);
+  });
+  return { id, reply };
+}
+
+async function workerScorer(bytes: Uint8Array, line: number): Promise<Scorer> {
+  const threads = settings.workerThreads;
+  const key = createHash('sha256').update(bytes).digest('hex') + `/${threads}`;
+  const s = scoringWorker();
+  let info = s.loaded.get(key);
+  if (info) {
+    s.loaded.delete(key);
+    s.loaded.set(key, info);
+  } else {
+    // The bytes are copied (structured clone): the caller keeps its own.
+    info = request(s, { op: 'load', key, bytes, threads }).reply.then((r) => {
+      if (!r.ok || !r.meta) throw new Error(r.message ?? 'no model information');
+      return r.meta;
+    });
+    s.loaded.set(key, info);
+    info.catch(() => s.loaded.delete(key));
+    while (s.loaded.size > MAX_CACHED) {
+      const oldest = s.loaded.keys().next().value as string;
+      s.loaded.delete(oldest);
+      s.worker.postMessage({ op: 'release', key: oldest });
+    }
+  }
+  let meta: ModelInfo;
+  try {
+    meta = await info;
+  } catch {
+    throw predictError('Model is corrupt or invalid.', line);
+  }
+  const inFlight = new Set<number>();
+  return {
+    ...meta,
+    async run(feeds, fetches) {
+      const transfer: ArrayBuffer[] = [];
+      for (const f of feeds) if (!Array.isArray(f.data) && f.data.buffer instanceof ArrayBuffer && !transfer.includes(f.data.buffer)) transfer.push(f.data.buffer);
+      const { id, reply } = request(
+        s,
+        { op: 'run', key, fetches, feeds: feeds.map((f) => ({ name: f.name, type: f.type, data: Array.isArray(f.data) ? f.data.slice(0, f.count) : f.data, count: f.count, dims: f.dims })) },
+        transfer,
+      );
+      inFlight.add(id);
+      try {
+        const r = await reply;
+        if (!r.ok) throw new Error(r.message ?? 'unknown error');
+        return { outputs: r.outputs ?? {}, inputs: r.inputs ?? [] };
+      } finally {
+        inFlight.delete(id);
+      }
+    },
+    cancel() {
+      if (!inFlight.size || s.ended) return;
+      const ids = [...inFlight];
+      inFlight.clear();
+      for (const id of ids) {
+        s.pending.delete(id);
+      }
+      if (!s.pending.size) s.worker.unref();
+      s.worker.postMessage({ op: 'cancel', ids });
+    },
+  };
+}
+
+/** Whether the scoring worker is running (tests: the engine's close ends it). */
+export function scoringWorkerRunning(): boolean {
+  return state !== undefined && !state.ended;
+}
+
+/** Releases every cached session and ends the scoring worker (engine shutdown). */
 export async function releaseSessions(): Promise<void> {
   const all = [...cache.values()];
   cache.clear();
-  await Promise.all(all.map((p) => p.then((s) => s.release()).catch(() => undefined)));
+  const s = state;
+  state = undefined;
+  if (s && !s.ended) {
+    s.ended = true;
+    await s.worker.terminate();
+  }
+  await Promise.all(all.map((p) => p.then((x) => x.release()).catch(() => undefined)));
 }
