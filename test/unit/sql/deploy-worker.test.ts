@@ -1,0 +1,114 @@
+/**
+ * The deploy's check through the ONNX worker process, as the extension runs it: a cancel kills the
+ * worker and changes nothing; a worker killed mid-load (as the out-of-memory killer does) fails the
+ * check with what happened, not "corrupt"; the log names the memory the load took.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deployModel, DeployError, type DeploySql } from '../../../src/sql/deploy.js';
+import { sharedOnnxWorker, shutdownOnnxWorker } from '../../../src/models/onnx-worker.js';
+import type { ScoringPlan } from '../../../src/sql/script.js';
+import type { ModelVersionInfo } from '../../../src/models/source.js';
+import { buildSampleModel } from '../../../src/samples/models.js';
+import { CUSTOMER_FEATURES } from '../../../src/samples/customers.js';
+
+class FakeSql implements DeploySql {
+  statements: string[] = [];
+  async query(sql: string) {
+    this.statements.push(sql);
+    return { resultSets: [{ columns: [{ name: 'x', type: 'nvarchar(128)', nullable: true }], rows: [], truncated: false, rowCount: 0 }], messages: [], rowCounts: [] };
+  }
+  async execute(sql: string) {
+    this.statements.push(sql);
+    return { rowCounts: [1], rowsAffected: 1, messages: [] };
+  }
+  async transaction<T>(work: (tx: never) => Promise<T>): Promise<T> {
+    return work(this as never);
+  }
+  cancel(): void {}
+}
+
+const version: ModelVersionInfo = { sourceId: 'local:/m', modelName: 'large-tree-ensemble', version: '1', flavors: ['onnx'], tags: {}, isOnnx: true, framework: 'onnx' };
+const plan: ScoringPlan = {
+  target: 'synapse-dedicated',
+  source: { schema: 'wwi_ml', name: 'CustomerTest' },
+  inputs: CUSTOMER_FEATURES.map((f) => ({ sourceColumn: f, sourceType: { name: 'float' }, modelInput: f, inputType: { name: 'real' } })),
+  outputs: [{ name: 'label_out', type: { name: 'bigint' } }],
+  scriptType: 'view',
+  objectName: { schema: 'wwi_ml', name: 'CustomerPrediction' },
+  modelTable: { schema: 'wwi_ml', name: 'Models' },
+  modelId: 'large-tree-ensemble:1',
+};
+
+let dir: string;
+let path: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'deploy-worker-'));
+  path = join(dir, 'large.onnx');
+  await writeFile(path, buildSampleModel('large-tree-ensemble', { targetBytes: 20 * 1024 * 1024 }).onnx);
+});
+after(async () => {
+  await shutdownOnnxWorker();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Starts a deploy and waits until its check runs in the worker; returns the worker's pid. */
+async function deployUntilCheck(sql: FakeSql, signal?: AbortSignal): Promise<{ deploy: Promise<unknown>; pid: number }> {
+  const deploy = deployModel({ sql, source: { download: async () => ({ version, dir, onnxPath: path, fromCache: true }) }, version, plan, createModelTable: true, signal });
+  deploy.catch(() => undefined);
+  for (;;) {
+    const pid = sharedOnnxWorker().pid;
+    if (pid !== undefined) return { deploy, pid };
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+describe('deploy check in the ONNX worker', () => {
+  test('a cancel during the check kills the worker and changes nothing', async () => {
+    const sql = new FakeSql();
+    const abort = new AbortController();
+    const { deploy, pid } = await deployUntilCheck(sql, abort.signal);
+    abort.abort();
+    await assert.rejects(deploy, (e: unknown) => {
+      assert.ok(e instanceof DeployError);
+      assert.equal(e.cancelled, true);
+      assert.equal(e.message, 'Deploy cancelled while checking the model with ONNX Runtime. Nothing was changed in the database.');
+      return true;
+    });
+    assert.equal(alive(pid), false);
+    assert.deepEqual(sql.statements, []);
+  });
+
+  test('a worker killed mid-load fails the check saying so, and the next deploy works', async () => {
+    const sql = new FakeSql();
+    const { deploy, pid } = await deployUntilCheck(sql);
+    process.kill(pid, 'SIGKILL');
+    await assert.rejects(deploy, (e: unknown) => {
+      assert.ok(e instanceof DeployError);
+      assert.equal(e.step, 'check');
+      assert.match(
+        e.message,
+        /^Deploy failed while checking the model with ONNX Runtime: The ONNX Runtime process was killed \(SIGKILL\) while loading the model.*; the machine may be short of memory for this model\. Close other programs or use a machine with more memory, then try again\.$/,
+      );
+      return true;
+    });
+    assert.deepEqual(sql.statements, []);
+    const lines: string[] = [];
+    const again = new FakeSql();
+    const r = await deployModel({ sql: again, source: { download: async () => ({ version, dir, onnxPath: path, fromCache: true }) }, version, plan, createModelTable: true, log: (l) => lines.push(l) });
+    assert.equal(r.createdTable, true);
+    assert.ok(lines.some((l) => /^deploy large-tree-ensemble:1: ONNX Runtime loaded the model using \d+ MB$/.test(l)), lines.join('\n'));
+  });
+});
