@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { listColumns, listObjects, listSchemas, type CatalogColumn, type CatalogObjectKind } from '../sql/catalog.js';
-import { describeProfile, type ConnectionProfile } from '../connections/config.js';
+import type { ConnectionProfile } from '../connections/config.js';
 import type { ConnectionStore, SessionManager } from '../connections/store.js';
 import type { WizardTableRef } from '../wizard/services.js';
 
@@ -136,11 +136,11 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
         const p = node.profile;
         const item = new vscode.TreeItem(p.name, C.Collapsed);
         item.id = node.id;
-        item.description = describeProfile(p);
+        item.description = connectionDescription(p);
         item.iconPath = new vscode.ThemeIcon(p.authenticationType === 'LocalPool' ? 'server-environment' : 'server');
         item.contextValue = p.authenticationType === 'LocalPool' ? 'connection.localPool' : 'connection';
         item.tooltip = new vscode.MarkdownString(
-          `**${escapeMd(p.name)}**\n\n${escapeMd(p.server)}${p.port ? `,${p.port}` : ''} · database ${escapeMd(p.database)}\n\n` +
+          `**${escapeMd(p.name)}**\n\n${escapeMd(serverText(p))} · database ${escapeMd(p.database)}\n\n` +
             `sign-in: ${p.authenticationType === 'AzureMFA' ? 'Microsoft Entra ID' : p.authenticationType === 'LocalPool' ? 'local pool' : `SQL login ${escapeMd(p.user ?? '')}`}` +
             ` · encrypt ${p.encrypt ?? (p.authenticationType === 'LocalPool' ? 'strict' : 'mandatory')}`,
         );
@@ -225,6 +225,8 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
     try {
       switch (node.kind) {
         case 'connection':
+          // Sign in when the connection opens, so a refused login shows here and not one level down.
+          await this.sessions.connection(node.profile.name, node.profile.database);
           return [new DatabaseNode(node.profile.name, node.profile.database)];
         case 'database': {
           const conn = await this.sessions.connection(node.connectionName, node.database);
@@ -260,6 +262,20 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
 export function tableFromNode(node: unknown): WizardTableRef | undefined {
   if (node instanceof ObjectNode && node.objectKind === 'table') return { connectionName: node.connectionName, table: node.table };
   return undefined;
+}
+
+/**
+ * The server as the explorer shows it: `host:port`, the form connection messages use
+ * ("Login failed for user 'sa' on host:port"), so the tree and its errors name it alike.
+ */
+export function serverText(p: Pick<ConnectionProfile, 'server' | 'port'>): string {
+  return `${p.server}:${p.port ?? 1433}`; // as endpointText in src/sql/connection.ts
+}
+
+/** The connection node's description: `host:port/database (who)`. */
+export function connectionDescription(p: ConnectionProfile): string {
+  const who = p.authenticationType === 'AzureMFA' ? 'Microsoft Entra' : p.authenticationType === 'LocalPool' ? 'local pool' : (p.user ?? '');
+  return `${serverText(p)}/${p.database} (${who})`;
 }
 
 function escapeMd(text: string): string {
