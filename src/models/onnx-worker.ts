@@ -268,7 +268,7 @@ export class OnnxWorker {
    */
   async load(onnxPath: string, options: OnnxRequestOptions & { keep?: boolean; fromBytes?: boolean } = {}): Promise<OnnxModelInfo> {
     const r = await this.request({ op: 'load', path: onnxPath, keep: options.keep === true, fromBytes: options.fromBytes === true }, options);
-    return r.result as OnnxModelInfo & { inProcess?: boolean };
+    return r.result as OnnxModelInfo;
   }
 
   /** Scores `feeds` and returns the requested outputs. The session stays loaded while idle. */
@@ -335,6 +335,8 @@ export class OnnxWorker {
         },
       };
       running.child.stdin.write(`${JSON.stringify({ id, ...req })}\n`);
+      // Cancelled while the process was starting.
+      if (signal?.aborted) onAbort();
     });
     running.current = undefined;
     if (this.running === running) {
