@@ -4,7 +4,7 @@
  * or the VS Code Microsoft sign-in (Azure ML), never from settings.
  */
 import * as vscode from 'vscode';
-import type { ModelSource, ModelSourceKind } from '../models/source.js';
+import { versionPage, type ModelSource, type ModelSourceKind, type VersionPageOptions } from '../models/source.js';
 import { registryTokenKey, type RegistryConfig } from './registry-config.js';
 import type { ModelCache } from '../models/cache.js';
 import type { WizardRegistry } from '../wizard/services.js';
@@ -30,6 +30,10 @@ class LazySource implements ModelSource {
   }
   async listVersions(...a: Parameters<ModelSource['listVersions']>) {
     return (await this.get()).listVersions(...a);
+  }
+  /** One page of versions, so the wizard shows the newest ones before the rest have been read. */
+  async listVersionsPage(modelName: string, options?: VersionPageOptions, signal?: AbortSignal) {
+    return versionPage(await this.get(), modelName, options, signal);
   }
   async getVersion(...a: Parameters<ModelSource['getVersion']>) {
     return (await this.get()).getVersion(...a);
