@@ -50,8 +50,8 @@ describe('SQL Pools explorer', () => {
       const conn = await child(a, undefined, name);
       const connItem = a.explorer.getTreeItem(conn);
       assert.equal(connItem.contextValue, 'connection');
-      const db = await child(a, conn, 'SQLPool01');
-      const [err, ...rest] = await a.explorer.getChildren(db);
+      // Expanding the connection signs in, so the failure shows on the connection itself.
+      const [err, ...rest] = await a.explorer.getChildren(conn);
       assert.equal(rest.length, 0);
       const item = a.explorer.getTreeItem(err!);
       assert.equal(item.label, `Cannot reach server 127.0.0.1:${port}: connection refused. Check the port and that the server is running.`);
@@ -60,7 +60,7 @@ describe('SQL Pools explorer', () => {
       assert.equal(item.command?.command, 'predictWizard.explorer.retry');
       // Retry runs without throwing and the node still reports the failure.
       await vscode.commands.executeCommand('predictWizard.explorer.retry', err);
-      const again = await a.explorer.getChildren(db);
+      const again = await a.explorer.getChildren(conn);
       assert.equal(a.explorer.getTreeItem(again[0]!).contextValue, 'error');
     } finally {
       await a.store.remove(name);
