@@ -1,17 +1,17 @@
 // Memory of the calling process (the extension host's stand-in) for the wizard's Preview predictions
 // of a large tree ensemble: RSS before, its peak during, and RSS after the preview returns, and the
 // worker's peak. Each run is a fresh node process.
-//   node --import tsx test/unit/wizard/preview-memory.measure.ts --build /tmp/large.onnx   (once: buildSampleModel('large-tree-ensemble'))
-//   node --import tsx test/unit/wizard/preview-memory.measure.ts /tmp/large.onnx [preview-module.ts]
+//   node --import tsx bench/tools/preview-memory.measure.ts --build /tmp/large.onnx   (once: buildSampleModel('large-tree-ensemble'))
+//   node --import tsx bench/tools/preview-memory.measure.ts /tmp/large.onnx [preview-module.ts]
 // With a second argument, that module's previewPredictions is called instead of the wizard's
 // preview (e.g. the in-process preview of an earlier commit, extracted with git show).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CUSTOMER_FEATURES, CUSTOMER_TEST_COLUMNS, generateCustomers } from '../../../src/samples/customers.js';
-import { shutdownOnnxWorker } from '../../../src/models/onnx-worker.js';
-import { defaultWizardParts } from '../../../src/wizard/parts.js';
-import type { WizardDatabase } from '../../../src/wizard/services.js';
-import type { WizardPlan } from '../../../src/wizard/state.js';
+import { CUSTOMER_FEATURES, CUSTOMER_TEST_COLUMNS, generateCustomers } from '../../src/samples/customers.js';
+import { shutdownOnnxWorker } from '../../src/models/onnx-worker.js';
+import { defaultWizardParts } from '../../src/wizard/parts.js';
+import type { WizardDatabase } from '../../src/wizard/services.js';
+import type { WizardPlan } from '../../src/wizard/state.js';
 
 const MB = 1024 * 1024;
 const status = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
@@ -19,7 +19,7 @@ const status = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(r
 void (async () => {
   const args = process.argv.slice(2);
   if (args[0] === '--build') {
-    const { buildSampleModel } = await import('../../../src/samples/models.js');
+    const { buildSampleModel } = await import('../../src/samples/models.js');
     writeFileSync(args[1]!, buildSampleModel('large-tree-ensemble').onnx);
     return;
   }
@@ -30,7 +30,7 @@ void (async () => {
   const inputs = CUSTOMER_FEATURES.map((f) => ({ sourceColumn: f, modelInput: f, inputType: ints.has(f) ? 'bigint' : 'real', sourceType: 'float' }));
   let run: () => Promise<{ rows: string[][] }>;
   if (other) {
-    const mod = (await import(resolve(other))) as typeof import('../../../src/models/preview.js');
+    const mod = (await import(resolve(other))) as typeof import('../../src/models/preview.js');
     run = () => mod.previewPredictions({ onnx: onnxPath!, columns, rows, inputs: inputs.map((i) => ({ ...i, inputType: { name: i.inputType } })), outputs: ['label_out'] });
   } else {
     const sql = {

@@ -1,17 +1,17 @@
 // Time to the wizard's first versions: a local MLflow file-store registry with one model of 1 000
 // versions (every tenth sklearn, each with its own model folder), the wizard controller opened on
 // it as the extension opens it; the time from open until the first view with versions is posted,
-// and until every effect has finished. Run: node --import tsx test/unit/wizard/first-versions.measure.ts
+// and until every effect has finished. Run: node --import tsx bench/tools/first-versions.measure.ts
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
-import { openLocalSource } from '../../../src/models/sources/local.js';
-import { WizardController } from '../../../src/wizard/controller.js';
-import { defaultWizardParts } from '../../../src/wizard/parts.js';
-import { readModelForWizard } from '../../../src/wizard/model-reader.js';
-import type { WizardDatabase } from '../../../src/wizard/services.js';
+import { openLocalSource } from '../../src/models/sources/local.js';
+import { WizardController } from '../../src/wizard/controller.js';
+import { defaultWizardParts } from '../../src/wizard/parts.js';
+import { readModelForWizard } from '../../src/wizard/model-reader.js';
+import type { WizardDatabase } from '../../src/wizard/services.js';
 
 const VERSIONS = Number(process.env.VERSIONS ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
