@@ -56,8 +56,12 @@ function oid(text: string): Buffer {
   return der(0x06, Buffer.from(bytes));
 }
 
+/** A non-negative INTEGER from big-endian bytes, in DER's minimal form (no redundant leading zero). */
 function derInteger(bytes: Buffer): Buffer {
-  return der(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const v = bytes.subarray(start);
+  return der(0x02, v[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v);
 }
 
 function utcTime(d: Date): Buffer {
@@ -80,7 +84,7 @@ export function createSelfSignedCertificate(commonName = 'localpool', years = 5)
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const serial = randomBytes(16);
-  serial[0]! &= 0x7f;
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
   const now = Date.now();
   const notBefore = new Date(now - 86_400_000);
   const notAfter = new Date(now + years * 365 * 86_400_000);

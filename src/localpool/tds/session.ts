@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import * as tls from 'node:tls';
 import { SqlError, type Engine, type EngineEvent, type EngineSession, type SqlMessage } from '../engine/api.js';
 import { ValueError } from './data-types/index.js';
@@ -52,6 +52,12 @@ export function digestPassword(password: string): Buffer {
 
 const DEFAULT_PACKET_SIZE = 4096;
 
+/**
+ * After the server ends its side of a connection, how long the client has to close its side
+ * before the socket is destroyed. The reply and the TLS close_notify are on their way by then.
+ */
+const CLOSE_GRACE_MS = 5_000;
+
 class LoginRefused extends Error {}
 
 /** One client connection: PRELOGIN, optional TLS, LOGIN7, then requests until it closes. */
@@ -66,7 +72,11 @@ export class Session {
   private attentionsPending = 0;
   private closed = false;
   private strictTls = false;
+  /** The TLS layer replies are written to, once there is one (strict TLS, or in-band after its handshake). */
+  private secure: tls.TLSSocket | undefined;
   private loggedIn = false;
+  /** LOGIN7 has arrived and its reply is not written yet. */
+  private loginPending = false;
   private transactionDescriptor: Buffer | undefined;
   private transactionCounter = 0n;
   private database = '';
@@ -103,14 +113,14 @@ export class Session {
   /** Runs the connection to its end; never throws. */
   async run(): Promise<void> {
     const timer = setTimeout(() => {
-      if (!this.loggedIn) {
+      if (!this.loggedIn && !this.closed) {
         this.ctx.log(`connection ${this.spid}: no login within ${this.ctx.limits.loginTimeoutMs} ms; closing it`);
-        this.socket.destroy();
+        void this.timeOutLogin();
       }
     }, this.ctx.limits.loginTimeoutMs);
     try {
       const first = await this.firstChunk();
-      if (!first) return;
+      if (!first || this.closed) return;
       if (first[0] === 0x16) this.startStrictTls(first);
       else {
         this.attach(this.socket);
@@ -130,13 +140,20 @@ export class Session {
     }
   }
 
+  /**
+   * Ends the connection after everything already written has reached the client. The end goes to
+   * the outermost stream replies were written to: with TLS that is the TLS socket, so a reply still
+   * passing through the TLS layer is encrypted and sent, then close_notify, and only then does the
+   * TCP socket end (through the pipe from the TLS layer). Ending the TCP socket directly would race
+   * the reply still inside the TLS layer and lose it. The socket is destroyed once the client has
+   * closed its side too, or after CLOSE_GRACE_MS.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.current?.abort();
     this.queue.end();
-    if (!this.socket.destroyed) this.socket.end(() => this.socket.destroy());
-    setTimeout(() => this.socket.destroy(), 1000).unref();
+    this.endTransport();
     const s = this.engineSession;
     this.engineSession = undefined;
     if (s) {
@@ -149,6 +166,32 @@ export class Session {
   }
 
   // --- transport ------------------------------------------------------------------------------
+
+  private endTransport(): void {
+    const socket = this.socket;
+    const secure = this.secure;
+    if (socket.destroyed) {
+      secure?.destroy();
+      return;
+    }
+    const grace = setTimeout(() => {
+      secure?.destroy();
+      socket.destroy();
+    }, CLOSE_GRACE_MS);
+    grace.unref();
+    socket.once('close', () => {
+      clearTimeout(grace);
+      secure?.destroy();
+    });
+    // Keep reading (and dropping) what the client still sends, so its end of the connection is seen
+    // and the socket closes; a paused socket would wait for the grace period.
+    this.input.off('data', this.onData);
+    this.input.on('data', () => undefined);
+    this.input.resume();
+    socket.resume();
+    if (secure && !secure.destroyed) secure.end();
+    else socket.end();
+  }
 
   private firstChunk(): Promise<Buffer | undefined> {
     return new Promise((resolve) => {
@@ -197,6 +240,7 @@ export class Session {
     this.socket.pipe(outer);
     outer.pipe(this.socket);
     this.strictTls = true;
+    this.secure = secure;
     this.writer.setOutput(secure);
     this.attach(secure);
   }
@@ -217,26 +261,43 @@ export class Session {
       pending.push(d);
     };
     outer.on('data', collect);
-    while (!done) {
+    try {
+      await this.tlsHandshakeInPrelogin(outer, pending, () => done, () => failure);
+    } catch (e) {
+      secure.destroy();
+      throw e;
+    }
+    outer.off('data', collect);
+    this.socket.off('data', this.onData);
+    this.socket.pipe(outer);
+    outer.pipe(this.socket);
+    this.secure = secure;
+    this.writer.setOutput(secure);
+    this.attach(secure);
+  }
+
+  /** Relays TLS handshake flights between PRELOGIN packets and the TLS engine until it is done. */
+  private async tlsHandshakeInPrelogin(
+    outer: Writable,
+    pending: Buffer[],
+    done: () => boolean,
+    failed: () => Error | undefined,
+  ): Promise<void> {
+    while (!done()) {
       const msg = await this.nextMessage();
       if (!msg) throw new ConnectionClosedError();
       if (msg.type !== PacketType.Prelogin) throw new ProtocolError('Expected a TLS handshake inside PRELOGIN packets.');
       outer.write(await msg.readRest('the TLS handshake'));
       // The TLS engine answers each flight at once; wait until it has written all of it.
-      for (let waited = 0; pending.length === 0 && !failure && waited < 10_000; waited += 2) await delay(2);
+      for (let waited = 0; pending.length === 0 && !failed() && waited < 10_000; waited += 2) await delay(2);
       await delay(5);
+      const failure = failed();
       if (failure) throw new ProtocolError(`The TLS handshake failed: ${failure.message}`);
       if (!pending.length) throw new ProtocolError('The TLS handshake stalled.');
       this.writer.setType(PacketType.Prelogin);
       this.writer.write(Buffer.concat(pending.splice(0)));
       await this.writer.endMessage();
     }
-    outer.off('data', collect);
-    this.socket.off('data', this.onData);
-    this.socket.pipe(outer);
-    outer.pipe(this.socket);
-    this.writer.setOutput(secure);
-    this.attach(secure);
   }
 
   private async nextMessage(): Promise<MessageReader | undefined> {
@@ -246,6 +307,35 @@ export class Session {
   }
 
   // --- login ----------------------------------------------------------------------------------
+
+  /**
+   * The login timeout: a client waiting for the answer to its LOGIN7 gets a login error saying so
+   * (it would otherwise see only a lost connection); then the connection closes.
+   */
+  private async timeOutLogin(): Promise<void> {
+    if (this.loginPending) {
+      try {
+        await this.writeLoginError(
+          17197,
+          `Login timed out: the local pool did not finish the login within ${this.ctx.limits.loginTimeoutMs} ms and closed the connection. The pool may be busy; try again.`,
+        );
+      } catch {
+        // The connection is gone already.
+      }
+    }
+    await this.close();
+  }
+
+  /** Writes the one reply a LOGIN7 gets when it is refused. */
+  private async writeLoginError(number: number, message: string): Promise<void> {
+    if (!this.loginPending || this.closed) return;
+    this.loginPending = false;
+    const w = new WireWriter();
+    writeMessage(w, 'error', { number, state: 1, class: 14, message, line: 1 });
+    writeDone(w, 'done', DoneStatus.Error);
+    this.writer.write(w.view());
+    await this.writer.endMessage();
+  }
 
   private async login(): Promise<void> {
     const pre = await this.nextMessage();
@@ -265,15 +355,12 @@ export class Session {
       throw new ProtocolError(`Expected LOGIN7 (0x10) after PRELOGIN, not 0x${msg.type.toString(16)}.`);
     }
     const login = parseLogin7(await msg.readRest('LOGIN7'));
+    this.loginPending = true;
     await this.authenticate(login);
   }
 
   private async refuse(number: number, message: string): Promise<never> {
-    const w = new WireWriter();
-    writeMessage(w, 'error', { number, state: 1, class: 14, message, line: 1 });
-    writeDone(w, 'done', DoneStatus.Error);
-    this.writer.write(w.view());
-    await this.writer.endMessage();
+    await this.writeLoginError(number, message);
     throw new LoginRefused(message);
   }
 
@@ -306,6 +393,13 @@ export class Session {
       if (e instanceof SqlError) await this.refuse(e.number, e.message);
       throw e;
     }
+    if (!this.loginPending || this.closed) {
+      // The login timed out while the engine opened the session: the client has its answer.
+      const late = this.engineSession;
+      this.engineSession = undefined;
+      await late.close().catch(() => undefined);
+      throw new LoginRefused('The login timed out.');
+    }
     this.database = this.engineSession.database;
     const packetSize = Math.min(Math.max(login.packetSize || DEFAULT_PACKET_SIZE, MIN_PACKET_SIZE), MAX_PACKET_SIZE - 1);
     const w = new WireWriter();
@@ -316,10 +410,11 @@ export class Session {
     writeLoginAck(w, 'Microsoft SQL Server', this.ctx.version);
     writePacketSizeChange(w, packetSize, this.writer.size);
     writeDone(w, 'done', 0);
+    this.loginPending = false;
+    this.loggedIn = true;
     this.writer.write(w.view());
     await this.writer.endMessage();
     this.writer.setPacketSize(packetSize);
-    this.loggedIn = true;
   }
 
   // --- requests -------------------------------------------------------------------------------
