@@ -4,7 +4,7 @@
 // with client and server on one event loop the close never races the reply.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'tedious';
@@ -14,7 +14,7 @@ import { MemoryEngine } from '../../support/memory-engine.js';
 import { batch, closeConnection, connect, PASSWORD, startTestServer, type TestServer } from './helpers.js';
 import type { LoginClientArgs, LoginOutcome } from './login-client.js';
 
-const CLIENT = fileURLToPath(new URL('./login-client.ts', import.meta.url));
+const CLIENT = join(__dirname, 'login-client.ts');
 
 function runClients(args: LoginClientArgs): Promise<LoginOutcome[]> {
   return new Promise((resolve, reject) => {
@@ -79,8 +79,8 @@ describe('TDS server: replies written before a close reach the client', () => {
 
   for (const [encrypt, count] of [
     ['strict', 200],
-    ['mandatory', 50],
-    ['optional', 50],
+    ['mandatory', 30],
+    ['optional', 30],
   ] as [EncryptMode, number][]) {
     it(`reports each of ${count} refused logins (encrypt ${encrypt}) as "Login failed for user 'sa'" while the server is busy`, async () => {
       const outcomes = await whileBusy(t, () =>
@@ -111,7 +111,7 @@ describe('TDS server: replies written before a close reach the client', () => {
   it('answers a login the engine cannot open within the login timeout with error 17197 over strict TLS', async () => {
     class SlowEngine extends MemoryEngine {
       override async openSession(info: SessionInfo): Promise<EngineSession> {
-        await new Promise((r) => setTimeout(r, 1500));
+        await new Promise((r) => setTimeout(r, 800));
         return super.openSession(info);
       }
     }
@@ -125,7 +125,8 @@ describe('TDS server: replies written before a close reach the client', () => {
       assert.deepEqual(tally(outcomes), { [expected]: 10 });
       assert.equal(slow.logs.filter((l) => l.includes('no login within 300 ms')).length, 10);
       // The sessions the engine opened after the timeout are closed again.
-      await new Promise((r) => setTimeout(r, 1600));
+      while (engine.stats.sessionsOpened < 10) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setImmediate(r));
       assert.equal(engine.stats.sessionsOpened, 10);
       assert.equal(engine.stats.sessionsClosed, 10);
     } finally {
