@@ -5,7 +5,9 @@
 //      sweep over batch sizes and 1–2 intra-op threads);
 //  (b) SELECT COUNT(*) FROM PREDICT(...) on the pool, through tedious;
 //  (c) every predicted row streamed to a tedious client;
-//  (d) a plain SELECT of the same columns, without PREDICT, through tedious.
+//  (d) a plain SELECT of the same columns, without PREDICT, through tedious;
+// then (b) and (c) again with scoring on the JavaScript thread instead of the scoring worker.
+// BENCH_PREDICT_THREADS sets the worker's intra-op threads.
 // Targets: (b) ≤ 1.5 × (a); (c) ≤ 1.3 × (d); the pool's peak memory under 1 GB.
 // The rows are seeded into a data directory by a process of their own that exits; each model is
 // then measured on a freshly started pool process over that directory, whose own peak RSS (VmHWM)
@@ -114,6 +116,10 @@ interface PoolFigures {
   peak: number;
   /** The pool's peak RSS after each step, to show which one raised it. */
   steps: string;
+  /** CPU seconds per step of the pool (all its threads) and of this process (the tedious client). */
+  cpu: Record<'b' | 'c' | 'd', { pool: number; client: number }>;
+  /** (b) and (c) again with PREDICT scoring on the JavaScript thread, in the same pool process. */
+  inline: { b: number; c: number };
 }
 
 async function measurePool(dataDir: string, sample: SampleModel, id: string): Promise<PoolFigures> {
@@ -139,8 +145,19 @@ async function measurePool(dataDir: string, sample: SampleModel, id: string): Pr
     });
     const predict = predictOf(id);
     const steps: string[] = [];
-    const step = async (name: string): Promise<number> => {
-      const mem = await ask<{ rss: number; peak: number }>('memory');
+    let poolCpu = 0;
+    let clientCpu = 0;
+    const clientNow = (): number => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    };
+    const cpu = { b: { pool: 0, client: 0 }, c: { pool: 0, client: 0 }, d: { pool: 0, client: 0 } };
+    const step = async (name: string, key?: 'b' | 'c' | 'd'): Promise<number> => {
+      const mem = await ask<{ rss: number; peak: number; cpu: number }>('memory');
+      const client = clientNow();
+      if (key) cpu[key] = { pool: mem.cpu - poolCpu, client: client - clientCpu };
+      poolCpu = mem.cpu;
+      clientCpu = client;
       steps.push(`${name} ${MB(mem.peak)}`);
       return mem.peak;
     };
@@ -148,15 +165,21 @@ async function measurePool(dataDir: string, sample: SampleModel, id: string): Pr
     // Warm up: the model session is created and cached by the first PREDICT.
     await query(conn, `${INPUT_CTE} SELECT TOP 10 * FROM ${predict} AS p`);
     await step('warm-up');
+    poolCpu = (await ask<{ cpu: number }>('memory')).cpu;
+    clientCpu = clientNow();
     const b = await query(conn, `${INPUT_CTE} SELECT COUNT(*) FROM ${predict} AS p`);
     if (Number(b.first?.[0]) !== ROWS) throw new Error(`COUNT(*) returned ${String(b.first?.[0])}`);
-    await step('(b)');
+    await step('(b)', 'b');
     const d = await query(conn, `${INPUT_CTE} SELECT * FROM InputData`);
-    await step('(d)');
+    await step('(d)', 'd');
     const c = await query(conn, `${INPUT_CTE} SELECT * FROM ${predict} AS p`);
     if (c.rows !== ROWS || d.rows !== ROWS) throw new Error(`streamed ${c.rows} / ${d.rows} rows`);
-    const peak = await step('(c)');
-    return { b: b.seconds, c: c.seconds, d: d.seconds, peak, steps: steps.join(', ') };
+    const peak = await step('(c)', 'c');
+    await ask('inline');
+    const b0 = await query(conn, `${INPUT_CTE} SELECT COUNT(*) FROM ${predict} AS p`);
+    const c0 = await query(conn, `${INPUT_CTE} SELECT * FROM ${predict} AS p`);
+    if (Number(b0.first?.[0]) !== ROWS || c0.rows !== ROWS) throw new Error(`inline scoring returned ${String(b0.first?.[0])} / ${c0.rows} rows`);
+    return { b: b.seconds, c: c.seconds, d: d.seconds, peak, steps: steps.join(', '), cpu, inline: { b: b0.seconds, c: c0.seconds } };
   } finally {
     conn.close();
     const exited = new Promise((r) => child.once('exit', r));
@@ -186,6 +209,11 @@ async function main(): Promise<void> {
       console.log(`(b) SELECT COUNT(*) FROM PREDICT(...):      ${p.b.toFixed(3)} s (${rate(p.b)})`);
       console.log(`(c) SELECT * FROM PREDICT(...) to tedious:  ${p.c.toFixed(3)} s (${rate(p.c)})`);
       console.log(`(d) SELECT * without PREDICT to tedious:    ${p.d.toFixed(3)} s (${rate(p.d)})`);
+      console.log(
+        `    scoring on the JavaScript thread instead (same process, afterwards): (b) ${p.inline.b.toFixed(3)} s, (b)/(a) = ${(p.inline.b / a.seconds).toFixed(2)}; (c) ${p.inline.c.toFixed(3)} s, (c)/(d) = ${(p.inline.c / p.d).toFixed(2)}`,
+      );
+      const cpuText = (k: 'b' | 'c' | 'd'): string => `${k}: pool ${p.cpu[k].pool.toFixed(2)} s + client ${p.cpu[k].client.toFixed(2)} s`;
+      console.log(`CPU time (pool: all threads; client: tedious in this process): ${cpuText('b')}; ${cpuText('c')}; ${cpuText('d')}`);
       const ba = p.b / a.seconds;
       const cd = p.c / p.d;
       console.log(`ratio (b)/(a) = ${ba.toFixed(2)} (target ≤ 1.5: ${ba <= 1.5 ? 'met' : 'NOT met'})`);

@@ -3,12 +3,19 @@
 //   reports { seedSeconds } and exits — so the seeding's memory is not the measured pool's.
 // BENCH_BATCH, BENCH_PREDICT_INLINE, BENCH_PREDICT_THREADS: see below.
 // BENCH_MODE=serve (default): opens the existing database in BENCH_DATA (no seeding) with a TDS
-//   server, reports { port, startSeconds }; 'memory' answers { rss, peak } in bytes, the peak being
-//   this process's own high-water mark (VmHWM; maxRSS where /proc is absent); 'stop' exits.
+//   server, reports { port, startSeconds }; 'memory' answers { rss, peak } in bytes and cpu in seconds, the peak being
+//   this process's own high-water mark (VmHWM; maxRSS where /proc is absent); 'inline' switches
+//   PREDICT to scoring on the JavaScript thread (the comparison); 'stop' exits.
 import { readFileSync } from 'node:fs';
 import { createLocalPoolEngine } from '../../src/localpool/engine/index.js';
 import { configurePredictRuntime } from '../../src/localpool/predict/runtime.js';
 import { startTdsServer } from '../../src/localpool/tds/server.js';
+
+/** CPU time of every thread of this process (JavaScript, scoring worker, DuckDB, onnxruntime), in seconds. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
 
 function peakRss(): number {
   try {
@@ -38,7 +45,8 @@ async function main(): Promise<void> {
   const engine = await createLocalPoolEngine({ dataDir, seedCustomers: 0, predictBatchSize: batch });
   const server = await startTdsServer({ engine, password: process.env.BENCH_PASSWORD ?? 'Bench#Pool-1' });
   process.on('message', (m) => {
-    if (m === 'memory') process.send?.({ rss: process.memoryUsage.rss(), peak: peakRss() });
+    if (m === 'memory') process.send?.({ rss: process.memoryUsage.rss(), peak: peakRss(), cpu: cpuSeconds() });
+    if (m === 'inline') process.send?.(configurePredictRuntime({ worker: false }));
     if (m === 'stop') void server.close().then(() => engine.close()).then(() => process.exit(0));
   });
   process.send?.({ port: server.port, startSeconds: (Date.now() - t0) / 1000 });

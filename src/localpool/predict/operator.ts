@@ -238,7 +238,7 @@ export async function modelBytes(
  * scoring as soon as the consumer stops or `signal` aborts.
  */
 export async function* runPredict(conn: StreamingConnection, job: PredictJob, bytes: Uint8Array, opts: PredictOptions = {}): AsyncGenerator<PredictBatch> {
-  const scorer = await scorerFor(bytes, job.node.line);
+  const scorer = await scorerFor(bytes, job.node.line, { streaming: opts.columns !== undefined });
   const { inputs, outputs } = planPredict(scorer, job);
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
   const depth = Math.max(1, opts.depth ?? 2);

@@ -33,7 +33,7 @@ export function loadOrt(): Promise<OrtModule> {
 }
 
 export interface SessionOptions {
-  /** Threads onnxruntime uses inside one run (default: see configurePredictRuntime). */
+  /** Threads onnxruntime uses inside one run (default: DEFAULT_INTRA_OP_THREADS). */
   readonly intraOpThreads?: number;
 }
 
@@ -44,26 +44,29 @@ export interface SessionOptions {
 export const DEFAULT_INTRA_OP_THREADS = Math.max(1, Math.min(4, availableParallelism()));
 
 /**
- * The scoring worker's sessions: one thread by default, so that the worker scores on one core
- * while the JavaScript thread reads DuckDB chunks and encodes rows on another (measured in
- * bench/predict.bench.ts); more cores than two leave room for a second.
+ * The scoring worker's intra-op threads. Counting (nothing to encode) uses the machine's cores
+ * (at most 4); streaming rows leaves one core to the JavaScript thread, which reads DuckDB chunks
+ * and encodes rows while the worker scores (measured in bench/predict.bench.ts).
  */
-export const DEFAULT_WORKER_THREADS = availableParallelism() > 2 ? 2 : 1;
+export function workerThreadsFor(streaming: boolean): number {
+  if (settings.workerThreads !== undefined) return settings.workerThreads;
+  return streaming ? Math.max(1, Math.min(4, availableParallelism() - 1)) : DEFAULT_INTRA_OP_THREADS;
+}
 
 interface RuntimeSettings {
   /** Score in a worker thread (default) or on the JavaScript thread. */
   worker: boolean;
-  /** Intra-op threads of the worker's sessions. */
-  workerThreads: number;
+  /** Intra-op threads of the worker's sessions (undefined: see workerThreadsFor). */
+  workerThreads: number | undefined;
 }
 
-const settings: RuntimeSettings = { worker: true, workerThreads: DEFAULT_WORKER_THREADS };
+const settings: RuntimeSettings = { worker: true, workerThreads: undefined };
 
 /** Changes how PREDICT scores (benchmarks and tests); returns the previous settings. */
 export function configurePredictRuntime(next: Partial<RuntimeSettings>): RuntimeSettings {
   const prev = { ...settings };
   if (next.worker !== undefined) settings.worker = next.worker;
-  if (next.workerThreads !== undefined) settings.workerThreads = Math.max(1, Math.floor(next.workerThreads));
+  if ('workerThreads' in next) settings.workerThreads = next.workerThreads === undefined ? undefined : Math.max(1, Math.floor(next.workerThreads));
   return prev;
 }
 
@@ -141,9 +144,12 @@ export interface Scorer extends ModelInfo {
   cancel(): void;
 }
 
-/** A scorer for these model bytes, loaded (once per model) in the scoring worker or in-process. */
-export async function scorerFor(bytes: Uint8Array, line: number): Promise<Scorer> {
-  if (settings.worker) return workerScorer(bytes, line);
+/**
+ * A scorer for these model bytes, loaded (once per model and thread count) in the scoring worker
+ * or in-process. `streaming`: the caller turns the results into rows while the worker scores.
+ */
+export async function scorerFor(bytes: Uint8Array, line: number, opts: { streaming?: boolean } = {}): Promise<Scorer> {
+  if (settings.worker) return workerScorer(bytes, line, workerThreadsFor(opts.streaming ?? true));
   return inlineScorer(bytes, line);
 }
 
@@ -236,8 +242,7 @@ function request(s: WorkerState, message: Record<string, unknown>, transfer: Arr
   return { id, reply };
 }
 
-async function workerScorer(bytes: Uint8Array, line: number): Promise<Scorer> {
-  const threads = settings.workerThreads;
+async function workerScorer(bytes: Uint8Array, line: number, threads: number): Promise<Scorer> {
   const key = createHash('sha256').update(bytes).digest('hex') + `/${threads}`;
   const s = scoringWorker();
   let info = s.loaded.get(key);
