@@ -149,7 +149,8 @@ export interface Scorer extends ModelInfo {
  * or in-process. `streaming`: the caller turns the results into rows while the worker scores.
  */
 export async function scorerFor(bytes: Uint8Array, line: number, opts: { streaming?: boolean } = {}): Promise<Scorer> {
-  if (settings.worker) return workerScorer(bytes, line, workerThreadsFor(opts.streaming ?? true));
+  // After repeated failures to start the worker, PREDICT stays on this thread.
+  if (settings.worker && threadFailures < 3) return workerScorer(bytes, line, workerThreadsFor(opts.streaming ?? true));
   return inlineScorer(bytes, line);
 }
 
@@ -198,6 +199,10 @@ interface WorkerState {
 
 let state: WorkerState | undefined;
 let nextId = 1;
+let threadFailures = 0;
+
+/** onnxruntime rejected the model (as opposed to the worker failing). */
+class ModelLoadError extends Error {}
 
 function ortPath(): string {
   return require.resolve('onnxruntime-node');
@@ -252,7 +257,7 @@ async function workerScorer(bytes: Uint8Array, line: number, threads: number): P
   } else {
     // The bytes are copied (structured clone): the caller keeps its own.
     info = request(s, { op: 'load', key, bytes, threads }).reply.then((r) => {
-      if (!r.ok || !r.meta) throw new Error(r.message ?? 'no model information');
+      if (!r.ok || !r.meta) throw new ModelLoadError(r.message ?? 'no model information');
       return r.meta;
     });
     s.loaded.set(key, info);
@@ -266,8 +271,11 @@ async function workerScorer(bytes: Uint8Array, line: number, threads: number): P
   let meta: ModelInfo;
   try {
     meta = await info;
-  } catch {
-    throw predictError('Model is corrupt or invalid.', line);
+  } catch (e) {
+    if (e instanceof ModelLoadError) throw predictError('Model is corrupt or invalid.', line);
+    // The worker could not start or load onnxruntime: score on this thread instead.
+    threadFailures++;
+    return inlineScorer(bytes, line);
   }
   const inFlight = new Set<number>();
   return {
@@ -307,6 +315,11 @@ export function scoringWorkerRunning(): boolean {
   return state !== undefined && !state.ended;
 }
 
+/** How many PREDICTs were scored on the JavaScript thread because the scoring worker failed to start or load a model. */
+export function scoringWorkerFailures(): number {
+  return threadFailures;
+}
+
 /** Releases every cached session and ends the scoring worker (engine shutdown). */
 export async function releaseSessions(): Promise<void> {
   const all = [...cache.values()];
@@ -315,7 +328,14 @@ export async function releaseSessions(): Promise<void> {
   state = undefined;
   if (s && !s.ended) {
     s.ended = true;
-    await s.worker.terminate();
+    // The process waits for the end it asked for: a worker being terminated does not keep the
+    // event loop alive by itself, even when referenced.
+    const keepAlive = setInterval(() => undefined, 1000);
+    try {
+      await s.worker.terminate();
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
   await Promise.all(all.map((p) => p.then((x) => x.release()).catch(() => undefined)));
 }

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { createLocalPoolEngine } from '../../../src/localpool/engine/index.js';
 import type { Engine, EngineSession, SqlValue } from '../../../src/localpool/engine/api.js';
-import { configurePredictRuntime, scoringWorkerRunning } from '../../../src/localpool/predict/runtime.js';
+import { configurePredictRuntime, releaseSessions, scoringWorkerFailures, scoringWorkerRunning } from '../../../src/localpool/predict/runtime.js';
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { insertModel, ok, open, run } from '../../integration/engine/helpers.js';
 
@@ -83,6 +83,25 @@ describe('PREDICT in the scoring worker', () => {
     assert.deepEqual(await rows(s, predictStream('forest:1')), expected);
     const count = await ok(s, `${INPUT_CTE} SELECT COUNT(*) FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'forest:1'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`);
     assert.deepEqual(count.resultSets[0]!.rows, [[ROWS]]);
+  });
+
+  it('reports a scoring thread that stops mid-stream as a failed batch, and starts a new one for the next PREDICT', async () => {
+    const expected = await rows(s, predictStream('forest:1'));
+    let seen = 0;
+    const errors: string[] = [];
+    for await (const ev of s.execute(predictStream('forest:1'), [], new AbortController().signal)) {
+      if (ev.kind === 'rows') {
+        if (seen === 0) await releaseSessions();
+        seen += ev.rows.length;
+      }
+      if (ev.kind === 'error') errors.push(ev.message.message);
+    }
+    assert.ok(seen < ROWS, `read ${seen} of ${ROWS} rows after the thread stopped`);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!, /^Error occurred during execution of the function PREDICT\. The model failed to score a batch: the scoring thread stopped/);
+    assert.deepEqual(await rows(s, predictStream('forest:1')), expected);
+    assert.ok(scoringWorkerRunning());
+    assert.equal(scoringWorkerFailures(), 0);
   });
 
   it('reports a corrupt model with the same message, and scores the next model', async () => {
