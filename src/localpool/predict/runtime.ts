@@ -249,7 +249,13 @@ function request(s: WorkerState, message: Record<string, unknown>, transfer: Arr
 
 async function workerScorer(bytes: Uint8Array, line: number, threads: number): Promise<Scorer> {
   const key = createHash('sha256').update(bytes).digest('hex') + `/${threads}`;
-  const s = scoringWorker();
+  let s: WorkerState;
+  try {
+    s = scoringWorker();
+  } catch {
+    threadFailures++;
+    return inlineScorer(bytes, line);
+  }
   let info = s.loaded.get(key);
   if (info) {
     s.loaded.delete(key);
