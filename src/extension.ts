@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerConnectionCommands } from './connections/commands.js';
 import { registerLocalPool, type LocalPoolController } from './connections/localpool.js';
 import { buildRegistries } from './connections/registries.js';
+import { registerRegistryCommands } from './connections/registry-commands.js';
 import { readRegistries } from './connections/registry-config.js';
 import { ConnectionStore, SessionManager } from './connections/store.js';
 import { describeProfile } from './connections/config.js';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
 
   registerConnectionCommands(context, { store, sessions, log });
+  registerRegistryCommands(context, log);
   localPool = registerLocalPool({ context, store, sessions, log });
   const results = registerRunScript(context, { store, sessions, log, extensionUri: context.extensionUri });
 
