@@ -446,7 +446,8 @@ export class OnnxWorker {
 /** The error for a refused request; running out of memory is told apart from a corrupt model. */
 function failure(a: Omit<WorkerAnswer, 'id'>): OnnxWorkerError {
   const said = a.message ?? 'ONNX Runtime gave no reason.';
-  if (/std::bad_alloc|Cannot allocate memory|out of memory/i.test(said)) {
+  // bad_alloc from ONNX Runtime, ENOMEM from the system, or V8 failing to allocate the model's buffer.
+  if (/std::bad_alloc|Cannot allocate memory|out of memory|Array buffer allocation failed/i.test(said)) {
     return new OnnxWorkerError(
       'out-of-memory',
       `ONNX Runtime ran out of memory while ${a.stage === 'load' ? 'loading the model' : 'scoring the rows'} (${said.trim()}); the machine may be short of memory for this model. Close other programs or use a machine with more memory, then try again.`,

@@ -272,7 +272,7 @@ describe('ONNX worker: lifetime, cancel and crashes', () => {
     const inputs = CUSTOMER_FEATURES.map((f) => ({ sourceColumn: f, modelInput: f, inputType: { name: 'real' } }));
     await assert.rejects(previewPredictions({ onnx: large, columns, rows, inputs, outputs: ['label_out'], worker: w }), (e: unknown) => {
       assert.ok(e instanceof PreviewError);
-      assert.match(e.message, /^ONNX Runtime ran out of memory while loading the model \(.*(bad_alloc|Cannot allocate memory).*\); the machine may be short of memory for this model\./s);
+      assert.match(e.message, /^ONNX Runtime ran out of memory while loading the model \(.*(bad_alloc|Cannot allocate memory|Array buffer allocation failed).*\); the machine may be short of memory for this model\./s);
       return true;
     });
   });
