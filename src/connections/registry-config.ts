@@ -70,6 +70,7 @@ export function registryNameProblem(name: string, existing: readonly string[]): 
 export function trackingUriProblem(text: string): string | undefined {
   const v = text.trim();
   if (!v) return 'Enter the address of the MLflow tracking server, e.g. http://127.0.0.1:5000.';
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && /^[\w.-]+(:\d+)?(\/\S*)?$/.test(v)) return `Start the address with http:// or https://, e.g. http://${v}.`;
   let url: URL;
   try {
     url = new URL(v);
