@@ -49,6 +49,7 @@ export interface AddRegistryArgs {
   subscriptionId?: string;
   resourceGroup?: string;
   workspace?: string;
+  /** Defaults to one derived from the path, host or workspace when `kind` is given. */
   name?: string;
   /** true: test at once and return the result; false: do not offer the test. */
   test?: boolean;
@@ -230,7 +231,8 @@ export class RegistryCommands {
     }
 
     const taken = takenNames();
-    const name = await ask(args.name, (v) => registryNameProblem(v, taken), {
+    // Given the kind as an argument (a script), the name defaults to the derived one instead of asking.
+    const name = await ask(args.name ?? (args.kind !== undefined ? defaultRegistryName(entry, taken) : undefined), (v) => registryNameProblem(v, taken), {
       title,
       prompt: 'A name for this registry (shown in the wizard)',
       value: defaultRegistryName(entry, taken),
