@@ -263,17 +263,31 @@ export function passThroughLabel(columns: readonly string[], maxChars = 40): str
  * text. Validation messages still come from every state; only the text is held back.
  */
 export class FieldDrafts {
-  private readonly drafts = new Map<string, { value: string; focused: boolean }>();
+  private readonly drafts = new Map<string, { value: string; focused: boolean; typed: boolean }>();
+
+  /**
+   * Field `key` got focus showing `value`: from now until it loses focus, a state from the host does not
+   * rewrite it (a rewrite would drop the user's selection and put the caret at the end, so the next
+   * keystrokes land after the host's text or are lost).
+   */
+  focused(key: string, value: string): void {
+    const d = this.drafts.get(key);
+    if (d) d.focused = true;
+    else this.drafts.set(key, { value, focused: true, typed: false });
+  }
 
   /** The user changed field `key` to `value` (an input event). */
   typed(key: string, value: string): void {
-    this.drafts.set(key, { value, focused: true });
+    this.drafts.set(key, { value, focused: true, typed: true });
   }
 
   /** Field `key` lost focus: its text now yields to the host once the host has caught up. */
   blurred(key: string): void {
     const d = this.drafts.get(key);
-    if (d) d.focused = false;
+    if (!d) return;
+    // Focused but never edited: nothing of the user's to keep, the host's text shows again.
+    if (!d.typed) this.drafts.delete(key);
+    else d.focused = false;
   }
 
   /** The text field `key` shows when the host says `hostValue`. */

@@ -4,6 +4,7 @@
  * Theme-aware through VS Code's CSS variables; usable with the keyboard alone.
  */
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
@@ -174,6 +175,10 @@ export class PredictWizard extends LitElement {
     this.edit(make(value));
   }
 
+  private focusField(key: string, ev: Event): void {
+    this.drafts.focused(key, (ev.target as ValueElement).value);
+  }
+
   private settle(key: string): void {
     this.drafts.blurred(key);
   }
@@ -217,8 +222,9 @@ export class PredictWizard extends LitElement {
             data-testid="search"
             aria-label="Search model versions"
             placeholder="Name, version, creator or framework"
-            .value=${this.text('search', v.search)}
+            .value=${live(this.text('search', v.search))}
             @input=${(e: Event) => this.typed('search', e, (value) => ({ field: 'search', value }))}
+            @focus=${(e: Event) => this.focusField('search', e)}
             @blur=${() => this.settle('search')}
           ></vscode-textfield>
         </div>
@@ -366,9 +372,10 @@ export class PredictWizard extends LitElement {
           <vscode-textfield
             aria-label=${`Model input ${n}`}
             data-testid="input-model"
-            .value=${this.text(`${k}m`, r.modelInput)}
+            .value=${live(this.text(`${k}m`, r.modelInput))}
             ?invalid=${!!r.errors.modelInput}
             @input=${(e: Event) => this.typed(`${k}m`, e, (value) => ({ field: 'input', id: r.id, modelInput: value }))}
+            @focus=${(e: Event) => this.focusField(`${k}m`, e)}
             @blur=${() => this.settle(`${k}m`)}
           ></vscode-textfield>
           ${this.err(r.errors.modelInput)}
@@ -408,9 +415,10 @@ export class PredictWizard extends LitElement {
           <vscode-textfield
             aria-label=${`Model output ${n}`}
             data-testid="output-model"
-            .value=${this.text(`${k}m`, r.modelOutput)}
+            .value=${live(this.text(`${k}m`, r.modelOutput))}
             ?invalid=${!!r.errors.modelOutput}
             @input=${(e: Event) => this.typed(`${k}m`, e, (value) => ({ field: 'output', id: r.id, modelOutput: value }))}
+            @focus=${(e: Event) => this.focusField(`${k}m`, e)}
             @blur=${() => this.settle(`${k}m`)}
           ></vscode-textfield>
           ${this.err(r.errors.modelOutput)}
@@ -478,10 +486,11 @@ export class PredictWizard extends LitElement {
           id="script-name"
           data-testid="script-name"
           aria-label=${word}
-          .value=${this.text('scriptName', v.scriptName.text)}
+          .value=${live(this.text('scriptName', v.scriptName.text))}
           ?invalid=${!!v.scriptName.error}
           @input=${(e: Event) => this.typed('scriptName', e, (value) => ({ field: 'scriptName', value }))}
-          @blur=${() => this.settle('scriptName')}
+          @focus=${(e: Event) => this.focusField('scriptName', e)}
+            @blur=${() => this.settle('scriptName')}
         ></vscode-textfield>
         ${this.err(v.scriptName.error)}
         ${v.scriptName.exists
@@ -526,10 +535,11 @@ export class PredictWizard extends LitElement {
               id="new-table"
               data-testid="new-table"
               aria-label="New table"
-              .value=${this.text('newTable', v.newTableName.text)}
+              .value=${live(this.text('newTable', v.newTableName.text))}
               ?invalid=${!!v.newTableName.error}
               @input=${(e: Event) => this.typed('newTable', e, (value) => ({ field: 'newTableName', value }))}
-              @blur=${() => this.settle('newTable')}
+              @focus=${(e: Event) => this.focusField('newTable', e)}
+            @blur=${() => this.settle('newTable')}
             ></vscode-textfield>
             ${this.err(v.newTableName.error)}
           </div>`}

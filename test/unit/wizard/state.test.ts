@@ -486,4 +486,19 @@ describe('webview text fields keep what the user types', () => {
     d.clear();
     assert.equal(d.shown('scriptName', 'wwi_ml.CustomerPrediction'), 'wwi_ml.CustomerPrediction');
   });
+
+  test('a focused field keeps what it shows before the first keystroke; focused and left untouched, it follows the host again', () => {
+    const d = new FieldDrafts();
+    d.focused('scriptName', 'wwi_ml.CustomerPrediction');
+    // The state answering the script type choice arrives while the user has selected the text.
+    assert.equal(d.shown('scriptName', 'wwi_ml.PredictCustomer'), 'wwi_ml.CustomerPrediction');
+    d.typed('scriptName', 'w');
+    assert.equal(d.shown('scriptName', 'wwi_ml.PredictCustomer'), 'w');
+    d.blurred('scriptName');
+    assert.equal(d.shown('scriptName', 'w'), 'w');
+    assert.equal(d.shown('scriptName', 'dbo.Other'), 'dbo.Other');
+    d.focused('newTable', 'wwi_ml.AMLModel');
+    d.blurred('newTable');
+    assert.equal(d.shown('newTable', 'wwi_ml.Models'), 'wwi_ml.Models', 'never typed into: the host text shows at once');
+  });
 });
