@@ -179,6 +179,16 @@ export class PredictWizard extends LitElement {
     this.drafts.focused(key, (ev.target as ValueElement).value);
   }
 
+  /**
+   * Ctrl+A (Cmd+A) in a text field selects the field's text and goes no further. VS Code's webview frame
+   * forwards every keydown that reaches the window to the workbench, whose Select All keybinding then
+   * sends `execCommand('selectAll')` back into this frame a round trip later: the keys typed in between
+   * get selected and the next key replaces them, so a fast typist loses the first characters.
+   */
+  private selectAllHere = (e: KeyboardEvent): void => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'a') e.stopPropagation();
+  };
+
   private settle(key: string): void {
     this.drafts.blurred(key);
   }
@@ -226,6 +236,7 @@ export class PredictWizard extends LitElement {
             @input=${(e: Event) => this.typed('search', e, (value) => ({ field: 'search', value }))}
             @focus=${(e: Event) => this.focusField('search', e)}
             @blur=${() => this.settle('search')}
+            @keydown=${this.selectAllHere}
           ></vscode-textfield>
         </div>
         <vscode-button secondary data-testid="refresh" @click=${() => this.post('refresh')}>Refresh</vscode-button>
@@ -377,6 +388,7 @@ export class PredictWizard extends LitElement {
             @input=${(e: Event) => this.typed(`${k}m`, e, (value) => ({ field: 'input', id: r.id, modelInput: value }))}
             @focus=${(e: Event) => this.focusField(`${k}m`, e)}
             @blur=${() => this.settle(`${k}m`)}
+            @keydown=${this.selectAllHere}
           ></vscode-textfield>
           ${this.err(r.errors.modelInput)}
         </td>
@@ -420,6 +432,7 @@ export class PredictWizard extends LitElement {
             @input=${(e: Event) => this.typed(`${k}m`, e, (value) => ({ field: 'output', id: r.id, modelOutput: value }))}
             @focus=${(e: Event) => this.focusField(`${k}m`, e)}
             @blur=${() => this.settle(`${k}m`)}
+            @keydown=${this.selectAllHere}
           ></vscode-textfield>
           ${this.err(r.errors.modelOutput)}
         </td>
@@ -491,6 +504,7 @@ export class PredictWizard extends LitElement {
           @input=${(e: Event) => this.typed('scriptName', e, (value) => ({ field: 'scriptName', value }))}
           @focus=${(e: Event) => this.focusField('scriptName', e)}
             @blur=${() => this.settle('scriptName')}
+            @keydown=${this.selectAllHere}
         ></vscode-textfield>
         ${this.err(v.scriptName.error)}
         ${v.scriptName.exists
@@ -540,6 +554,7 @@ export class PredictWizard extends LitElement {
               @input=${(e: Event) => this.typed('newTable', e, (value) => ({ field: 'newTableName', value }))}
               @focus=${(e: Event) => this.focusField('newTable', e)}
             @blur=${() => this.settle('newTable')}
+            @keydown=${this.selectAllHere}
             ></vscode-textfield>
             ${this.err(v.newTableName.error)}
           </div>`}
