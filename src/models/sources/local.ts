@@ -27,6 +27,7 @@ import {
   cancelledError,
   notOnnxError,
 } from '../source.js';
+import { mapLimit } from './map-limit.js';
 
 type Layout =
   | { kind: 'registry'; modelsDir: string }
@@ -428,19 +429,6 @@ async function versionNumbers(modelDir: string): Promise<number[]> {
     .filter((e) => e.isDirectory() && /^version-\d+$/.test(e.name))
     .map((e) => Number(e.name.slice('version-'.length)))
     .sort((a, b) => b - a);
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
 }
 
 async function readMeta(path: string): Promise<Record<string, unknown> | undefined> {

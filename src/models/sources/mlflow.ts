@@ -20,6 +20,7 @@ import {
   VersionPageOptions,
   notOnnxError,
 } from '../source.js';
+import { mapLimit } from './map-limit.js';
 
 export type MlflowAuth =
   | { kind: 'none' }
@@ -504,15 +505,3 @@ function encodePath(p: string): string {
   return p.split('/').map(encodeURIComponent).join('/');
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
