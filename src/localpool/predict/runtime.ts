@@ -334,12 +334,18 @@ export async function releaseSessions(): Promise<void> {
   state = undefined;
   if (s && !s.ended) {
     s.ended = true;
-    // The process waits for the end it asked for: a worker being terminated does not keep the
-    // event loop alive by itself, even when referenced.
+    // The process waits for the end it asked for: a worker that is ending does not keep the event
+    // loop alive by itself, even when referenced.
     const keepAlive = setInterval(() => undefined, 1000);
+    // Ask the worker to close (it finishes the batch under way): terminating a thread while
+    // onnxruntime is inside a native call aborts the process. Terminate only if it does not end.
+    const exited = new Promise<void>((resolve) => s.worker.once('exit', () => resolve()));
+    const lastResort = setTimeout(() => void s.worker.terminate(), 30_000);
     try {
-      await s.worker.terminate();
+      s.worker.postMessage({ op: 'close' });
+      await exited;
     } finally {
+      clearTimeout(lastResort);
       clearInterval(keepAlive);
     }
   }

@@ -12,6 +12,10 @@
  *   outputs' and the inputs' buffers transferred back (the inputs for reuse).
  * - `{ op: 'cancel', ids }`: runs not started yet are dropped without an answer.
  * - `{ op: 'release', key }`: the session is released.
+ * - `{ op: 'close' }`: queued runs are dropped, the load or run under way finishes, every session is
+ *   released, and the thread exits. The main thread ends the worker this way rather than with
+ *   `terminate()`: terminating a thread while onnxruntime is inside a native call aborts the whole
+ *   process.
  * Runs are queued and started one per event-loop turn, so a cancel that arrives while one run is
  * scoring drops the runs queued behind it.
  */
@@ -22,7 +26,15 @@ const ort = require(workerData.ortPath);
 const sessions = new Map();
 const queue = [];
 const cancelled = new Set();
+const busy = new Set();
 let pumping = false;
+let closing = false;
+
+function track(p) {
+  busy.add(p);
+  p.finally(() => busy.delete(p));
+  return p;
+}
 
 function errorText(e) {
   return e && typeof e.message === 'string' ? e.message : String(e);
@@ -96,7 +108,7 @@ function pump() {
   pumping = true;
   setImmediate(async () => {
     const m = queue.shift();
-    if (m && !cancelled.delete(m.id)) await run(m);
+    if (m && !closing && !cancelled.delete(m.id)) await track(run(m));
     pumping = false;
     if (queue.length) pump();
     else cancelled.clear();
@@ -104,7 +116,8 @@ function pump() {
 }
 
 parentPort.on('message', (m) => {
-  if (m.op === 'load') void load(m);
+  if (closing) return;
+  if (m.op === 'load') void track(load(m));
   else if (m.op === 'run') {
     queue.push(m);
     pump();
@@ -114,6 +127,21 @@ parentPort.on('message', (m) => {
     const p = sessions.get(m.key);
     sessions.delete(m.key);
     if (p) p.then((s) => s.release()).catch(() => undefined);
+  } else if (m.op === 'close') {
+    closing = true;
+    queue.length = 0;
+    void (async () => {
+      while (busy.size) await Promise.allSettled([...busy]);
+      for (const p of sessions.values()) {
+        try {
+          await (await p).release();
+        } catch {
+          // A session that failed to load has nothing to release.
+        }
+      }
+      sessions.clear();
+      process.exit(0); // in a worker thread: ends this thread only
+    })();
   }
 });
 `;

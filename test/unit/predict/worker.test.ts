@@ -85,6 +85,19 @@ describe('PREDICT in the scoring worker', () => {
     assert.deepEqual(count.resultSets[0]!.rows, [[ROWS]]);
   });
 
+  it('ends the scoring thread at any point of a stream without taking the process down', async () => {
+    // Ending a thread while onnxruntime is inside a native call would abort the whole process;
+    // the worker is asked to close after the batch under way instead. End it at many points.
+    for (let stopAt = 0; stopAt < 12; stopAt++) {
+      let events = 0;
+      for await (const ev of s.execute(predictStream('forest:1'), [], new AbortController().signal)) {
+        if (ev.kind === 'rows' && events++ === stopAt) await releaseSessions();
+      }
+    }
+    assert.deepEqual(await rows(s, predictStream('forest:1')), await rows(s, predictStream('forest:1')));
+    assert.ok(scoringWorkerRunning());
+  });
+
   it('reports a scoring thread that stops mid-stream as a failed batch, and starts a new one for the next PREDICT', async () => {
     const expected = await rows(s, predictStream('forest:1'));
     let seen = 0;
