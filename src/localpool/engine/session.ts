@@ -958,36 +958,16 @@ function resultColumns(cols: readonly OutCol[], b: PredictBatch | undefined): Re
 function toValue(v: unknown, wire: WireType, duck: string): SqlValue {
   if (v === null || v === undefined) return null;
   const w = duck === 'BLOB' ? ({ name: 'varbinary', length: 'max' } as WireType) : wire;
-  return readValue(v, w);
+  return toSqlValue(v, w);
 }
 
-function readValue(v: unknown, wire: WireType): SqlValue {
-  return toSqlValue(v, wire);
-}
+/** DuckDB types the appender writes directly; a PREDICT temp table stores every other column as text. */
+const APPENDER_TYPES = new Set(['BOOLEAN', 'UTINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'FLOAT', 'DOUBLE', 'BLOB']);
 
-/** How a PREDICT temp table stores a column of this wire type (the appender's own types; the rest as text). */
+/** How a PREDICT temp table stores a column of this wire type. */
 function rawDuckType(w: WireType): string {
-  switch (w.name) {
-    case 'bit':
-      return 'BOOLEAN';
-    case 'tinyint':
-      return 'UTINYINT';
-    case 'smallint':
-      return 'SMALLINT';
-    case 'int':
-      return 'INTEGER';
-    case 'bigint':
-      return 'BIGINT';
-    case 'real':
-      return 'FLOAT';
-    case 'float':
-      return 'DOUBLE';
-    case 'binary':
-    case 'varbinary':
-      return 'BLOB';
-    default:
-      return 'VARCHAR';
-  }
+  const t = duckType(w);
+  return APPENDER_TYPES.has(t) ? t : 'VARCHAR';
 }
 
 /** Rows per data chunk appended to a PREDICT temp table (DuckDB's vector size). */
