@@ -178,7 +178,8 @@ export function displayObjectName(obj: ObjectName): string {
   return [obj.database, obj.schema, obj.name].filter((p) => p !== undefined).join('.');
 }
 
-function preview(s: string): string {
+/** Text as a message quotes it: on one line, cut to 40 characters. */
+export function preview(s: string): string {
   const flat = s.replace(/[\r\n\t]/g, ' ');
   return flat.length > 40 ? `${flat.slice(0, 37)}...` : flat;
 }

@@ -13,6 +13,7 @@
  * - `scale` alone is the fractional-second digits of time, datetime2 and datetimeoffset (default 7),
  *   as sys.columns reports it.
  */
+import { preview } from './names.js';
 
 export interface SqlType {
   /** Lower-case base name, e.g. `nvarchar`. */
@@ -704,9 +705,4 @@ function fmtInt(n: bigint): string {
   const neg = n < 0n;
   const s = (neg ? -n : n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return neg ? `-${s}` : s;
-}
-
-function preview(s: string): string {
-  const flat = s.replace(/[\r\n\t]/g, ' ');
-  return flat.length > 40 ? `${flat.slice(0, 37)}...` : flat;
 }
