@@ -19,7 +19,7 @@ import type { TypeSpec } from '../engine/ast.js';
 import type { OutCol, PredictJob } from '../engine/translate.js';
 import { q } from '../engine/translate.js';
 import { duckType, formatType, wireTypeForDuck, wireTypeOf } from '../engine/types.js';
-import { allValid, readColumn, typedItems, type ChunkLike } from '../engine/values.js';
+import { allValid, rawColumn, readColumn, typedItems, type ChunkLike } from '../engine/values.js';
 import { predictError, scorerFor, type Feed, type FeedData, type ModelInfo, type ScoreResult } from './runtime.js';
 
 /** What the operator needs from a DuckDB connection. */
@@ -384,8 +384,18 @@ export async function* runPredict(conn: StreamingConnection, job: PredictJob, by
     }
     inputs.forEach((inp, k) => {
       const j = wantedData.length + k;
-      const vec = c.getColumnVector(j);
       const buf = buffers[k]!;
+      // Fixed-width inputs: copied straight from DuckDB's vector (the CAST in the query fixed its type).
+      if (!Array.isArray(buf) && inp.element !== 'bool') {
+        const typed = buf as Float32Array;
+        const raw = rawColumn(c, j, c.rowCount, typed.BYTES_PER_ELEMENT);
+        if (raw?.allValid) {
+          const view = new (typed.constructor as Float32ArrayConstructor)(raw.bytes.buffer, raw.bytes.byteOffset + from * typed.BYTES_PER_ELEMENT, count);
+          typed.set(view, fill);
+          return;
+        }
+      }
+      const vec = c.getColumnVector(j);
       const items = typedItems(vec);
       const valid = allValid(vec, c.rowCount);
       if (items && !Array.isArray(buf) && valid) {

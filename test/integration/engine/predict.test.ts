@@ -136,6 +136,41 @@ END`);
     assert.equal(e.line, 6, "the line of PREDICT in the batch");
   });
 
+  it('scores a NULL float input as NaN and refuses a NULL integer input, naming the column', async () => {
+    // One NULL in the middle of a DuckDB chunk and of a scoring batch: the other rows keep their scores.
+    const data = (nullCost: string, nullGender: string) => `WITH d AS (
+  SELECT [CustomerKey], ${nullCost} AS [Cost], CAST([Size] AS [real]) AS [Size], CAST([Price] AS [real]) AS [Price],
+    CAST([PrimaryBrandId] AS [bigint]) AS [PrimaryBrandId], ${nullGender} AS [GenderId],
+    CAST([MaritalStatus] AS [bigint]) AS [MaritalStatus], CAST([LowerIncomeBound] AS [bigint]) AS [LowerIncomeBound],
+    CAST([UpperIncomeBound] AS [bigint]) AS [UpperIncomeBound]
+  FROM [wwi_ml].[CustomerTest])
+SELECT [CustomerKey], [Cost], [label_out] FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'aml-synapse-classifier:2'),
+  DATA = d, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`;
+    const o = await ok(s, data('CASE WHEN [CustomerKey] = 1500 THEN NULL ELSE CAST([Cost] AS [real]) END', 'CAST([GenderId] AS [bigint])'));
+    const rows = o.resultSets[0]!.rows;
+    assert.equal(rows.length, ROWS);
+    const nullRow = rows.find((r) => r[0] === 1500)!;
+    assert.equal(nullRow[1], null, 'the DATA column comes back as NULL');
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(tree.onnx);
+    const c = [...generateCustomers(ROWS)].find((x) => x.CustomerKey === 1500)!;
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+    for (const f of CUSTOMER_FEATURES) {
+      const v = f === 'Cost' ? NaN : c[f];
+      feeds[f] = FLOAT_FEATURES.includes(f) ? new ort.Tensor('float32', Float32Array.of(v), [1, 1]) : new ort.Tensor('int64', BigInt64Array.of(BigInt(v)), [1, 1]);
+    }
+    const nan = (await session.run(feeds, ['label_out']))['label_out']!.data[0] as bigint;
+    await session.release();
+    assert.equal(nullRow[2], nan, 'the row with a NULL Cost is scored with NaN');
+    let mismatches = 0;
+    for (const r of rows) if (r[0] !== 1500 && r[2] !== expectedTree.get(r[0] as number)) mismatches++;
+    assert.equal(mismatches, 0, `${mismatches} other rows differ from direct scoring`);
+
+    const e = await run(s, data('CAST([Cost] AS [real])', 'CASE WHEN [CustomerKey] = 2500 THEN NULL ELSE CAST([GenderId] AS [bigint]) END'));
+    assert.equal(e.errors.length, 1);
+    assert.match(e.errors[0]!.message, /DATA column 'GenderId' has a NULL value, which cannot be passed to the model's tensor\(int64\) input 'GenderId'\. Filter NULLs out in DATA or replace them with ISNULL\./);
+  });
+
   it('stops a long PREDICT when the request is cancelled', async () => {
     const ac = new AbortController();
     let rows = 0;
