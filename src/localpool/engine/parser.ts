@@ -175,8 +175,9 @@ class Parser {
     const kw = tok.value.toUpperCase();
     switch (kw) {
       case 'SELECT':
-      case 'WITH':
         return { k: 'query', query: this.queryStatement() };
+      case 'WITH':
+        return this.withStatement();
       case 'INSERT':
         return this.insert();
       case 'UPDATE':
@@ -728,27 +729,48 @@ class Parser {
 
   // ---- queries ----
   queryStatement(): Query {
-    let ctes: Cte[] = [];
-    if (this.acceptKw('WITH')) {
-      if (this.isKw('XMLNAMESPACES')) throw unsupported('WITH XMLNAMESPACES', this.cur.line);
-      ctes = [];
-      do {
-        const name = this.ident();
-        let columns: string[] | undefined;
-        if (this.acceptOp('(')) {
-          columns = [this.anyIdent()];
-          while (this.acceptOp(',')) columns.push(this.anyIdent());
-          this.expectOp(')');
-        }
-        this.expectKw('AS');
-        this.expectOp('(');
-        const query = this.queryStatement();
-        this.expectOp(')');
-        ctes.push({ name, columns, query });
-      } while (this.acceptOp(','));
-    }
+    const ctes = this.isKw('WITH') ? this.withClause() : [];
     const q = this.queryExpr();
     return { ...q, with: ctes };
+  }
+
+  /** `WITH name [(columns)] AS (query), ...` before a SELECT or an INSERT. */
+  private withClause(): Cte[] {
+    this.expectKw('WITH');
+    if (this.isKw('XMLNAMESPACES')) throw unsupported('WITH XMLNAMESPACES', this.cur.line);
+    const ctes: Cte[] = [];
+    do {
+      const name = this.ident();
+      let columns: string[] | undefined;
+      if (this.acceptOp('(')) {
+        columns = [this.anyIdent()];
+        while (this.acceptOp(',')) columns.push(this.anyIdent());
+        this.expectOp(')');
+      }
+      this.expectKw('AS');
+      this.expectOp('(');
+      const query = this.queryStatement();
+      this.expectOp(')');
+      ctes.push({ name, columns, query });
+    } while (this.acceptOp(','));
+    return ctes;
+  }
+
+  /**
+   * A statement that starts with WITH: a query, or `WITH ... INSERT [INTO] t ... SELECT ...`, whose
+   * common table expressions the SELECT may read (the way to store PREDICT's rows in a table).
+   */
+  private withStatement(): StatementBody {
+    const ctes = this.withClause();
+    if (this.isKw('INSERT')) {
+      const ins = this.insert();
+      if (!ins.query) return ins;
+      return { ...ins, query: { ...ins.query, with: [...ctes, ...ins.query.with] } };
+    }
+    for (const kw of ['UPDATE', 'DELETE', 'MERGE']) {
+      if (this.isKw(kw)) throw unsupported(`WITH ... ${kw} (a common table expression before ${kw})`, this.cur.line);
+    }
+    return { k: 'query', query: { ...this.queryExpr(), with: ctes } };
   }
 
   private queryExpr(): Query {

@@ -45,4 +45,16 @@ describe('PREDICT in INSERT ... SELECT', () => {
     const wrong = stored.filter((r, i) => r[3] !== labels[i]).length;
     assert.equal(wrong, 0, `${wrong} stored labels differ from the model's`);
   });
+
+  it('stores PREDICT rows with WITH InputData AS (...) INSERT INTO ... SELECT', async () => {
+    await ok(s, 'CREATE TABLE [wwi_ml].[Scored2] ([CustomerKey] [int] NOT NULL, [label_out] [bigint])');
+    const inserted = await ok(s, `WITH InputData AS ${DATA.replace(/ AS d$/, '')}
+INSERT INTO [wwi_ml].[Scored2] ([CustomerKey], [label_out])
+SELECT [CustomerKey], [label_out] FROM PREDICT (MODEL = (SELECT [model] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'aml-synapse-classifier:2'),
+  DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`);
+    assert.deepEqual(inserted.rowCounts, [ROWS]);
+    const stored = (await ok(s, 'SELECT [label_out] FROM [wwi_ml].[Scored2] ORDER BY [CustomerKey]')).resultSets[0]!.rows.map((r) => r[0]);
+    const labels = tree.predict!([...generateCustomers(ROWS)]).map((x) => BigInt(x.label));
+    assert.deepEqual(stored, labels);
+  });
 });

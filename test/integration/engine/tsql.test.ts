@@ -135,6 +135,19 @@ SELECT GenderId, COUNT(*) AS n, MAX(CustomerKey) AS top FROM c GROUP BY GenderId
     assert.deepEqual(misc.resultSets[0]!.rows, [['ABc', 3, 4, 'y', 50, '12', null, 3], ['z', 0, 0, 'n', 0, '0', 0, 0]]);
   });
 
+  it('runs WITH ... INSERT: the SELECT reads the common table expressions', async () => {
+    await ok(s, 'CREATE TABLE dbo.FirstCustomers ([CustomerKey] [int] NOT NULL, [GenderId] [int])');
+    const ins = await ok(s, `WITH c AS (SELECT CustomerKey, GenderId FROM wwi_ml.CustomerTest WHERE CustomerKey <= 7),
+  d AS (SELECT * FROM c WHERE CustomerKey > 2)
+INSERT INTO dbo.FirstCustomers (CustomerKey, GenderId) SELECT CustomerKey, GenderId FROM d`);
+    assert.deepEqual(ins.rowCounts, [5]);
+    const stored = await ok(s, 'SELECT CustomerKey FROM dbo.FirstCustomers ORDER BY CustomerKey');
+    assert.deepEqual(stored.resultSets[0]!.rows, [[3], [4], [5], [6], [7]]);
+    // A CTE the SELECT does not define is still unknown afterwards.
+    const after = await run(s, 'SELECT * FROM d');
+    assert.equal(after.errors[0]?.number, 208);
+  });
+
   it('keeps tables, views, procedures and models across a restart on the same data directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'localpool-'));
     try {
