@@ -146,6 +146,10 @@ export type Statement = { readonly line: number; readonly text: string } & (
   | { readonly k: 'return'; readonly expr?: Expr }
   | { readonly k: 'raiserror'; readonly message: Expr; readonly severity: Expr; readonly state: Expr }
   | { readonly k: 'throw'; readonly number: Expr; readonly message: Expr; readonly state: Expr }
+  /** `THROW;` in a CATCH block: raises the caught error again. */
+  | { readonly k: 'rethrow' }
+  /** `BEGIN TRY ... END TRY BEGIN CATCH ... END CATCH`. */
+  | { readonly k: 'try'; readonly body: readonly Statement[]; readonly handler: readonly Statement[] }
   | { readonly k: 'empty' }
 );
 

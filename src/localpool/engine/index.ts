@@ -79,6 +79,7 @@ export async function createLocalPoolEngine(options: LocalPoolEngineOptions = {}
     nextId: () => idCounter++,
     predictBatchSize: options.predictBatchSize,
     blobValue: (bytes: Uint8Array): DuckDBValue => duck.blobValue(bytes),
+    connect: () => instance.connect(),
   };
   let closed = false;
   const engine: Engine = {

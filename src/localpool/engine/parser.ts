@@ -220,7 +220,8 @@ class Parser {
           this.optionalTranName();
           return { k: 'tran', action: 'begin' };
         }
-        if (this.isKw('TRY', this.peek()) || this.isKw('CATCH', this.peek())) throw unsupported('TRY...CATCH', tok.line);
+        if (this.isKw('TRY', this.peek())) return this.tryCatch();
+        if (this.isKw('CATCH', this.peek())) throw this.syntax(this.peek());
         if (this.isKw('DISTRIBUTED', this.peek())) throw unsupported('distributed transactions', tok.line);
         this.i++;
         const body: Statement[] = [];
@@ -264,6 +265,7 @@ class Parser {
       }
       case 'THROW': {
         this.i++;
+        if (this.atStatementEnd() || this.isKw('END') || this.startsStatement()) return { k: 'rethrow' };
         const number = this.expr();
         this.expectOp(',');
         const message = this.expr();
@@ -277,10 +279,33 @@ class Parser {
     throw this.syntax();
   }
 
+  /** `BEGIN TRY statements END TRY BEGIN CATCH statements END CATCH` (CATCH must follow TRY directly). */
+  private tryCatch(): StatementBody {
+    this.i += 2;
+    const body = this.statementsUntil('TRY');
+    this.acceptOp(';');
+    if (!this.isKw('BEGIN') || !this.isKw('CATCH', this.peek())) throw this.syntax();
+    this.i += 2;
+    const handler = this.statementsUntil('CATCH');
+    return { k: 'try', body, handler };
+  }
+
+  /** Statements up to `END word`, which is consumed. */
+  private statementsUntil(word: 'TRY' | 'CATCH'): Statement[] {
+    const body: Statement[] = [];
+    while (!(this.isKw('END') && this.isKw(word, this.peek()))) {
+      if (this.cur.kind === 'eof' || this.isKw('END')) throw this.syntax();
+      if (this.acceptOp(';')) continue;
+      body.push(this.statement());
+    }
+    this.i += 2;
+    return body;
+  }
+
   private startsStatement(): boolean {
     return (
       this.cur.kind === 'ident' &&
-      ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'IF', 'BEGIN', 'END', 'DECLARE', 'SET', 'PRINT', 'EXEC', 'EXECUTE', 'RETURN', 'WITH'].includes(
+      ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'IF', 'BEGIN', 'END', 'DECLARE', 'SET', 'PRINT', 'EXEC', 'EXECUTE', 'RETURN', 'WITH', 'THROW', 'RAISERROR', 'COMMIT', 'ROLLBACK', 'WHILE'].includes(
         this.cur.value.toUpperCase(),
       )
     );

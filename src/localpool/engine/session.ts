@@ -39,6 +39,8 @@ export interface EngineHost {
   /** PREDICT batch size (rows per session.run). */
   readonly predictBatchSize?: number;
   blobValue(bytes: Uint8Array): DuckDBValue;
+  /** Another connection to the same database (the session's read connection). */
+  connect(): Promise<DuckDBConnection>;
 }
 
 class ReturnSignal {
@@ -49,22 +51,58 @@ class AbortedSignal {}
 interface Frame {
   readonly vars: Map<string, Variable>;
   readonly procName?: string;
+  /** Inside a TRY block: RAISERROR of severity 11 to 19 goes to its CATCH block. */
+  readonly inTry?: boolean;
+  /** Inside a CATCH block: the error it handles. */
+  readonly caught?: SqlError;
 }
+
+/**
+ * Errors SQL Server raises while compiling a statement (deferred name resolution): a TRY block does
+ * not catch them at its own level, only when they come from a procedure or dynamic SQL it runs.
+ */
+const COMPILE_ERRORS = new Set([207, 208, 4104]);
+
+/** SQL Server's error for COMMIT of a transaction an error has made uncommittable. */
+function uncommittable(line: number): SqlError {
+  return new SqlError(3930, 'The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.', line);
+}
+
+/** Statements that write: refused in a transaction an error has made uncommittable. */
+const WRITES = new Set<Statement['k']>(['insert', 'update', 'delete', 'truncate', 'createSchema', 'createTable', 'createView', 'createProc', 'drop']);
+
+/** Marks an error raised by dynamic SQL (EXEC of a string), a level below the statement that ran it. */
+const FROM_DYNAMIC_SQL = Symbol('fromDynamicSql');
 
 const ROWS_PER_EVENT = 2048;
 
 export class LocalPoolSession implements EngineSession {
   private trancount = 0;
+  /** An error has aborted the open transaction (DuckDB's rule): it can only be rolled back. */
+  private doomed = false;
   private rowcount = 0;
   private nocount = false;
   private catalog?: { version: number; snap: CatalogSnapshot };
   private closed = false;
 
+  /**
+   * A connection outside the transaction, for reads while the transaction is doomed: SQL Server
+   * still runs reads in an uncommittable transaction (a CATCH block's `IF @@TRANCOUNT > 0 ROLLBACK`,
+   * `SELECT ERROR_MESSAGE()`), where DuckDB refuses every statement until ROLLBACK. Those reads see
+   * committed data; writes fail with 3930 as in SQL Server.
+   */
+  private readConn?: DuckDBConnection;
+
   constructor(
     private readonly host: EngineHost,
-    private readonly conn: DuckDBConnection,
+    private readonly txConn: DuckDBConnection,
     private readonly info: SessionInfo,
   ) {}
+
+  /** The connection statements run on: the session's own, or the read connection while the transaction is doomed. */
+  private get conn(): DuckDBConnection {
+    return this.doomed && this.readConn ? this.readConn : this.txConn;
+  }
 
   get database(): string {
     return this.host.database;
@@ -84,21 +122,26 @@ export class LocalPoolSession implements EngineSession {
   }
 
   async beginTransaction(): Promise<void> {
-    if (this.trancount === 0) await this.conn.run('BEGIN TRANSACTION');
+    if (this.trancount === 0) {
+      await this.txConn.run('BEGIN TRANSACTION');
+      this.doomed = false;
+    }
     this.trancount++;
   }
   async commitTransaction(): Promise<void> {
     if (this.trancount === 0) throw new SqlError(3902, 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.');
+    if (this.doomed) throw uncommittable(1);
     this.trancount--;
     if (this.trancount === 0) {
-      await this.conn.run('COMMIT');
+      await this.txConn.run('COMMIT');
       this.host.catalogVersion++;
     }
   }
   async rollbackTransaction(): Promise<void> {
     if (this.trancount === 0) throw new SqlError(3903, 'The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION.');
     this.trancount = 0;
-    await this.conn.run('ROLLBACK');
+    this.doomed = false;
+    await this.txConn.run('ROLLBACK');
     this.host.catalogVersion++;
     this.catalog = undefined;
   }
@@ -107,9 +150,11 @@ export class LocalPoolSession implements EngineSession {
     this.closed = true;
     if (this.trancount > 0) {
       this.trancount = 0;
-      await this.conn.run('ROLLBACK').catch(() => undefined);
+      this.doomed = false;
+      await this.txConn.run('ROLLBACK').catch(() => undefined);
     }
-    this.conn.closeSync();
+    this.readConn?.closeSync();
+    this.txConn.closeSync();
   }
 
   // ---- requests ----
@@ -211,8 +256,22 @@ export class LocalPoolSession implements EngineSession {
         if (signal.aborted) throw new AbortedSignal();
         const err = this.toSqlError(e, st.line);
         if (frame.procName && !(e as { procName?: string }).procName) Object.assign(err, { procName: frame.procName });
+        if (this.trancount > 0 && !this.doomed && (await this.transactionAborted())) {
+          this.readConn ??= await this.host.connect();
+          this.doomed = true;
+        }
         throw err;
       }
+    }
+  }
+
+  /** Whether DuckDB has aborted the open transaction after an error (it then refuses every statement). */
+  private async transactionAborted(): Promise<boolean> {
+    try {
+      await this.txConn.run('SELECT 1');
+      return false;
+    } catch {
+      return true;
     }
   }
 
@@ -231,6 +290,15 @@ export class LocalPoolSession implements EngineSession {
         appName: this.info.appName,
         hostName: this.info.hostName,
         now: new Date(),
+        xactState: this.trancount === 0 ? 0 : this.doomed ? -1 : 1,
+        error: frame.caught && {
+          number: frame.caught.number,
+          severity: frame.caught.severity,
+          state: frame.caught.state,
+          line: frame.caught.line,
+          message: frame.caught.message,
+          procedure: (frame.caught as { procName?: string }).procName,
+        },
       },
       mode,
       () => this.host.nextId(),
@@ -250,6 +318,7 @@ export class LocalPoolSession implements EngineSession {
   }
 
   private async *exec(st: Statement, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+    if (this.doomed && WRITES.has(st.k)) throw uncommittable(st.line);
     switch (st.k) {
       case 'empty':
         return;
@@ -326,8 +395,13 @@ export class LocalPoolSession implements EngineSession {
       }
       case 'execSql': {
         const v = await this.evaluate(st.sql, frame);
-        const stmts = parseBatch(String(v.value ?? ''));
-        yield* this.execList(stmts, { vars: new Map() }, signal);
+        try {
+          const stmts = parseBatch(String(v.value ?? ''));
+          yield* this.execList(stmts, { vars: new Map() }, signal);
+        } catch (e) {
+          if (e instanceof SqlError) Object.assign(e, { [FROM_DYNAMIC_SQL]: true });
+          throw e;
+        }
         return;
       }
       case 'declare':
@@ -377,6 +451,27 @@ export class LocalPoolSession implements EngineSession {
       case 'block':
         yield* this.execList(st.body, frame, signal);
         return;
+      case 'try': {
+        let caught: SqlError;
+        try {
+          yield* this.execList(st.body, { ...frame, inTry: true }, signal);
+          return;
+        } catch (e) {
+          if (e instanceof ReturnSignal || e instanceof AbortedSignal || signal.aborted) throw e;
+          caught = this.toSqlError(e, st.line);
+          const fromBelow = (caught as { procName?: string }).procName !== frame.procName || (caught as { [FROM_DYNAMIC_SQL]?: boolean })[FROM_DYNAMIC_SQL] === true;
+          if (COMPILE_ERRORS.has(caught.number) && !fromBelow) throw caught;
+        }
+        yield* this.execList(st.handler, { vars: frame.vars, procName: frame.procName, inTry: frame.inTry, caught }, signal);
+        return;
+      }
+      case 'rethrow': {
+        if (!frame.caught) {
+          throw new SqlError(10704, 'To rethrow an error, a THROW statement must be used inside a CATCH block. Insert the THROW statement inside a CATCH block, or add error parameters to the THROW statement.', st.line, 15);
+        }
+        const c = frame.caught;
+        throw Object.assign(new SqlError(c.number, c.message, c.line, c.severity, c.state), { procName: (c as { procName?: string }).procName });
+      }
       case 'print': {
         const v = await this.evaluate(st.expr, frame, { name: 'nvarchar', length: 4000 });
         yield { kind: 'info', message: { number: 0, state: 1, class: 0, message: v.value === null ? '' : String(v.value), line: st.line, procName: frame.procName } };
@@ -388,6 +483,7 @@ export class LocalPoolSession implements EngineSession {
           yield { kind: 'transaction', state: 'begin' };
         } else if (st.action === 'commit') {
           if (this.trancount === 0) throw new SqlError(3902, 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.', st.line);
+          if (this.doomed) throw uncommittable(st.line);
           await this.commitTransaction();
           if (this.trancount === 0) yield { kind: 'transaction', state: 'commit' };
         } else {
@@ -411,6 +507,8 @@ export class LocalPoolSession implements EngineSession {
         const sev = Number((await this.evaluate(st.severity, frame, { name: 'int' })).value ?? 16);
         const state = Number((await this.evaluate(st.state, frame, { name: 'int' })).value ?? 1);
         const message: SqlMessage = { number: 50000, state, class: sev, message: String(msg.value ?? ''), line: st.line, procName: frame.procName };
+        // In a TRY block an error of severity 11 to 19 goes to the CATCH block instead of the client.
+        if (frame.inTry && sev >= 11 && sev <= 19) throw new SqlError(50000, message.message, st.line, sev, state);
         if (sev <= 10) yield { kind: 'info', message };
         else yield { kind: 'error', message };
         return;
@@ -1088,7 +1186,7 @@ export function mapDuckError(e: unknown, line: number): SqlError {
     return new SqlError(3960, 'Snapshot isolation transaction aborted due to update conflict. Retry the transaction.', line);
   }
   if (/Current transaction is aborted/i.test(msg)) {
-    return new SqlError(3930, 'The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.', line);
+    return uncommittable(line);
   }
   if (/INTERRUPT/i.test(msg)) return new SqlError(3617, 'The query was cancelled.', line, 11);
   if ((m = /Binder Error: .*column "?([^"\s]+)"? not found/i.exec(msg))) return new SqlError(207, `Invalid column name '${m[1]}'.`, line);

@@ -67,6 +67,20 @@ export interface SessionFacts {
   readonly appName?: string;
   readonly hostName?: string;
   readonly now: Date;
+  /** 0 without a transaction, 1 in one that can commit, -1 in one an error has made uncommittable. */
+  readonly xactState?: number;
+  /** The error a CATCH block is handling (ERROR_NUMBER() and the like); undefined elsewhere. */
+  readonly error?: CaughtError;
+}
+
+/** What ERROR_NUMBER(), ERROR_MESSAGE(), ... report inside a CATCH block. */
+export interface CaughtError {
+  readonly number: number;
+  readonly severity: number;
+  readonly state: number;
+  readonly line: number;
+  readonly message: string;
+  readonly procedure?: string;
 }
 
 export class TranslateContext {
@@ -572,11 +586,13 @@ export function expr(ctx: TranslateContext, e: Expr, scope: Scope): TExpr {
       if (e.op === '+' && (isStringType(l.type) || isStringType(r.type))) {
         return { sql: `(${l.sql} || ${r.sql})`, type: { name: l.type?.name === 'nvarchar' || r.type?.name === 'nvarchar' ? 'nvarchar' : 'varchar', length: 'max' } };
       }
-      if (e.op === '/' && isIntType(l.type) && isIntType(r.type)) return { sql: `(${l.sql} // ${r.sql})`, type: widerInt(l.type, r.type) };
+      // A zero divisor is SQL Server's error 8134, where DuckDB would return NULL or infinity.
+      const divisor = e.op === '/' || e.op === '%' ? `(CASE WHEN ${r.sql} = 0 THEN error('Division by zero') ELSE ${r.sql} END)` : r.sql;
+      if (e.op === '/' && isIntType(l.type) && isIntType(r.type)) return { sql: `(${l.sql} // ${divisor})`, type: widerInt(l.type, r.type) };
       if (e.op === '^') return { sql: `xor(${l.sql}, ${r.sql})`, type: l.type };
       const numeric = ['+', '-', '*', '%', '/'].includes(e.op);
       const type = numeric && isIntType(l.type) && isIntType(r.type) ? widerInt(l.type, r.type) : numeric && (l.type?.name === 'float' || r.type?.name === 'float') ? { name: 'float' } : undefined;
-      return { sql: `(${l.sql} ${e.op} ${r.sql})`, type };
+      return { sql: `(${l.sql} ${e.op} ${divisor})`, type };
     }
     case 'isnull':
       return { sql: `(${expr(ctx, e.arg, scope).sql} IS ${e.not ? 'NOT ' : ''}NULL)` };
@@ -767,6 +783,19 @@ function call(ctx: TranslateContext, e: Extract<Expr, { k: 'call' }>, scope: Sco
       return { sql: 'uuid()', type: { name: 'uniqueidentifier' } };
     case 'DB_NAME':
       return { sql: sqlString(f.database), type: NVARCHAR128 };
+    case 'XACT_STATE':
+      return { sql: `CAST(${f.xactState ?? (f.trancount > 0 ? 1 : 0)} AS SMALLINT)`, type: { name: 'smallint' } };
+    case 'ERROR_NUMBER':
+    case 'ERROR_SEVERITY':
+    case 'ERROR_STATE':
+    case 'ERROR_LINE': {
+      const v = f.error && { ERROR_NUMBER: f.error.number, ERROR_SEVERITY: f.error.severity, ERROR_STATE: f.error.state, ERROR_LINE: f.error.line }[e.name];
+      return { sql: v === undefined ? 'CAST(NULL AS INTEGER)' : `CAST(${Math.trunc(v)} AS INTEGER)`, type: { name: 'int' } };
+    }
+    case 'ERROR_MESSAGE':
+      return { sql: f.error ? sqlString(f.error.message) : 'CAST(NULL AS VARCHAR)', type: { name: 'nvarchar', length: 4000 } };
+    case 'ERROR_PROCEDURE':
+      return { sql: f.error?.procedure ? sqlString(f.error.procedure) : 'CAST(NULL AS VARCHAR)', type: NVARCHAR128 };
     case 'DB_ID':
       return { sql: '5::SMALLINT', type: { name: 'smallint' } };
     case 'SUSER_SNAME':
@@ -894,8 +923,6 @@ function call(ctx: TranslateContext, e: Extract<Expr, { k: 'call' }>, scope: Sco
     case 'HAS_PERMS_BY_NAME':
     case 'IS_MEMBER':
     case 'IS_SRVROLEMEMBER':
-    case 'ERROR_MESSAGE':
-    case 'ERROR_NUMBER':
     case 'SCOPE_IDENTITY':
     case 'IDENT_CURRENT':
     case 'GROUPING':

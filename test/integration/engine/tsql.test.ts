@@ -135,6 +135,82 @@ SELECT GenderId, COUNT(*) AS n, MAX(CustomerKey) AS top FROM c GROUP BY GenderId
     assert.deepEqual(misc.resultSets[0]!.rows, [['ABc', 3, 4, 'y', 50, '12', null, 3], ['z', 0, 0, 'n', 0, '0', 0, 0]]);
   });
 
+  it('runs TRY...CATCH with ERROR_*(), RAISERROR, THROW and XACT_STATE() as SQL Server does', async () => {
+    // A runtime error goes to CATCH, with its number, message, severity, state and line in the batch.
+    const caught = await ok(s, `PRINT 'before'
+BEGIN TRY
+  SELECT 10 / (SELECT COUNT(*) FROM wwi_ml.CustomerTest WHERE CustomerKey < 0)
+  PRINT 'not reached'
+END TRY
+BEGIN CATCH
+  SELECT ERROR_NUMBER() AS n, ERROR_MESSAGE() AS m, ERROR_SEVERITY() AS sev, ERROR_STATE() AS st, ERROR_LINE() AS l, ERROR_PROCEDURE() AS p
+END CATCH
+SELECT ERROR_NUMBER() AS outside`);
+    assert.deepEqual(caught.infos.map((i) => i.message), ['before']);
+    assert.deepEqual(caught.resultSets.map((r) => r.rows), [[[8134, 'Divide by zero error encountered.', 16, 1, 3, null]], [[null]]]);
+    // Outside TRY the same error reaches the client and ends the batch.
+    const plain = await run(s, 'SELECT 7 % 0\nPRINT \'not reached\'');
+    assert.deepEqual(plain.errors.map((e) => [e.number, e.line]), [[8134, 1]]);
+    assert.equal(plain.infos.length, 0);
+
+    // The pattern production scripts use: an error dooms the transaction, CATCH reads XACT_STATE() and
+    // @@TRANCOUNT, rolls back and rethrows; nothing of the transaction stays.
+    await ok(s, 'CREATE TABLE dbo.Ledger ([Id] [int] NOT NULL, [Note] [nvarchar](20) NOT NULL)');
+    const tx = await run(s, `BEGIN TRY
+  BEGIN TRAN
+  INSERT INTO dbo.Ledger VALUES (1, N'first')
+  INSERT INTO dbo.Ledger VALUES (2, NULL)
+  COMMIT
+END TRY
+BEGIN CATCH
+  SELECT XACT_STATE() AS xs, @@TRANCOUNT AS tc, ERROR_NUMBER() AS n
+  IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+  THROW;
+END CATCH`);
+    assert.deepEqual(tx.resultSets.map((r) => r.rows), [[[-1, 1, 515]]]);
+    assert.deepEqual(tx.errors.map((e) => [e.number, e.line]), [[515, 4]], 'THROW; sends the caught error with its own line');
+    assert.match(tx.errors[0]!.message, /Cannot insert the value NULL into column 'Note'/);
+    assert.deepEqual((await ok(s, 'SELECT COUNT(*) FROM dbo.Ledger')).resultSets[0]!.rows, [[0]]);
+
+    // In a doomed transaction reads still run, writes and COMMIT fail with 3930, ROLLBACK ends it.
+    const doomed = await run(s, `BEGIN TRAN
+INSERT INTO dbo.Ledger VALUES (3, NULL)`);
+    assert.deepEqual(doomed.errors.map((e) => e.number), [515]);
+    assert.deepEqual((await ok(s, 'SELECT XACT_STATE(), @@TRANCOUNT, COUNT(*) FROM wwi_ml.CustomerTest')).resultSets[0]!.rows, [[-1, 1, 50]]);
+    assert.deepEqual((await run(s, "INSERT INTO dbo.Ledger VALUES (4, N'four')")).errors.map((e) => e.number), [3930]);
+    assert.deepEqual((await run(s, 'COMMIT')).errors.map((e) => e.number), [3930]);
+    await ok(s, 'ROLLBACK');
+    assert.deepEqual((await ok(s, "INSERT INTO dbo.Ledger VALUES (5, N'five'); SELECT XACT_STATE(), COUNT(*) FROM dbo.Ledger")).resultSets[0]!.rows, [[0, 1]]);
+
+    // RAISERROR of severity 11-19 and THROW with arguments go to CATCH; RAISERROR 10 is a message.
+    const raised = await ok(s, `BEGIN TRY
+  RAISERROR(N'just so', 10, 1)
+  RAISERROR(N'bad input', 16, 7)
+END TRY
+BEGIN CATCH
+  SELECT ERROR_NUMBER(), ERROR_MESSAGE(), ERROR_STATE()
+END CATCH
+BEGIN TRY
+  THROW 50001, N'custom failure', 3
+END TRY
+BEGIN CATCH
+  SELECT ERROR_NUMBER(), ERROR_MESSAGE(), ERROR_STATE()
+END CATCH`);
+    assert.deepEqual(raised.infos.map((i) => i.message), ['just so']);
+    assert.deepEqual(raised.resultSets.map((r) => r.rows), [[[50000, 'bad input', 7]], [[50001, 'custom failure', 3]]]);
+
+    // Like SQL Server, TRY does not catch a missing object at its own level, only one level down.
+    const sameLevel = await run(s, "BEGIN TRY SELECT * FROM dbo.NoSuchTable END TRY BEGIN CATCH PRINT 'caught' END CATCH");
+    assert.deepEqual([sameLevel.errors.map((e) => e.number), sameLevel.infos.length], [[208], 0]);
+    await ok(s, 'CREATE PROCEDURE dbo.ReadsNothing AS SELECT * FROM dbo.NoSuchTable');
+    const below = await ok(s, `BEGIN TRY EXEC dbo.ReadsNothing END TRY BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_PROCEDURE() END CATCH
+BEGIN TRY EXEC (N'SELECT * FROM dbo.NoSuchTable') END TRY BEGIN CATCH SELECT ERROR_NUMBER() END CATCH`);
+    assert.deepEqual(below.resultSets.map((r) => r.rows), [[[208, 'ReadsNothing']], [[208]]]);
+
+    const rethrowOutside = await run(s, 'THROW');
+    assert.deepEqual(rethrowOutside.errors.map((e) => e.number), [10704]);
+  });
+
   it('runs WITH ... INSERT: the SELECT reads the common table expressions', async () => {
     await ok(s, 'CREATE TABLE dbo.FirstCustomers ([CustomerKey] [int] NOT NULL, [GenderId] [int])');
     const ins = await ok(s, `WITH c AS (SELECT CustomerKey, GenderId FROM wwi_ml.CustomerTest WHERE CustomerKey <= 7),
