@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection, Request, TYPES } from 'tedious';
+import { LOCAL_POOL_NODE_FLAGS } from '../src/localpool/node-flags.js';
 import { buildSampleModel, type SampleModel } from '../src/samples/models.js';
 import { CUSTOMER_FEATURES, FLOAT_FEATURES, generateCustomers } from '../src/samples/customers.js';
 
@@ -141,7 +142,8 @@ function query(conn: Connection, sql: string, setup?: (r: Request) => void): Pro
 function startChild(env: Record<string, string>): ChildProcess {
   const prof = process.env.BENCH_CPU_PROF;
   return fork(join(__dirname, 'support', 'predict-pool-child.ts'), [], {
-    execArgv: ['--import', 'tsx', ...(prof && env.BENCH_MODE !== 'seed' ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])],
+    // The pool process runs with the options the extension starts it with.
+    execArgv: [...LOCAL_POOL_NODE_FLAGS, '--import', 'tsx', ...(prof && env.BENCH_MODE !== 'seed' ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])],
     env: { ...process.env, BENCH_PASSWORD: PASSWORD, BENCH_ROWS: String(ROWS), ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
+import { LOCAL_POOL_NODE_FLAGS } from '../localpool/node-flags.js';
 
 export interface LocalPoolLaunch {
   /** The extension's root (where dist/ and, in development, src/ live). */
@@ -33,9 +34,9 @@ export interface LocalPoolProcess {
 /** How to run the pool: the built bundle with node, or the TypeScript entry through tsx in development. */
 export function localPoolCommand(root: string): { command: string; args: string[] } | undefined {
   const bundle = join(root, 'dist', 'localpool.js');
-  if (existsSync(bundle)) return { command: process.execPath, args: [bundle] };
+  if (existsSync(bundle)) return { command: process.execPath, args: [...LOCAL_POOL_NODE_FLAGS, bundle] };
   const source = join(root, 'src', 'localpool', 'main.ts');
-  if (existsSync(source) && existsSync(join(root, 'node_modules', 'tsx'))) return { command: process.execPath, args: ['--import', 'tsx', source] };
+  if (existsSync(source) && existsSync(join(root, 'node_modules', 'tsx'))) return { command: process.execPath, args: [...LOCAL_POOL_NODE_FLAGS, '--import', 'tsx', source] };
   return undefined;
 }
 
