@@ -146,6 +146,11 @@ export type Statement = { readonly line: number; readonly text: string } & (
   | { readonly k: 'return'; readonly expr?: Expr }
   | { readonly k: 'raiserror'; readonly message: Expr; readonly severity: Expr; readonly state: Expr }
   | { readonly k: 'throw'; readonly number: Expr; readonly message: Expr; readonly state: Expr }
+  /**
+   * CREATE/UPDATE/DROP STATISTICS: checked against the catalog, then nothing to do (DuckDB keeps its
+   * own statistics), so Synapse scripts that maintain statistics run unchanged.
+   */
+  | { readonly k: 'statistics'; readonly action: 'create' | 'update' | 'drop'; readonly tables: readonly NameRef[]; readonly columns?: readonly string[] }
   /** `THROW;` in a CATCH block: raises the caught error again. */
   | { readonly k: 'rethrow' }
   /** `BEGIN TRY ... END TRY BEGIN CATCH ... END CATCH`. */

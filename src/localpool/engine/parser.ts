@@ -181,6 +181,20 @@ class Parser {
       case 'INSERT':
         return this.insert();
       case 'UPDATE':
+        if (this.isKw('STATISTICS', this.peek())) {
+          // UPDATE STATISTICS table [statistics | (statistics, ...)] [WITH options]
+          this.i += 2;
+          const table = this.nameRef();
+          if (this.acceptOp('(')) {
+            this.anyIdent();
+            while (this.acceptOp(',')) this.anyIdent();
+            this.expectOp(')');
+          } else if (this.cur.kind === 'ident' || this.cur.kind === 'qident') {
+            if (!this.isKw('WITH') && !this.startsStatement()) this.i++;
+          }
+          this.statisticsOptions();
+          return { k: 'statistics', action: 'update', tables: [table] };
+        }
         return this.update();
       case 'DELETE':
         return this.delete();
@@ -277,6 +291,25 @@ class Parser {
     // A procedure call without EXEC is allowed as the first statement of a batch.
     if (this.i === 0) return this.execBody(tok.line);
     throw this.syntax();
+  }
+
+  /** A statistics statement's `WITH FULLSCAN | SAMPLE n PERCENT | NORECOMPUTE | ...`, skipped. */
+  private statisticsOptions(): void {
+    if (!this.acceptKw('WITH')) return;
+    do {
+      // FULLSCAN | SAMPLE n PERCENT|ROWS | RESAMPLE | NORECOMPUTE | name = value | ...
+      if (this.cur.kind !== 'ident') throw this.syntax();
+      const word = this.cur.value.toUpperCase();
+      this.i++;
+      if (word === 'SAMPLE') {
+        if (this.cur.kind !== 'number') throw this.syntax();
+        this.i++;
+        this.expectKw(this.isKw('ROWS') ? 'ROWS' : 'PERCENT');
+      } else if (this.acceptOp('=')) {
+        if (this.cur.kind !== 'ident' && this.cur.kind !== 'number') throw this.syntax();
+        this.i++;
+      }
+    } while (this.acceptOp(','));
   }
 
   /** `BEGIN TRY statements END TRY BEGIN CATCH statements END CATCH` (CATCH must follow TRY directly). */
@@ -394,6 +427,20 @@ class Parser {
       mode = 'createOrAlter';
     }
     const what = this.cur.kind === 'ident' ? this.cur.value.toUpperCase() : '';
+    if (what === 'STATISTICS' && !isAlter && mode === 'create') {
+      // CREATE STATISTICS name ON table (columns) [WHERE filter] [WITH options]
+      this.i++;
+      this.ident();
+      this.expectKw('ON');
+      const table = this.nameRef();
+      this.expectOp('(');
+      const columns = [this.anyIdent()];
+      while (this.acceptOp(',')) columns.push(this.anyIdent());
+      this.expectOp(')');
+      if (this.acceptKw('WHERE')) this.expr();
+      this.statisticsOptions();
+      return { k: 'statistics', action: 'create', tables: [table], columns };
+    }
     if (what === 'VIEW') {
       this.i++;
       const name = this.nameRef();
@@ -475,7 +522,6 @@ class Parser {
       ROLE: 'CREATE ROLE',
       TYPE: 'CREATE TYPE',
       SYNONYM: 'CREATE SYNONYM',
-      STATISTICS: 'CREATE STATISTICS',
       EXTERNAL: 'external tables and data sources',
       MASTER: 'CREATE MASTER KEY',
       SEQUENCE: 'CREATE SEQUENCE',
@@ -574,13 +620,24 @@ class Parser {
     return neg ? -v : v;
   }
 
-  private drop(): Extract<StatementBody, { k: 'drop' }> {
+  private drop(): Extract<StatementBody, { k: 'drop' | 'statistics' }> {
     const line = this.cur.line;
     this.i++;
     const w = this.cur.kind === 'ident' ? this.cur.value.toUpperCase() : '';
     const what = w === 'PROC' ? 'PROCEDURE' : w;
+    if (what === 'STATISTICS') {
+      // DROP STATISTICS table.statistics [, ...]
+      this.i++;
+      const tables: NameRef[] = [];
+      do {
+        const ref = this.nameRef();
+        if (ref.parts.length < 2) throw this.syntax(this.t[this.i - 1]);
+        tables.push({ ...ref, parts: ref.parts.slice(0, -1), text: ref.text.slice(0, ref.text.lastIndexOf('.')) });
+      } while (this.acceptOp(','));
+      return { k: 'statistics', action: 'drop', tables };
+    }
     if (what !== 'TABLE' && what !== 'VIEW' && what !== 'PROCEDURE' && what !== 'SCHEMA') {
-      if (['FUNCTION', 'INDEX', 'TRIGGER', 'DATABASE', 'USER', 'LOGIN', 'TYPE', 'SYNONYM', 'STATISTICS', 'EXTERNAL'].includes(w)) throw unsupported(`DROP ${w}`, line);
+      if (['FUNCTION', 'INDEX', 'TRIGGER', 'DATABASE', 'USER', 'LOGIN', 'TYPE', 'SYNONYM', 'EXTERNAL'].includes(w)) throw unsupported(`DROP ${w}`, line);
       throw this.syntax();
     }
     this.i++;

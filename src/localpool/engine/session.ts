@@ -465,6 +465,23 @@ export class LocalPoolSession implements EngineSession {
         yield* this.execList(st.handler, { vars: frame.vars, procName: frame.procName, inTry: frame.inTry, caught }, signal);
         return;
       }
+      case 'statistics': {
+        const cat = await this.getCatalog();
+        const ctx = this.ctx(frame, 'execute', cat);
+        for (const table of st.tables) {
+          const r = resolveObject(ctx, table);
+          if (!r || r.kind !== 'object' || r.object.type !== 'U') {
+            throw new SqlError(1088, `Cannot find the object "${table.text}" because it does not exist or you do not have permissions.`, st.line);
+          }
+          for (const c of st.columns ?? []) {
+            if (!r.object.columns.some((x) => x.name.toLowerCase() === c.toLowerCase())) {
+              throw new SqlError(1911, `Column name '${c}' does not exist in the target table or view.`, st.line);
+            }
+          }
+        }
+        yield this.done();
+        return;
+      }
       case 'rethrow': {
         if (!frame.caught) {
           throw new SqlError(10704, 'To rethrow an error, a THROW statement must be used inside a CATCH block. Insert the THROW statement inside a CATCH block, or add error parameters to the THROW statement.', st.line, 15);

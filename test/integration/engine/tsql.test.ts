@@ -211,6 +211,20 @@ BEGIN TRY EXEC (N'SELECT * FROM dbo.NoSuchTable') END TRY BEGIN CATCH SELECT ERR
     assert.deepEqual(rethrowOutside.errors.map((e) => e.number), [10704]);
   });
 
+  it('accepts CREATE, UPDATE and DROP STATISTICS on tables and columns that exist', async () => {
+    const o = await ok(s, `CREATE STATISTICS stat_cost ON wwi_ml.CustomerTest (Cost, Price) WITH FULLSCAN, NORECOMPUTE
+UPDATE STATISTICS wwi_ml.CustomerTest
+UPDATE STATISTICS [wwi_ml].[CustomerTest] (stat_cost) WITH SAMPLE 20 PERCENT
+UPDATE STATISTICS wwi_ml.CustomerTest stat_cost WITH FULLSCAN
+DROP STATISTICS wwi_ml.CustomerTest.stat_cost
+SELECT COUNT(*) FROM wwi_ml.CustomerTest`);
+    assert.deepEqual(o.resultSets.map((r) => r.rows), [[[50]]]);
+    const errs = async (sql: string) => (await run(s, sql)).errors.map((e) => [e.number, e.message]);
+    assert.deepEqual(await errs('CREATE STATISTICS s ON dbo.Nope (a)'), [[1088, 'Cannot find the object "dbo.Nope" because it does not exist or you do not have permissions.']]);
+    assert.deepEqual(await errs('CREATE STATISTICS s ON wwi_ml.CustomerTest (Cost, Nope)'), [[1911, "Column name 'Nope' does not exist in the target table or view."]]);
+    assert.deepEqual(await errs('UPDATE STATISTICS wwi_ml.NoSuchTable'), [[1088, 'Cannot find the object "wwi_ml.NoSuchTable" because it does not exist or you do not have permissions.']]);
+  });
+
   it('runs WITH ... INSERT: the SELECT reads the common table expressions', async () => {
     await ok(s, 'CREATE TABLE dbo.FirstCustomers ([CustomerKey] [int] NOT NULL, [GenderId] [int])');
     const ins = await ok(s, `WITH c AS (SELECT CustomerKey, GenderId FROM wwi_ml.CustomerTest WHERE CustomerKey <= 7),
