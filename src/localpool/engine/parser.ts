@@ -79,6 +79,11 @@ export function parseQueryText(sql: string): Query {
 
 class Parser {
   private readonly t: Token[];
+  /** Nesting of queries being parsed (1: a statement's own query). */
+  private queryDepth = 0;
+  /** Whether the statement being parsed may be SELECT ... INTO, and its target once seen. */
+  private intoAllowed = false;
+  private intoTarget: NameRef | undefined;
   private i = 0;
   constructor(private readonly sql: string) {
     this.t = tokenize(sql);
@@ -175,7 +180,7 @@ class Parser {
     const kw = tok.value.toUpperCase();
     switch (kw) {
       case 'SELECT':
-        return { k: 'query', query: this.queryStatement() };
+        return this.queryOrSelectInto(() => this.queryStatement());
       case 'WITH':
         return this.withStatement();
       case 'INSERT':
@@ -302,7 +307,7 @@ class Parser {
       const word = this.cur.value.toUpperCase();
       this.i++;
       if (word === 'SAMPLE') {
-        if (this.cur.kind !== 'number') throw this.syntax();
+        if (this.t[this.i]!.kind !== 'number') throw this.syntax();
         this.i++;
         this.expectKw(this.isKw('ROWS') ? 'ROWS' : 'PERCENT');
       } else if (this.acceptOp('=')) {
@@ -811,9 +816,29 @@ class Parser {
 
   // ---- queries ----
   queryStatement(): Query {
-    const ctes = this.isKw('WITH') ? this.withClause() : [];
-    const q = this.queryExpr();
-    return { ...q, with: ctes };
+    this.queryDepth++;
+    try {
+      const ctes = this.isKw('WITH') ? this.withClause() : [];
+      const q = this.queryExpr();
+      return { ...q, with: ctes };
+    } finally {
+      this.queryDepth--;
+    }
+  }
+
+  /** A statement that is a query; `SELECT ... INTO t ...` becomes CREATE TABLE t AS the query. */
+  private queryOrSelectInto(parse: () => Query): StatementBody {
+    this.intoAllowed = true;
+    this.intoTarget = undefined;
+    let query: Query;
+    try {
+      query = parse();
+    } finally {
+      this.intoAllowed = false;
+    }
+    const into = this.intoTarget;
+    this.intoTarget = undefined;
+    return into ? { k: 'createTable', name: into, columns: [], options: '', asQuery: query } : { k: 'query', query };
   }
 
   /** `WITH name [(columns)] AS (query), ...` before a SELECT or an INSERT. */
@@ -852,7 +877,14 @@ class Parser {
     for (const kw of ['UPDATE', 'DELETE', 'MERGE']) {
       if (this.isKw(kw)) throw unsupported(`WITH ... ${kw} (a common table expression before ${kw})`, this.cur.line);
     }
-    return { k: 'query', query: { ...this.queryExpr(), with: ctes } };
+    return this.queryOrSelectInto(() => {
+      this.queryDepth++;
+      try {
+        return { ...this.queryExpr(), with: ctes };
+      } finally {
+        this.queryDepth--;
+      }
+    });
   }
 
   private queryExpr(): Query {
@@ -935,7 +967,12 @@ class Parser {
     const items: SelectItem[] = [];
     do items.push(this.selectItem());
     while (this.acceptOp(','));
-    if (this.isKw('INTO')) throw unsupported('SELECT ... INTO (use CREATE TABLE ... AS SELECT or INSERT ... SELECT)', this.cur.line);
+    if (this.isKw('INTO')) {
+      // SELECT ... INTO t: only in a statement's own (first) SELECT, where it creates t like CTAS.
+      if (!this.intoAllowed || this.queryDepth !== 1 || this.intoTarget) throw this.syntax();
+      this.i++;
+      this.intoTarget = this.nameRef();
+    }
     const from = this.acceptKw('FROM') ? this.fromList() : [];
     const where = this.acceptKw('WHERE') ? this.expr() : undefined;
     const groupBy: Expr[] = [];

@@ -359,7 +359,7 @@ export class LocalPoolSession implements EngineSession {
         });
         return;
       case 'createTable':
-        yield* this.ddl(() => this.createTable(st, frame, signal));
+        yield* this.ddl(() => this.createTable(st, frame, signal), st.asQuery ? () => this.rowcount : undefined);
         return;
       case 'createView':
         yield* this.ddl(() => this.createView(st, frame));
@@ -540,7 +540,7 @@ export class LocalPoolSession implements EngineSession {
   }
 
   /** DDL: runs in a DuckDB transaction of its own unless one is open; then the catalog is reloaded. */
-  private async *ddl(work: () => Promise<void>): AsyncGenerator<EngineEvent> {
+  private async *ddl(work: () => Promise<void>, rowCount?: () => number): AsyncGenerator<EngineEvent> {
     const own = this.trancount === 0;
     if (own) await this.conn.run('BEGIN TRANSACTION');
     try {
@@ -553,7 +553,7 @@ export class LocalPoolSession implements EngineSession {
       this.host.catalogVersion++;
       this.catalog = undefined;
     }
-    yield { kind: 'done' };
+    yield rowCount ? this.done(rowCount()) : { kind: 'done' };
   }
 
   private async checkNewObject(ref: NameRef, kind: string): Promise<{ schema: string; name: string; schemaId: number; existing?: ObjectInfo }> {
@@ -608,7 +608,8 @@ export class LocalPoolSession implements EngineSession {
       const types = await this.describeTypes(`SELECT * FROM ${target}`, []);
       await this.insertObject(id, o.schemaId, o.name, 'U', null, st.options || null);
       await this.insertColumns(id, t.cols.map((c, i) => ({ name: c.name, type: c.type ?? typeSpecForDuck(types[i]!), nullable: true })));
-      this.rowcount = 0;
+      // CTAS and SELECT ... INTO report the rows they wrote.
+      this.rowcount = Number((await this.conn.runAndReadAll(`SELECT count(*) FROM ${target}`)).getRows()[0]![0]);
       return;
     }
     const seen = new Set<string>();

@@ -57,4 +57,11 @@ SELECT [CustomerKey], [label_out] FROM PREDICT (MODEL = (SELECT [model] FROM [ww
     const labels = tree.predict!([...generateCustomers(ROWS)]).map((x) => BigInt(x.label));
     assert.deepEqual(stored, labels);
   });
+
+  it('stores PREDICT rows with SELECT ... INTO a new table', async () => {
+    const created = await ok(s, `SELECT p.[CustomerKey], p.[label_out] INTO [wwi_ml].[Scored3] FROM ${PREDICT}`);
+    assert.deepEqual(created.rowCounts, [ROWS]);
+    const stored = (await ok(s, 'SELECT [label_out] FROM [wwi_ml].[Scored3] ORDER BY [CustomerKey]')).resultSets[0]!.rows.map((r) => r[0]);
+    assert.deepEqual(stored, tree.predict!([...generateCustomers(ROWS)]).map((x) => BigInt(x.label)));
+  });
 });

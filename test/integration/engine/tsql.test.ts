@@ -225,6 +225,19 @@ SELECT COUNT(*) FROM wwi_ml.CustomerTest`);
     assert.deepEqual(await errs('UPDATE STATISTICS wwi_ml.NoSuchTable'), [[1088, 'Cannot find the object "wwi_ml.NoSuchTable" because it does not exist or you do not have permissions.']]);
   });
 
+  it('runs SELECT ... INTO as CREATE TABLE ... AS SELECT, with its row count and column types', async () => {
+    const o = await ok(s, `WITH c AS (SELECT CustomerKey, CAST(Cost AS decimal(9,2)) AS Cost FROM wwi_ml.CustomerTest WHERE CustomerKey <= 4)
+SELECT CustomerKey, Cost, N'x' AS Tag INTO dbo.Copied FROM c ORDER BY CustomerKey
+SELECT @@ROWCOUNT`);
+    assert.deepEqual(o.rowCounts.slice(0, 1), [4]);
+    assert.deepEqual(o.resultSets[0]!.rows, [[4]]);
+    const cols = await ok(s, `SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'Copied' ORDER BY ORDINAL_POSITION`);
+    assert.deepEqual(cols.resultSets[0]!.rows.map((r) => r.slice(0, 2)), [['CustomerKey', 'int'], ['Cost', 'decimal'], ['Tag', 'nvarchar']]);
+    assert.deepEqual((await run(s, 'SELECT 1 AS a INTO dbo.Copied')).errors.map((e) => e.number), [2714]);
+    assert.deepEqual((await run(s, 'SELECT a FROM (SELECT 1 AS a INTO dbo.Inner1) t')).errors.map((e) => [e.number, e.message]), [[102, "Incorrect syntax near 'INTO'."]]);
+    assert.deepEqual((await run(s, 'INSERT INTO dbo.Copied SELECT 1, 2, 3 INTO dbo.Other')).errors.map((e) => e.number), [102]);
+  });
+
   it('runs WITH ... INSERT: the SELECT reads the common table expressions', async () => {
     await ok(s, 'CREATE TABLE dbo.FirstCustomers ([CustomerKey] [int] NOT NULL, [GenderId] [int])');
     const ins = await ok(s, `WITH c AS (SELECT CustomerKey, GenderId FROM wwi_ml.CustomerTest WHERE CustomerKey <= 7),
