@@ -1,6 +1,11 @@
 // Where the time of `SELECT COUNT(*) FROM PREDICT(...)` goes, for the lab's v2 model over
-// MEASURE_ROWS (default 1 000 000) seeded customers, measured in-process (no TDS):
-// DuckDB reads of the eight cast inputs in several ways, then the engine's query.
+// MEASURE_ROWS (default 1 000 000) seeded customers, measured in-process (no TDS): the eight cast
+// inputs read out of DuckDB in several ways (node API, raw bindings, streamed or materialized,
+// streaming buffer sizes), then the engine's own query. Each line is the best of a few runs, with
+// the CPU time of all threads in that run.
+// MEASURE_THREADS (scoring worker's intra-op threads), MEASURE_BATCH (rows per scored batch) and
+// MEASURE_DUCK_THREADS (DuckDB threads) vary the engine's settings.
+// Run: node --import tsx bench/tools/predict-read.measure.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,14 +113,7 @@ async function main(): Promise<void> {
         }
       });
     }
-    await best('bindings: fetch_chunk only', 5, async () => {
-      const r = await c.stream(sql);
-      const raw = (r as unknown as { result: never }).result;
-      for (;;) {
-        const ch = await b.fetch_chunk(raw);
-        if (!ch || b.data_chunk_get_size(ch) === 0) break;
-      }
-    });
+    await c.run('RESET streaming_buffer_size');
     await best('bindings: materialized, result_get_chunk sync', 5, async () => {
       const r = await c.run(sql);
       const raw = (r as unknown as { result: never }).result;
