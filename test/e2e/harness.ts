@@ -247,13 +247,19 @@ export class Workbench {
   /**
    * Opens the command palette, types `label` and runs the entry whose label matches exactly. The palette's
    * list is fixed when it opens, so it reopens it until the command is there (an extension's commands
-   * appear once the extension host has registered them) or `timeoutMs` passes.
+   * appear once the extension host has registered them) or `timeoutMs` passes. It also reopens a palette
+   * that closed before the label was typed: one opened just after a click into a webview (a results
+   * grid) can lose the focus to it and close.
    */
   async runCommand(label: string, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const input = await this.openQuickInput('>');
-      await input.fill(`>${label}`);
+      const typed = await input.fill(`>${label}`, { timeout: 5_000 }).then(() => true, () => false);
+      if (!typed) {
+        if (Date.now() > deadline) throw new Error(`The command palette closed before "${label}" could be typed, for ${timeoutMs / 1000} s.`);
+        continue;
+      }
       const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
         has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
       }).first();
@@ -287,14 +293,23 @@ export class Workbench {
     await this.page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ timeout: 15_000 });
   }
 
+  /**
+   * Opens the command palette ('>') or quick open. A webview that holds the focus (a results grid just
+   * clicked) keeps the key to itself, so the focus is first taken back to the workbench's page; a
+   * webview that takes it back a moment later is outlasted by trying again.
+   */
   private async openQuickInput(prefix: string): Promise<Locator> {
     const widget = this.page.locator('.quick-input-widget');
-    await this.page.keyboard.press('Escape');
-    await this.page.locator('.monaco-workbench').focus();
-    await this.page.keyboard.press(prefix === '>' ? 'F1' : 'Control+P');
     const input = widget.locator('.quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    return input;
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.evaluate('document.activeElement && document.activeElement.blur && document.activeElement.blur()');
+      await this.page.locator('.monaco-workbench').focus();
+      await this.page.keyboard.press(prefix === '>' ? 'F1' : 'Control+P');
+      const shown = await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      if (shown) return input;
+      if (attempt === 3) throw new Error(`The ${prefix === '>' ? 'command palette' : 'quick open box'} did not open after 3 tries.`);
+    }
   }
 
   /** Shows a view container (activity bar entry) by its title, e.g. 'Explorer' or the extension's container. */
