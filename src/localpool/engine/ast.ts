@@ -30,7 +30,8 @@ export type Expr =
       readonly name: string;
       readonly args: readonly Expr[];
       readonly distinct?: boolean;
-      readonly over?: { readonly partitionBy: readonly Expr[]; readonly orderBy: readonly OrderItem[] };
+      /** `frame`: a window frame, normalized to `ROWS|RANGE BETWEEN bound AND bound`. */
+      readonly over?: { readonly partitionBy: readonly Expr[]; readonly orderBy: readonly OrderItem[]; readonly frame?: string };
       readonly line: number;
     }
   /** DATEADD/DATEDIFF/DATEPART/DATENAME: the first argument is a date part keyword. */

@@ -298,6 +298,40 @@ class Parser {
     throw this.syntax();
   }
 
+  /**
+   * `ROWS|RANGE bound` or `ROWS|RANGE BETWEEN bound AND bound`, normalized to the BETWEEN form (a
+   * single bound is the frame's start, up to the current row). RANGE takes only UNBOUNDED and
+   * CURRENT ROW, as in SQL Server.
+   */
+  private windowFrame(): string {
+    const unit = this.cur.value.toUpperCase();
+    const line = this.cur.line;
+    this.i++;
+    const bound = (): string => {
+      const direction = (): string => {
+        if (this.acceptKw('PRECEDING')) return 'PRECEDING';
+        this.expectKw('FOLLOWING');
+        return 'FOLLOWING';
+      };
+      if (this.acceptKw('UNBOUNDED')) return `UNBOUNDED ${direction()}`;
+      if (this.acceptKw('CURRENT')) {
+        this.expectKw('ROW');
+        return 'CURRENT ROW';
+      }
+      const tok = this.cur;
+      if (tok.kind !== 'number' || !/^\d+$/.test(tok.value)) throw this.syntax();
+      if (unit === 'RANGE') throw new SqlError(4194, 'RANGE is only supported with UNBOUNDED and CURRENT ROW window frame delimiters.', line, 16);
+      this.i++;
+      return `${tok.value} ${direction()}`;
+    };
+    if (this.acceptKw('BETWEEN')) {
+      const start = bound();
+      this.expectKw('AND');
+      return `${unit} BETWEEN ${start} AND ${bound()}`;
+    }
+    return `${unit} BETWEEN ${bound()} AND CURRENT ROW`;
+  }
+
   /** A statistics statement's `WITH FULLSCAN | SAMPLE n PERCENT | NORECOMPUTE | ...`, skipped. */
   private statisticsOptions(): void {
     if (!this.acceptKw('WITH')) return;
@@ -1419,7 +1453,7 @@ class Parser {
       }
       this.expectOp(')');
       if (this.isKw('WITHIN')) throw unsupported('WITHIN GROUP', this.cur.line);
-      let over: { partitionBy: Expr[]; orderBy: OrderItem[] } | undefined;
+      let over: { partitionBy: Expr[]; orderBy: OrderItem[]; frame?: string } | undefined;
       if (this.acceptKw('OVER')) {
         this.expectOp('(');
         const partitionBy: Expr[] = [];
@@ -1435,9 +1469,13 @@ class Parser {
           this.expectKw('BY');
           orderBy = this.orderList();
         }
-        if (this.isKw('ROWS') || this.isKw('RANGE')) throw unsupported('window frames (ROWS/RANGE)', this.cur.line);
+        let frame: string | undefined;
+        if (this.isKw('ROWS') || this.isKw('RANGE')) {
+          if (!orderBy.length) throw new SqlError(10756, 'Window frame with ROWS or RANGE must have an ORDER BY clause.', this.cur.line, 15);
+          frame = this.windowFrame();
+        }
         this.expectOp(')');
-        over = { partitionBy, orderBy };
+        over = { partitionBy, orderBy, frame };
       }
       return { k: 'call', name, args, distinct, over, line };
     }

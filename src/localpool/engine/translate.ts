@@ -761,7 +761,7 @@ function call(ctx: TranslateContext, e: Extract<Expr, { k: 'call' }>, scope: Sco
   const over = e.over
     ? ` OVER (${e.over.partitionBy.length ? `PARTITION BY ${e.over.partitionBy.map((p) => expr(ctx, p, scope).sql).join(', ')}` : ''}${
         e.over.orderBy.length ? ` ORDER BY ${e.over.orderBy.map((o) => `${expr(ctx, o.expr, scope).sql}${o.desc ? ' DESC' : ''}`).join(', ')}` : ''
-      })`
+      }${e.over.frame ? ` ${e.over.frame}` : ''})`
     : '';
   const dist = e.distinct ? 'DISTINCT ' : '';
   switch (e.name) {
@@ -948,7 +948,10 @@ function call(ctx: TranslateContext, e: Extract<Expr, { k: 'call' }>, scope: Sco
   }
   if (['year', 'month', 'day'].includes(renamed)) return { sql: `CAST(${renamed}(${a[0]!.sql}) AS INTEGER)`, type: { name: 'int' } };
   if (renamed === 'sum' && isIntType(a[0]?.type)) {
-    return { sql: `CAST(sum(${dist}${a[0]!.sql})${over} AS ${a[0]!.type!.name === 'bigint' ? 'DECIMAL(38,0)' : 'BIGINT'})`, type: a[0]!.type!.name === 'bigint' ? { name: 'decimal', precision: 38, scale: 0 } : { name: a[0]!.type!.name === 'bigint' ? 'bigint' : 'int' } };
+    // As in SQL Server: SUM of bigint is bigint, of a smaller integer int; a sum that does not fit is
+    // error 8115 (DuckDB sums in 128 bits, and the cast reports the overflow).
+    const big = a[0]!.type!.name === 'bigint';
+    return { sql: `CAST(sum(${dist}${a[0]!.sql})${over} AS ${big ? 'BIGINT' : 'INTEGER'})`, type: { name: big ? 'bigint' : 'int' } };
   }
   if (renamed === 'avg' && isIntType(a[0]?.type)) return { sql: `CAST(trunc(avg(${dist}${a[0]!.sql})${over}) AS INTEGER)`, type: { name: 'int' } };
   return { sql: `${renamed}(${dist}${a.map((x) => x.sql).join(', ')})${over}`, type };

@@ -238,6 +238,27 @@ SELECT @@ROWCOUNT`);
     assert.deepEqual((await run(s, 'INSERT INTO dbo.Copied SELECT 1, 2, 3 INTO dbo.Other')).errors.map((e) => e.number), [102]);
   });
 
+  it('runs window frames, and sums integers with SQL Server result types and overflow', async () => {
+    const o = await ok(s, `SELECT TOP 4 CustomerKey,
+  SUM(CustomerKey) OVER (ORDER BY CustomerKey ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS pair,
+  SUM(CustomerKey) OVER (ORDER BY CustomerKey ROWS UNBOUNDED PRECEDING) AS running,
+  COUNT(*) OVER (ORDER BY CustomerKey RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS total
+FROM wwi_ml.CustomerTest ORDER BY CustomerKey`);
+    assert.deepEqual(o.resultSets[0]!.columns.map((c) => c.type.name), ['int', 'int', 'int', 'int']);
+    assert.deepEqual(o.resultSets[0]!.rows, [[1, 1, 1, 50], [2, 3, 3, 50], [3, 5, 6, 50], [4, 7, 10, 50]]);
+    const errs = async (sql: string) => (await run(s, sql)).errors.map((e) => [e.number, e.message]);
+    assert.deepEqual(await errs('SELECT SUM(CustomerKey) OVER (ROWS UNBOUNDED PRECEDING) FROM wwi_ml.CustomerTest'), [
+      [10756, 'Window frame with ROWS or RANGE must have an ORDER BY clause.'],
+    ]);
+    assert.deepEqual(await errs('SELECT SUM(CustomerKey) OVER (ORDER BY CustomerKey RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM wwi_ml.CustomerTest'), [
+      [4194, 'RANGE is only supported with UNBOUNDED and CURRENT ROW window frame delimiters.'],
+    ]);
+    await ok(s, 'CREATE TABLE dbo.Big ([x] [int]); INSERT INTO dbo.Big VALUES (2147483647), (1)');
+    assert.deepEqual(await errs('SELECT SUM(x) FROM dbo.Big'), [[8115, 'Arithmetic overflow error converting expression to data type int.']]);
+    const big = await ok(s, 'SELECT SUM(CAST(x AS bigint)) FROM dbo.Big');
+    assert.deepEqual([big.resultSets[0]!.columns[0]!.type.name, big.resultSets[0]!.rows], ['bigint', [[2147483648n]]]);
+  });
+
   it('runs WITH ... INSERT: the SELECT reads the common table expressions', async () => {
     await ok(s, 'CREATE TABLE dbo.FirstCustomers ([CustomerKey] [int] NOT NULL, [GenderId] [int])');
     const ins = await ok(s, `WITH c AS (SELECT CustomerKey, GenderId FROM wwi_ml.CustomerTest WHERE CustomerKey <= 7),
