@@ -25,6 +25,8 @@ export interface ObjectInfo {
   /** T-SQL text of a view's or procedure's CREATE statement. */
   readonly definition?: string;
   readonly columns: readonly ColumnInfo[];
+  /** The DuckDB name when it is not `schema.name`: a session's `#temp` table lives in DuckDB's temp catalog. */
+  readonly duckName?: string;
 }
 
 export interface CatalogSnapshot {

@@ -83,6 +83,12 @@ export class LocalPoolSession implements EngineSession {
   private rowcount = 0;
   private nocount = false;
   private catalog?: { version: number; snap: CatalogSnapshot };
+  /**
+   * The session's #temp tables by lower-cased name (DuckDB temp tables of this connection, gone with
+   * it), and a copy taken when a transaction starts, restored if it rolls back.
+   */
+  private temps = new Map<string, ObjectInfo>();
+  private tempsAtBegin?: Map<string, ObjectInfo>;
   private closed = false;
 
   /**
@@ -125,6 +131,7 @@ export class LocalPoolSession implements EngineSession {
     if (this.trancount === 0) {
       await this.txConn.run('BEGIN TRANSACTION');
       this.doomed = false;
+      this.tempsAtBegin = new Map(this.temps);
     }
     this.trancount++;
   }
@@ -134,6 +141,7 @@ export class LocalPoolSession implements EngineSession {
     this.trancount--;
     if (this.trancount === 0) {
       await this.txConn.run('COMMIT');
+      this.tempsAtBegin = undefined;
       this.host.catalogVersion++;
     }
   }
@@ -142,6 +150,9 @@ export class LocalPoolSession implements EngineSession {
     this.trancount = 0;
     this.doomed = false;
     await this.txConn.run('ROLLBACK');
+    // DuckDB rolls back the transaction's temp-table DDL too.
+    if (this.tempsAtBegin) this.temps = this.tempsAtBegin;
+    this.tempsAtBegin = undefined;
     this.host.catalogVersion++;
     this.catalog = undefined;
   }
@@ -305,12 +316,15 @@ export class LocalPoolSession implements EngineSession {
     );
   }
 
+  /** The database's catalog, with this session's #temp tables under their own names. */
   private async getCatalog(): Promise<CatalogSnapshot> {
-    if (this.catalog && this.catalog.version === this.host.catalogVersion) return this.catalog.snap;
-    const version = this.host.catalogVersion;
-    const snap = await loadCatalog(async (sql) => (await this.conn.runAndReadAll(sql)).getRows() as unknown[][]);
-    this.catalog = { version, snap };
-    return snap;
+    if (!this.catalog || this.catalog.version !== this.host.catalogVersion) {
+      const version = this.host.catalogVersion;
+      const snap = await loadCatalog(async (sql) => (await this.conn.runAndReadAll(sql)).getRows() as unknown[][]);
+      this.catalog = { version, snap };
+    }
+    const snap = this.catalog.snap;
+    return this.temps.size ? { ...snap, objects: new Map([...snap.objects, ...this.temps]) } : snap;
   }
 
   private done(rowCount?: number): EngineEvent {
@@ -542,12 +556,17 @@ export class LocalPoolSession implements EngineSession {
   /** DDL: runs in a DuckDB transaction of its own unless one is open; then the catalog is reloaded. */
   private async *ddl(work: () => Promise<void>, rowCount?: () => number): AsyncGenerator<EngineEvent> {
     const own = this.trancount === 0;
+    const temps = new Map(this.temps);
     if (own) await this.conn.run('BEGIN TRANSACTION');
     try {
       await work();
       if (own) await this.conn.run('COMMIT');
     } catch (e) {
-      if (own) await this.conn.run('ROLLBACK').catch(() => undefined);
+      if (own) {
+        await this.conn.run('ROLLBACK').catch(() => undefined);
+        // The rollback undid any #temp table the statement made or dropped.
+        this.temps = temps;
+      }
       throw e;
     } finally {
       this.host.catalogVersion++;
@@ -563,14 +582,13 @@ export class LocalPoolSession implements EngineSession {
       throw new SqlError(2760, `The specified schema name "${parts.slice(0, -1).join('.')}" either does not exist or you do not have permission to use it.`, ref.line);
     }
     const name = parts[parts.length - 1]!;
-    if (name.startsWith('#')) throw unsupported('temporary tables (#name)', ref.line);
+    if (name.startsWith('#')) throw unsupported(`temporary ${kind}s (#name)`, ref.line);
     const schemaName = parts.length >= 2 && parts[parts.length - 2] ? parts[parts.length - 2]! : 'dbo';
     const schema = cat.schemas.get(schemaName.toLowerCase());
     if (!schema || schema.id === 3 || schema.id === 4) {
       throw new SqlError(2760, `The specified schema name "${schemaName}" either does not exist or you do not have permission to use it.`, ref.line);
     }
     if (name.length > 128) throw new SqlError(103, `The identifier that starts with '${name.slice(0, 128)}' is too long. Maximum length is 128.`, ref.line);
-    void kind;
     return { schema: schema.name, name, schemaId: schema.id, existing: cat.objects.get(`${schema.name}.${name}`.toLowerCase()) };
   }
 
@@ -590,10 +608,22 @@ export class LocalPoolSession implements EngineSession {
   }
 
   private async createTable(st: Extract<Statement, { k: 'createTable' }>, frame: Frame, signal: AbortSignal): Promise<void> {
-    const o = await this.checkNewObject(st.name, 'table');
+    const temp = st.name.parts[st.name.parts.length - 1]!.startsWith('#');
+    const o = temp ? this.checkNewTempTable(st.name) : await this.checkNewObject(st.name, 'table');
     if (o.existing) throw new SqlError(2714, `There is already an object named '${o.name}' in the database.`, st.line);
     const id = this.host.nextId();
-    const target = duckTableName(o);
+    // A #temp table is a DuckDB temp table of this session's connection; the session keeps its
+    // declared types itself (it is not in the database's catalog, as SQL Server keeps it in tempdb).
+    const target = temp ? `temp.main.${q(o.name)}` : duckTableName(o);
+    const create = temp ? 'CREATE TEMP TABLE' : 'CREATE TABLE';
+    const record = async (columns: { name: string; type: TypeSpec; nullable: boolean; identity?: boolean }[]): Promise<void> => {
+      if (temp) {
+        this.temps.set(o.name.toLowerCase(), { id, schema: 'dbo', name: o.name, type: 'U', columns, duckName: target });
+        return;
+      }
+      await this.insertObject(id, o.schemaId, o.name, 'U', null, st.options || null);
+      await this.insertColumns(id, columns);
+    };
     if (st.asQuery) {
       const cat = await this.getCatalog();
       const ctx = this.ctx(frame, 'execute', cat);
@@ -601,13 +631,12 @@ export class LocalPoolSession implements EngineSession {
       checkColumnNames(t.cols, o.name, st.line);
       const cleanup = await this.materialize(ctx, signal);
       try {
-        await this.conn.run(`CREATE TABLE ${target} AS SELECT * FROM (${t.sql}) AS __q(${t.cols.map((c) => q(c.name)).join(', ')})`, this.duckParams(ctx.params));
+        await this.conn.run(`${create} ${target} AS SELECT * FROM (${t.sql}) AS __q(${t.cols.map((c) => q(c.name)).join(', ')})`, this.duckParams(ctx.params));
       } finally {
         await cleanup();
       }
       const types = await this.describeTypes(`SELECT * FROM ${target}`, []);
-      await this.insertObject(id, o.schemaId, o.name, 'U', null, st.options || null);
-      await this.insertColumns(id, t.cols.map((c, i) => ({ name: c.name, type: c.type ?? typeSpecForDuck(types[i]!), nullable: true })));
+      await record(t.cols.map((c, i) => ({ name: c.name, type: c.type ?? typeSpecForDuck(types[i]!), nullable: true })));
       // CTAS and SELECT ... INTO report the rows they wrote.
       this.rowcount = Number((await this.conn.runAndReadAll(`SELECT count(*) FROM ${target}`)).getRows()[0]![0]);
       return;
@@ -619,23 +648,30 @@ export class LocalPoolSession implements EngineSession {
       const key = c.name.toLowerCase();
       if (seen.has(key)) throw new SqlError(2705, `Column names in each table must be unique. Column name '${c.name}' in table '${st.name.text}' is specified more than once.`, st.line);
       seen.add(key);
-      defs.push(await this.columnSql(c, id, ordinal + 1, frame));
+      defs.push(await this.columnSql(c, id, ordinal + 1, frame, temp));
     }
-    await this.conn.run(`CREATE TABLE ${target} (${defs.join(', ')})`);
-    await this.insertObject(id, o.schemaId, o.name, 'U', null, st.options || null);
-    await this.insertColumns(
-      id,
+    await this.conn.run(`${create} ${target} (${defs.join(', ')})`);
+    await record(
       st.columns.map((c) => ({ name: c.name, type: c.type.length === undefined ? withDdlLength(c.type) : c.type, nullable: !c.notNull && !c.identity, identity: !!c.identity })),
     );
   }
 
-  private async columnSql(c: ColumnDef, tableId: number, ordinal: number, frame: Frame): Promise<string> {
+  /** Checks a new #temp table's name (local temporary tables only, as in Synapse). */
+  private checkNewTempTable(ref: NameRef): { schema: string; name: string; schemaId: number; existing?: ObjectInfo } {
+    const name = ref.parts[ref.parts.length - 1]!;
+    if (name.startsWith('##')) throw unsupported('global temporary tables (##name)', ref.line);
+    if (name.length > 116) throw new SqlError(193, `The object or column name starting with '${name.slice(0, 116)}' is too long. The maximum length is 116 characters.`, ref.line, 15);
+    return { schema: 'dbo', name, schemaId: 1, existing: this.temps.get(name.toLowerCase()) };
+  }
+
+  private async columnSql(c: ColumnDef, tableId: number, ordinal: number, frame: Frame, temp = false): Promise<string> {
     const t = withDdlLength(c.type);
     let sql = `${q(c.name)} ${duckType(t)}`;
     if (c.identity) {
       // Named by the column's position: DuckDB's nextval('...') cannot name a sequence whose name holds a double quote.
-      const seq = `__lp.seq_${tableId}_${ordinal}`;
-      await this.conn.run(`CREATE SEQUENCE ${seq} START ${c.identity.seed} INCREMENT ${c.identity.increment}`);
+      // A #temp table's sequence is temporary too.
+      const seq = temp ? `temp.main.seq_${tableId}_${ordinal}` : `__lp.seq_${tableId}_${ordinal}`;
+      await this.conn.run(`CREATE ${temp ? 'TEMP ' : ''}SEQUENCE ${seq} START ${c.identity.seed} INCREMENT ${c.identity.increment}`);
       sql += ` DEFAULT nextval('${seq}')`;
     } else if (c.default) {
       const v = await this.evaluate(c.default, frame, t);
@@ -716,6 +752,14 @@ export class LocalPoolSession implements EngineSession {
       if (o.type !== want) {
         const actual = o.type === 'U' ? 'table' : o.type === 'V' ? 'view' : 'procedure';
         throw new SqlError(3705, `Cannot use DROP ${st.what} with '${ref.text}' because '${ref.text}' is a ${actual}. Use DROP ${actual.toUpperCase()}.`, ref.line);
+      }
+      if (o.type === 'U' && o.duckName) {
+        // A #temp table: the session's own.
+        await this.conn.run(`DROP TABLE ${o.duckName}`);
+        const seqs = await this.conn.runAndReadAll(`SELECT sequence_name FROM duckdb_sequences() WHERE temporary AND sequence_name LIKE 'seq_${o.id}_%'`);
+        for (const [name] of seqs.getRows()) await this.conn.run(`DROP SEQUENCE temp.main.${q(String(name))}`);
+        this.temps.delete(o.name.toLowerCase());
+        continue;
       }
       if (o.type === 'U') {
         await this.conn.run(`DROP TABLE ${duckTableName(o)}`);

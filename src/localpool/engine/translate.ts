@@ -149,7 +149,11 @@ export function resolveObject(ctx: TranslateContext, ref: NameRef): Resolved | u
     throw new SqlError(208, `Invalid object name '${ref.text}'.`, ref.line);
   }
   const name = parts[parts.length - 1]!;
-  if (name.startsWith('#')) throw unsupported('temporary tables (#name)', ref.line);
+  if (name.startsWith('#')) {
+    // A session's #temp table (the session adds them to its catalog under their own name).
+    const temp = ctx.catalog.objects.get(name.toLowerCase());
+    return temp ? { kind: 'object', object: temp } : undefined;
+  }
   const schema = parts.length >= 2 && parts[parts.length - 2] ? parts[parts.length - 2]! : 'dbo';
   const sys = findSystemView(schema, name);
   if (sys) return { kind: 'system', duck: `__lpsys.${sys.duckName}`, cols: sys.columns, name: sys.name };
@@ -157,8 +161,8 @@ export function resolveObject(ctx: TranslateContext, ref: NameRef): Resolved | u
   return obj ? { kind: 'object', object: obj } : undefined;
 }
 
-export function duckTableName(o: { schema: string; name: string }): string {
-  return `${q(o.schema)}.${q(o.name)}`;
+export function duckTableName(o: { schema: string; name: string; duckName?: string }): string {
+  return o.duckName ?? `${q(o.schema)}.${q(o.name)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -965,11 +969,13 @@ export function objectIdOf(ctx: TranslateContext, text: string, typeFilter?: str
   } catch {
     return undefined;
   }
-  if (parts.length === 3 && parts[0]!.toLowerCase() !== ctx.facts.database.toLowerCase() && parts[0] !== 'tempdb') return undefined;
+  if (parts.length === 3 && parts[0]!.toLowerCase() !== ctx.facts.database.toLowerCase() && parts[0]!.toLowerCase() !== 'tempdb') return undefined;
   if (parts.length > 3) return undefined;
   const name = parts[parts.length - 1]!;
   const schema = parts.length >= 2 && parts[parts.length - 2] ? parts[parts.length - 2]! : 'dbo';
-  const o = ctx.catalog.objects.get(`${schema}.${name}`.toLowerCase());
+  if (parts.length === 3 && parts[0]!.toLowerCase() === 'tempdb' && !name.startsWith('#')) return undefined;
+  // OBJECT_ID('tempdb..#t') and OBJECT_ID('#t'): the session's #temp table.
+  const o = ctx.catalog.objects.get(name.startsWith('#') ? name.toLowerCase() : `${schema}.${name}`.toLowerCase());
   if (!o) return undefined;
   if (typeFilter && typeFilter !== o.type) return undefined;
   return o.id;

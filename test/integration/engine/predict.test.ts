@@ -171,6 +171,18 @@ SELECT [CustomerKey], [Cost], [label_out] FROM PREDICT (MODEL = (SELECT [model] 
     assert.match(e.errors[0]!.message, /DATA column 'GenderId' has a NULL value, which cannot be passed to the model's tensor\(int64\) input 'GenderId'\. Filter NULLs out in DATA or replace them with ISNULL\./);
   });
 
+  it('scores a #temp table given as DATA', async () => {
+    const o = await ok(s, `${INPUT_CTE}
+SELECT TOP 100 * INTO #batch FROM InputData ORDER BY [CustomerKey]
+SELECT p.[CustomerKey], p.[label_out] FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'aml-synapse-classifier:2'),
+  DATA = #batch AS d, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`);
+    const rows = o.resultSets[0]!.rows;
+    assert.equal(rows.length, 100);
+    const wrong = rows.filter((r) => r[1] !== expectedTree.get(r[0] as number)).length;
+    assert.equal(wrong, 0, `${wrong} rows differ from direct scoring`);
+    await ok(s, 'DROP TABLE #batch');
+  });
+
   it('stops a long PREDICT when the request is cancelled', async () => {
     const ac = new AbortController();
     let rows = 0;

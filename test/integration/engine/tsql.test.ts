@@ -259,6 +259,40 @@ FROM wwi_ml.CustomerTest ORDER BY CustomerKey`);
     assert.deepEqual([big.resultSets[0]!.columns[0]!.type.name, big.resultSets[0]!.rows], ['bigint', [[2147483648n]]]);
   });
 
+  it('keeps #temp tables per session, with their types, through transactions, until dropped', async () => {
+    const o = await ok(s, `IF OBJECT_ID('tempdb..#picked') IS NOT NULL DROP TABLE #picked
+CREATE TABLE #picked ([Key] [int] NOT NULL, [Note] [nvarchar](5) NULL, [Seq] [int] IDENTITY(1,1))
+INSERT INTO #picked ([Key]) SELECT CustomerKey FROM wwi_ml.CustomerTest WHERE CustomerKey <= 4
+UPDATE #picked SET [Note] = N'even' WHERE [Key] % 2 = 0
+SELECT [Key], [Note], [Seq] FROM #picked ORDER BY [Key]
+SELECT [Note], COUNT(*) AS n INTO #notes FROM #picked GROUP BY [Note]
+SELECT COUNT(*) FROM #notes`);
+    assert.deepEqual(o.resultSets.map((r) => r.rows), [[[1, null, 1], [2, 'even', 2], [3, null, 3], [4, 'even', 4]], [[2]]]);
+    assert.deepEqual(o.resultSets[0]!.columns.map((c) => `${c.name} ${c.type.name}`), ['Key int', 'Note nvarchar', 'Seq int']);
+    // Declared lengths hold, as in a permanent table.
+    assert.deepEqual((await run(s, "INSERT INTO #picked ([Key], [Note]) VALUES (9, N'toolong')")).errors.map((e) => e.number), [2628]);
+    // Not in the database's catalog; not visible to another session.
+    assert.deepEqual((await ok(s, "SELECT COUNT(*) FROM sys.tables WHERE name LIKE '#%'")).resultSets[0]!.rows, [[0]]);
+    const other = await open(engine, 58);
+    try {
+      assert.deepEqual((await run(other, 'SELECT * FROM #picked')).errors.map((e) => [e.number, e.message]), [[208, "Invalid object name '#picked'."]]);
+      await ok(other, 'CREATE TABLE #picked ([x] [int])');
+    } finally {
+      await other.close();
+    }
+    // A rolled-back transaction takes back the #temp tables it made and dropped.
+    const tx = await ok(s, `BEGIN TRAN
+CREATE TABLE #inTran ([a] [int])
+DROP TABLE #picked
+ROLLBACK
+SELECT OBJECT_ID('tempdb..#inTran'), (SELECT COUNT(*) FROM #picked)`);
+    assert.deepEqual(tx.resultSets[0]!.rows, [[null, 4]]);
+    assert.deepEqual((await run(s, 'CREATE TABLE #picked ([a] [int])')).errors.map((e) => e.number), [2714]);
+    await ok(s, 'DROP TABLE #picked; DROP TABLE #notes; DROP TABLE IF EXISTS #never');
+    assert.deepEqual((await ok(s, "SELECT OBJECT_ID('tempdb..#picked')")).resultSets[0]!.rows, [[null]]);
+    assert.deepEqual((await run(s, 'CREATE TABLE ##shared ([a] [int])')).errors.map((e) => e.number), [40517]);
+  });
+
   it('runs WITH ... INSERT: the SELECT reads the common table expressions', async () => {
     await ok(s, 'CREATE TABLE dbo.FirstCustomers ([CustomerKey] [int] NOT NULL, [GenderId] [int])');
     const ins = await ok(s, `WITH c AS (SELECT CustomerKey, GenderId FROM wwi_ml.CustomerTest WHERE CustomerKey <= 7),
