@@ -152,6 +152,8 @@ export type Statement = { readonly line: number; readonly text: string } & (
    * own statistics), so Synapse scripts that maintain statistics run unchanged.
    */
   | { readonly k: 'statistics'; readonly action: 'create' | 'update' | 'drop'; readonly tables: readonly NameRef[]; readonly columns?: readonly string[] }
+  /** Synapse's `RENAME OBJECT [::] table TO new_name`. */
+  | { readonly k: 'rename'; readonly table: NameRef; readonly newName: string }
   /** `THROW;` in a CATCH block: raises the caught error again. */
   | { readonly k: 'rethrow' }
   /** `BEGIN TRY ... END TRY BEGIN CATCH ... END CATCH`. */

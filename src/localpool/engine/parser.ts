@@ -20,7 +20,7 @@ const RESERVED = new Set(
     'FULL FUNCTION GO GOTO GRANT GROUP HAVING IF IN INDEX INNER INSERT INTERSECT INTO IS JOIN KEY LEFT LIKE MERGE NOT NULL OF OFF ON ' +
     'OPTION OR ORDER OUTER OVER PERCENT PRIMARY PRINT PROC PROCEDURE RAISERROR RETURN REVOKE RIGHT ROLLBACK SAVE SELECT SET TABLE THEN ' +
     'TO TOP TRAN TRANSACTION TRUNCATE UNION UNIQUE UPDATE USE VALUES VIEW WHEN WHERE WHILE WITH THROW PREDICT OFFSET APPLY PIVOT UNPIVOT ' +
-    'TABLESAMPLE WITHIN'
+    'TABLESAMPLE WITHIN RENAME'
   ).split(' '),
 );
 
@@ -41,7 +41,6 @@ const UNSUPPORTED_STATEMENTS: Record<string, string> = {
   GOTO: 'GOTO',
   WAITFOR: 'WAITFOR',
   COPY: 'COPY INTO',
-  RENAME: 'RENAME',
   SAVE: 'SAVE TRANSACTION',
   BREAK: 'BREAK',
   CONTINUE: 'CONTINUE',
@@ -281,6 +280,17 @@ class Parser {
         this.expectOp(')');
         if (this.acceptKw('WITH')) this.anyIdent();
         return { k: 'raiserror', message, severity, state };
+      }
+      case 'RENAME': {
+        this.i++;
+        if (!this.acceptKw('OBJECT')) {
+          if (this.isKw('DATABASE')) throw unsupported('RENAME DATABASE', tok.line);
+          throw this.syntax();
+        }
+        this.acceptOp('::');
+        const table = this.nameRef();
+        this.expectKw('TO');
+        return { k: 'rename', table, newName: this.ident() };
       }
       case 'THROW': {
         this.i++;

@@ -13,6 +13,7 @@ import { parseBatch, UNSUPPORTED_ERROR, unsupported } from './parser.js';
 import {
   duckTableName,
   literalOf,
+  parseNameText,
   q,
   resolveObject,
   sqlString,
@@ -496,6 +497,9 @@ export class LocalPoolSession implements EngineSession {
         yield this.done();
         return;
       }
+      case 'rename':
+        yield* this.ddl(() => this.renameTable(st.table, st.newName, st.line, 'rename'));
+        return;
       case 'rethrow': {
         if (!frame.caught) {
           throw new SqlError(10704, 'To rethrow an error, a THROW statement must be used inside a CATCH block. Insert the THROW statement inside a CATCH block, or add error parameters to the THROW statement.', st.line, 15);
@@ -656,6 +660,58 @@ export class LocalPoolSession implements EngineSession {
     );
   }
 
+  /** `sp_rename @objname, @newname [, @objtype]` for tables, with SQL Server's caution message. */
+  private async *spRename(args: readonly { name?: string; value: SqlValue }[], line: number): AsyncGenerator<EngineEvent> {
+    const arg = (name: string, position: number): SqlValue | undefined => {
+      const named = args.find((a) => a.name?.toLowerCase() === name);
+      return named ? named.value : args[position] && !args[position]!.name ? args[position]!.value : undefined;
+    };
+    const objname = arg('@objname', 0);
+    const newname = arg('@newname', 1);
+    const objtype = arg('@objtype', 2);
+    if (objname === undefined || objname === null || newname === undefined || newname === null) {
+      throw new SqlError(201, `Procedure or function 'sp_rename' expects parameter '${objname == null ? '@objname' : '@newname'}', which was not supplied.`, line, 16, 4);
+    }
+    if (objtype !== undefined && objtype !== null && String(objtype).toUpperCase() !== 'OBJECT') {
+      throw unsupported(`sp_rename of a ${String(objtype).toUpperCase()} (tables only)`, line);
+    }
+    const text = String(objname);
+    let parts: string[];
+    try {
+      parts = parseNameText(text);
+    } catch {
+      throw new SqlError(15253, `Syntax error parsing SQL identifier '${text}'.`, line, 11);
+    }
+    yield* this.ddl(() => this.renameTable({ parts, line, text }, String(newname), line, 'sp_rename'));
+    yield { kind: 'info', message: { number: 15477, state: 1, class: 10, message: 'Caution: Changing any part of an object name could break scripts and stored procedures.', line } };
+    yield { kind: 'returnStatus', value: 0 };
+  }
+
+  /**
+   * RENAME OBJECT (Synapse) and sp_rename (SQL Server) of a user table: DuckDB renames the table and
+   * the catalog its row. Views and procedures that name the old table break, as in SQL Server.
+   */
+  private async renameTable(ref: NameRef, newName: string, line: number, how: 'rename' | 'sp_rename'): Promise<void> {
+    const cat = await this.getCatalog();
+    const r = resolveObject(this.ctx({ vars: new Map() }, 'execute', cat), ref);
+    if (!r || r.kind !== 'object') {
+      if (how === 'sp_rename') {
+        throw new SqlError(15225, `No item by the name of '${ref.text}' could be found in the current database '${this.host.database}', given that @itemtype was input as '(null)'.`, line, 11);
+      }
+      throw new SqlError(208, `Invalid object name '${ref.text}'.`, line);
+    }
+    const o = r.object;
+    if (o.duckName) throw unsupported('renaming a #temp table', line);
+    if (o.type !== 'U') throw unsupported(`renaming a ${o.type === 'V' ? 'view' : 'procedure'} (only tables can be renamed)`, line);
+    if (!newName || newName.startsWith('#')) throw new SqlError(15070, `The new name '${newName}' is not a valid name for a table.`, line, 11);
+    if (newName.length > 128) throw new SqlError(103, `The identifier that starts with '${newName.slice(0, 128)}' is too long. Maximum length is 128.`, line, 15);
+    if (cat.objects.has(`${o.schema}.${newName}`.toLowerCase()) && newName.toLowerCase() !== o.name.toLowerCase()) {
+      throw new SqlError(2714, `There is already an object named '${newName}' in the database.`, line);
+    }
+    await this.conn.run(`ALTER TABLE ${duckTableName(o)} RENAME TO ${q(newName)}`);
+    await this.conn.run(`UPDATE __lp.objects SET name = ${sqlString(newName)}, modify_date = now()::TIMESTAMP WHERE object_id = ${o.id}`);
+  }
+
   /** Checks a new #temp table's name (local temporary tables only, as in Synapse). */
   private checkNewTempTable(ref: NameRef): { schema: string; name: string; schemaId: number; existing?: ObjectInfo } {
     const name = ref.parts[ref.parts.length - 1]!;
@@ -782,7 +838,12 @@ export class LocalPoolSession implements EngineSession {
     const cat = await this.getCatalog();
     const r = resolveObject(this.ctx({ vars: new Map() }, 'execute', cat), ref);
     if (!r || r.kind !== 'object' || r.object.type !== 'P') {
-      if (ref.parts[ref.parts.length - 1]!.toLowerCase().startsWith('sp_')) throw unsupported(`the system procedure ${ref.parts[ref.parts.length - 1]}`, ref.line);
+      const proc = ref.parts[ref.parts.length - 1]!;
+      if (proc.toLowerCase() === 'sp_rename') {
+        yield* this.spRename(args, ref.line);
+        return;
+      }
+      if (proc.toLowerCase().startsWith('sp_')) throw unsupported(`the system procedure ${proc}`, ref.line);
       throw new SqlError(2812, `Could not find stored procedure '${ref.text}'.`, ref.line);
     }
     const o = r.object;

@@ -981,6 +981,11 @@ export function objectIdOf(ctx: TranslateContext, text: string, typeFilter?: str
   return o.id;
 }
 
+/** The parts of a multi-part name written as text (`dbo.t`, `[a.b].[c]`), as sp_rename takes it. */
+export function parseNameText(text: string): string[] {
+  return parseBatchName(text);
+}
+
 function parseBatchName(text: string): string[] {
   const out: string[] = [];
   let i = 0;

@@ -293,6 +293,27 @@ SELECT OBJECT_ID('tempdb..#inTran'), (SELECT COUNT(*) FROM #picked)`);
     assert.deepEqual((await run(s, 'CREATE TABLE ##shared ([a] [int])')).errors.map((e) => e.number), [40517]);
   });
 
+  it('renames tables with RENAME OBJECT (the CTAS swap) and sp_rename', async () => {
+    const swap = await ok(s, `CREATE TABLE dbo.Fact ([a] [int]); INSERT INTO dbo.Fact VALUES (1)
+CREATE TABLE dbo.Fact_new WITH (DISTRIBUTION = ROUND_ROBIN, CLUSTERED COLUMNSTORE INDEX) AS SELECT a + 1 AS a FROM dbo.Fact
+RENAME OBJECT dbo.Fact TO Fact_old
+RENAME OBJECT::dbo.Fact_new TO Fact
+DROP TABLE dbo.Fact_old
+SELECT a FROM dbo.Fact
+SELECT name FROM sys.tables WHERE name LIKE 'Fact%'`);
+    assert.deepEqual(swap.resultSets.map((r) => r.rows), [[[2]], [['Fact']]]);
+    const renamed = await ok(s, "CREATE TABLE dbo.Staging ([b] [int]); EXEC sp_rename 'dbo.Staging', 'Staged'; SELECT COUNT(*) FROM dbo.Staged");
+    assert.deepEqual(renamed.infos.map((i) => [i.number, i.message]), [[15477, 'Caution: Changing any part of an object name could break scripts and stored procedures.']]);
+    assert.deepEqual(renamed.resultSets[0]!.rows, [[0]]);
+    const errs = async (sql: string) => (await run(s, sql)).errors.map((e) => [e.number, e.message]);
+    assert.deepEqual(await errs('RENAME OBJECT dbo.Nope TO Other'), [[208, "Invalid object name 'dbo.Nope'."]]);
+    assert.deepEqual(await errs('RENAME OBJECT dbo.Staged TO Fact'), [[2714, "There is already an object named 'Fact' in the database."]]);
+    assert.deepEqual(await errs("EXEC sp_rename 'dbo.Missing', 'x'"), [
+      [15225, "No item by the name of 'dbo.Missing' could be found in the current database 'SQLPool01', given that @itemtype was input as '(null)'."],
+    ]);
+    assert.deepEqual(await errs("EXEC sp_rename 'dbo.Staged.b', 'c', 'COLUMN'"), [[40517, 'The local pool does not support sp_rename of a COLUMN (tables only) (line 1).']]);
+  });
+
   it('runs WITH ... INSERT: the SELECT reads the common table expressions', async () => {
     await ok(s, 'CREATE TABLE dbo.FirstCustomers ([CustomerKey] [int] NOT NULL, [GenderId] [int])');
     const ins = await ok(s, `WITH c AS (SELECT CustomerKey, GenderId FROM wwi_ml.CustomerTest WHERE CustomerKey <= 7),

@@ -73,6 +73,8 @@ SELECT * FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] =
     assert.deepEqual(err('BEGIN CATCH SELECT 1 END CATCH'), [102, "Incorrect syntax near 'CATCH'.", 1]);
     assert.deepEqual(err('BEGIN TRY SELECT 1 END CATCH'), [102, "Incorrect syntax near 'END'.", 1]);
     assert.deepEqual(err('CREATE FUNCTION f() RETURNS int AS BEGIN RETURN 1 END'), [40517, 'The local pool does not support CREATE FUNCTION (line 1).', 1]);
+    assert.deepEqual(err('RENAME DATABASE a TO b'), [40517, 'The local pool does not support RENAME DATABASE (line 1).', 1]);
+    assert.deepEqual(err('RENAME OBJECT dbo.t'), [102, "Incorrect syntax near 't'.", 1]);
     assert.deepEqual(err('WITH c AS (SELECT 1 AS a)\nUPDATE t SET a = 2'), [40517, 'The local pool does not support WITH ... UPDATE (a common table expression before UPDATE) (line 2).', 2]);
     assert.deepEqual(err('WITH c AS (SELECT 1 AS a)\nDELETE FROM t'), [40517, 'The local pool does not support WITH ... DELETE (a common table expression before DELETE) (line 2).', 2]);
     assert.deepEqual(err('WITH c AS (SELECT 1 AS a) INSERT INTO t SELECT * FROM'), [102, "Incorrect syntax near 'FROM'.", 1]);
