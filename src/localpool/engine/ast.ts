@@ -122,6 +122,16 @@ export interface ProcParam {
   readonly output: boolean;
 }
 
+/** One `WHEN ... [AND condition] THEN action` of a MERGE. */
+export interface MergeClause {
+  readonly when: 'matched' | 'notMatchedByTarget' | 'notMatchedBySource';
+  readonly cond?: Expr;
+  readonly action:
+    | { readonly k: 'update'; readonly sets: readonly { column: string; expr: Expr }[] }
+    | { readonly k: 'delete' }
+    | { readonly k: 'insert'; readonly columns?: readonly string[]; readonly values: readonly Expr[] };
+}
+
 export type Statement = { readonly line: number; readonly text: string } & (
   | { readonly k: 'query'; readonly query: Query }
   | { readonly k: 'insert'; readonly table: NameRef; readonly columns?: readonly string[]; readonly values?: readonly (readonly Expr[])[]; readonly query?: Query; readonly exec?: Statement }
@@ -152,6 +162,7 @@ export type Statement = { readonly line: number; readonly text: string } & (
    * own statistics), so Synapse scripts that maintain statistics run unchanged.
    */
   | { readonly k: 'statistics'; readonly action: 'create' | 'update' | 'drop'; readonly tables: readonly NameRef[]; readonly columns?: readonly string[] }
+  | { readonly k: 'merge'; readonly target: NameRef; readonly alias?: string; readonly source: TableRef; readonly on: Expr; readonly clauses: readonly MergeClause[] }
   /** Synapse's `RENAME OBJECT [::] table TO new_name`. */
   | { readonly k: 'rename'; readonly table: NameRef; readonly newName: string }
   /** `THROW;` in a CATCH block: raises the caught error again. */

@@ -6,7 +6,7 @@
  * the local pool, not a mistake in the script.
  */
 import { SqlError } from './api.js';
-import type { ColumnDef, Cte, Expr, NameRef, OrderItem, PredictNode, ProcParam, Query, QueryBody, SelectCore, SelectItem, Statement, StatementBody, TableRef, TypeSpec } from './ast.js';
+import type { ColumnDef, Cte, Expr, MergeClause, NameRef, OrderItem, PredictNode, ProcParam, Query, QueryBody, SelectCore, SelectItem, Statement, StatementBody, TableRef, TypeSpec } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
 
 /** Error number used for valid T-SQL the local pool does not implement. */
@@ -20,13 +20,12 @@ const RESERVED = new Set(
     'FULL FUNCTION GO GOTO GRANT GROUP HAVING IF IN INDEX INNER INSERT INTERSECT INTO IS JOIN KEY LEFT LIKE MERGE NOT NULL OF OFF ON ' +
     'OPTION OR ORDER OUTER OVER PERCENT PRIMARY PRINT PROC PROCEDURE RAISERROR RETURN REVOKE RIGHT ROLLBACK SAVE SELECT SET TABLE THEN ' +
     'TO TOP TRAN TRANSACTION TRUNCATE UNION UNIQUE UPDATE USE VALUES VIEW WHEN WHERE WHILE WITH THROW PREDICT OFFSET APPLY PIVOT UNPIVOT ' +
-    'TABLESAMPLE WITHIN RENAME'
+    'TABLESAMPLE WITHIN RENAME BULK'
   ).split(' '),
 );
 
 /** Statement keywords of T-SQL that the local pool recognizes but does not run. */
 const UNSUPPORTED_STATEMENTS: Record<string, string> = {
-  MERGE: 'MERGE',
   GRANT: 'GRANT',
   DENY: 'DENY',
   REVOKE: 'REVOKE',
@@ -202,6 +201,8 @@ class Parser {
         return this.update();
       case 'DELETE':
         return this.delete();
+      case 'MERGE':
+        return this.merge();
       case 'CREATE':
       case 'ALTER':
         return this.createOrAlter();
@@ -434,6 +435,15 @@ class Parser {
     this.i++;
     if (this.isKw('TOP')) throw unsupported('UPDATE TOP', this.cur.line);
     const table = this.nameRef();
+    const sets = this.setList();
+    const from = this.acceptKw('FROM') ? this.fromList() : [];
+    const where = this.acceptKw('WHERE') ? this.expr() : undefined;
+    this.rejectOption();
+    return { k: 'update', table, sets, from, where };
+  }
+
+  /** `SET column = expr [, ...]` (also `+=` and the like), of UPDATE and of MERGE's WHEN ... THEN UPDATE. */
+  private setList(): { column: string; expr: Expr }[] {
     this.expectKw('SET');
     const sets: { column: string; expr: Expr }[] = [];
     do {
@@ -449,10 +459,74 @@ class Parser {
         sets.push({ column: parts[parts.length - 1]!, expr: this.expr() });
       }
     } while (this.acceptOp(','));
-    const from = this.acceptKw('FROM') ? this.fromList() : [];
-    const where = this.acceptKw('WHERE') ? this.expr() : undefined;
+    return sets;
+  }
+
+  /**
+   * `MERGE [INTO] target [[AS] alias] USING source ON condition WHEN ... THEN ...;` — WHEN MATCHED,
+   * WHEN NOT MATCHED [BY TARGET] and WHEN NOT MATCHED BY SOURCE, each with an optional AND condition.
+   * As in SQL Server, the statement must end with a semicolon.
+   */
+  private merge(): StatementBody {
+    const line = this.cur.line;
+    this.i++;
+    if (this.isKw('TOP')) throw unsupported('MERGE TOP', this.cur.line);
+    this.acceptKw('INTO');
+    const target = this.nameRef();
+    const alias = this.isKw('USING') ? undefined : this.optionalAlias(false);
+    this.expectKw('USING');
+    const source = this.tableSource();
+    this.expectKw('ON');
+    const on = this.expr();
+    const clauses: MergeClause[] = [];
+    while (this.acceptKw('WHEN')) {
+      let when: MergeClause['when'];
+      if (this.acceptKw('MATCHED')) when = 'matched';
+      else {
+        this.expectKw('NOT');
+        this.expectKw('MATCHED');
+        if (this.acceptKw('BY')) {
+          if (this.acceptKw('SOURCE')) when = 'notMatchedBySource';
+          else {
+            this.expectKw('TARGET');
+            when = 'notMatchedByTarget';
+          }
+        } else when = 'notMatchedByTarget';
+      }
+      const cond = this.acceptKw('AND') ? this.expr() : undefined;
+      this.expectKw('THEN');
+      let action: MergeClause['action'];
+      if (this.isKw('UPDATE')) {
+        this.i++;
+        action = { k: 'update', sets: this.setList() };
+      } else if (this.acceptKw('DELETE')) action = { k: 'delete' };
+      else if (this.isKw('INSERT')) {
+        this.i++;
+        let columns: string[] | undefined;
+        if (this.acceptOp('(')) {
+          columns = [this.anyIdent()];
+          while (this.acceptOp(',')) columns.push(this.anyIdent());
+          this.expectOp(')');
+        }
+        if (this.isKw('DEFAULT')) throw unsupported('MERGE ... INSERT DEFAULT VALUES', this.cur.line);
+        this.expectKw('VALUES');
+        this.expectOp('(');
+        const values = [this.expr()];
+        while (this.acceptOp(',')) values.push(this.expr());
+        this.expectOp(')');
+        action = { k: 'insert', columns, values };
+      } else throw this.syntax();
+      if ((when === 'notMatchedByTarget') !== (action.k === 'insert')) {
+        const clause = when === 'matched' ? 'WHEN MATCHED' : when === 'notMatchedBySource' ? 'WHEN NOT MATCHED BY SOURCE' : 'WHEN NOT MATCHED';
+        throw new SqlError(10710, `An action of type '${action.k.toUpperCase()}' is not allowed in the '${clause}' clause of a MERGE statement.`, line, 15);
+      }
+      clauses.push({ when, cond, action });
+    }
+    if (!clauses.length) throw this.syntax();
+    if (this.isKw('OUTPUT')) throw unsupported('MERGE ... OUTPUT', this.cur.line);
     this.rejectOption();
-    return { k: 'update', table, sets, from, where };
+    if (!this.isOp(';')) throw new SqlError(10713, 'A MERGE statement must be terminated by a semi-colon (;).', line, 15);
+    return { k: 'merge', target, alias, source, on, clauses };
   }
 
   private delete(): Extract<StatementBody, { k: 'delete' }> {

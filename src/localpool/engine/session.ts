@@ -19,6 +19,7 @@ import {
   sqlString,
   translateDelete,
   translateInsert,
+  translateMerge,
   translateQuery,
   translateScalar,
   translateUpdate,
@@ -70,7 +71,7 @@ function uncommittable(line: number): SqlError {
 }
 
 /** Statements that write: refused in a transaction an error has made uncommittable. */
-const WRITES = new Set<Statement['k']>(['insert', 'update', 'delete', 'truncate', 'createSchema', 'createTable', 'createView', 'createProc', 'drop']);
+const WRITES = new Set<Statement['k']>(['insert', 'update', 'delete', 'merge', 'truncate', 'createSchema', 'createTable', 'createView', 'createProc', 'drop']);
 
 /** Marks an error raised by dynamic SQL (EXEC of a string), a level below the statement that ran it. */
 const FROM_DYNAMIC_SQL = Symbol('fromDynamicSql');
@@ -342,12 +343,21 @@ export class LocalPoolSession implements EngineSession {
         return;
       case 'insert':
       case 'update':
-      case 'delete': {
+      case 'delete':
+      case 'merge': {
         const cat = await this.getCatalog();
         const ctx = this.ctx(frame, 'execute', cat);
-        const t = st.k === 'insert' ? translateInsert(ctx, st) : st.k === 'update' ? translateUpdate(ctx, st) : translateDelete(ctx, st);
+        const t: { sql: string; manyMatches?: string } =
+          st.k === 'insert' ? translateInsert(ctx, st) : st.k === 'update' ? translateUpdate(ctx, st) : st.k === 'merge' ? translateMerge(ctx, st) : translateDelete(ctx, st);
         const cleanup = await this.materialize(ctx, signal);
         try {
+          if (t.manyMatches && (await this.conn.runAndReadAll(t.manyMatches, this.duckParams(ctx.params))).currentRowCount > 0) {
+            throw new SqlError(
+              8672,
+              'The MERGE statement attempted to UPDATE or DELETE the same row more than once. This happens when a target row matches more than one source row. A MERGE statement cannot UPDATE/DELETE the same row of the target table multiple times. Refine the ON clause to ensure a target row matches at most one source row, or use the GROUP BY clause to group the source rows.',
+              st.line,
+            );
+          }
           const r = await this.conn.run(t.sql, this.duckParams(ctx.params));
           this.rowcount = Number(r.rowsChanged);
         } finally {

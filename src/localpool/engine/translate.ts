@@ -6,8 +6,8 @@
  * tables) is marked `passthrough`, so the executor can stream it without materializing.
  */
 import { SqlError, type SqlValue } from './api.js';
-import type { Expr, NameRef, OrderItem, PredictNode, Query, QueryBody, SelectCore, TableRef, TypeSpec } from './ast.js';
-import { findSystemView, type CatalogSnapshot, type ObjectInfo } from './catalog.js';
+import type { Expr, MergeClause, NameRef, OrderItem, PredictNode, Query, QueryBody, SelectCore, TableRef, TypeSpec } from './ast.js';
+import { findSystemView, type CatalogSnapshot, type ColumnInfo, type ObjectInfo } from './catalog.js';
 import { parseBatch, unsupported } from './parser.js';
 import { checkType, duckType, withDefaultLength } from './types.js';
 
@@ -1103,6 +1103,55 @@ export function translateDelete(ctx: TranslateContext, st: { table: NameRef; fro
   if (from.length) sql += ` USING ${from.join(', ')}`;
   if (st.where) sql += ` WHERE ${expr(ctx, st.where, scope).sql}`;
   return { sql, table: t };
+}
+
+/**
+ * MERGE, onto DuckDB's MERGE INTO (same clauses). The target is known by its alias, or by its name;
+ * updated and inserted values are cast to the target columns' types, as UPDATE and INSERT do.
+ */
+export function translateMerge(
+  ctx: TranslateContext,
+  st: { target: NameRef; alias?: string; source: TableRef; on: Expr; clauses: readonly MergeClause[] },
+): { sql: string; table: ObjectInfo; manyMatches?: string } {
+  const t = targetTable(ctx, st.target);
+  const scope = new Scope();
+  const alias = st.alias ?? t.name;
+  addSource(scope, { names: [alias.toLowerCase()], sqlAlias: alias, cols: t.columns });
+  const source = tableRef(ctx, st.source, scope);
+  const column = (name: string): ColumnInfo => {
+    const col = t.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+    if (!col) throw new SqlError(207, `Invalid column name '${name}'.`, 0);
+    return col;
+  };
+  const clauses = st.clauses.map((c) => {
+    const when = c.when === 'matched' ? 'WHEN MATCHED' : c.when === 'notMatchedBySource' ? 'WHEN NOT MATCHED BY SOURCE' : 'WHEN NOT MATCHED BY TARGET';
+    const cond = c.cond ? ` AND ${expr(ctx, c.cond, scope).sql}` : '';
+    const a = c.action;
+    let then: string;
+    if (a.k === 'delete') then = 'DELETE';
+    else if (a.k === 'update') {
+      then = `UPDATE SET ${a.sets.map((s) => {
+        const col = column(s.column);
+        return `${q(col.name)} = CAST(${expr(ctx, s.expr, scope).sql} AS ${duckType(col.type)})`;
+      }).join(', ')}`;
+    } else {
+      const cols = a.columns ? a.columns.map(column) : t.columns;
+      if (a.values.length !== cols.length) {
+        throw a.values.length > cols.length
+          ? new SqlError(110, 'There are fewer columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.', 0)
+          : new SqlError(109, 'There are more columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.', 0);
+      }
+      then = `INSERT (${cols.map((x) => q(x.name)).join(', ')}) VALUES (${a.values.map((v, i) => `CAST(${expr(ctx, v, scope).sql} AS ${duckType(cols[i]!.type)})`).join(', ')})`;
+    }
+    return `${when}${cond} THEN ${then}`;
+  });
+  const on = expr(ctx, st.on, scope).sql;
+  // SQL Server refuses to update or delete a target row that more than one source row matches
+  // (error 8672); DuckDB would apply each match in turn. This query finds such a row.
+  const manyMatches = st.clauses.some((c) => c.when === 'matched')
+    ? `SELECT 1 FROM ${duckTableName(t)} AS ${q(alias)} JOIN ${source} ON ${on} GROUP BY ${q(alias)}.rowid HAVING count(*) > 1 LIMIT 1`
+    : undefined;
+  return { sql: `MERGE INTO ${duckTableName(t)} AS ${q(alias)} USING ${source} ON ${on} ${clauses.join(' ')}`, table: t, manyMatches };
 }
 
 /** Translates a scalar expression outside any FROM (SET, IF, PRINT, DECLARE). */

@@ -58,6 +58,20 @@ SELECT [CustomerKey], [label_out] FROM PREDICT (MODEL = (SELECT [model] FROM [ww
     assert.deepEqual(stored, labels);
   });
 
+  it('merges PREDICT rows into a scores table: changed labels updated, new customers inserted', async () => {
+    await ok(s, 'CREATE TABLE [wwi_ml].[Latest] ([CustomerKey] [int] NOT NULL, [label_out] [bigint])');
+    // Stale rows for the first 1 000 customers (a label no model gives), none for the rest.
+    await ok(s, 'INSERT INTO [wwi_ml].[Latest] SELECT [CustomerKey], -1 FROM [wwi_ml].[CustomerTest] WHERE [CustomerKey] <= 1000');
+    const merged = await ok(s, `MERGE [wwi_ml].[Latest] AS t
+USING (SELECT p.[CustomerKey], p.[label_out] FROM ${PREDICT}) AS s
+ON t.[CustomerKey] = s.[CustomerKey]
+WHEN MATCHED AND t.[label_out] <> s.[label_out] THEN UPDATE SET [label_out] = s.[label_out]
+WHEN NOT MATCHED THEN INSERT ([CustomerKey], [label_out]) VALUES (s.[CustomerKey], s.[label_out]);`);
+    assert.deepEqual(merged.rowCounts, [ROWS]);
+    const stored = (await ok(s, 'SELECT [label_out] FROM [wwi_ml].[Latest] ORDER BY [CustomerKey]')).resultSets[0]!.rows.map((r) => r[0]);
+    assert.deepEqual(stored, tree.predict!([...generateCustomers(ROWS)]).map((x) => BigInt(x.label)));
+  });
+
   it('stores PREDICT rows with SELECT ... INTO a new table', async () => {
     const created = await ok(s, `SELECT p.[CustomerKey], p.[label_out] INTO [wwi_ml].[Scored3] FROM ${PREDICT}`);
     assert.deepEqual(created.rowCounts, [ROWS]);

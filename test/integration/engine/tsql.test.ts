@@ -36,7 +36,7 @@ describe('T-SQL on the local pool engine', () => {
       ['SELECT @x', 137, 'Must declare the scalar variable "@x".', 1],
       ["DECLARE @i int\nSET @i = 'abc'", 245, "Conversion failed when converting the nvarchar value 'abc' to data type int.", 2],
       ['SELECT CAST(3000000000 AS int)', 8115, 'Arithmetic overflow error converting expression to data type int.', 1],
-      ['SELECT 1\nSELECT 2\nMERGE dbo.t USING dbo.s ON 1 = 1 WHEN MATCHED THEN DELETE;', 40517, 'The local pool does not support MERGE (line 3).', 3],
+      ["SELECT 1\nSELECT 2\nBULK INSERT dbo.t FROM 'rows.csv'", 40517, 'The local pool does not support BULK INSERT (line 3).', 3],
       ['SELECT * FROM wwi_ml.CustomerTest CROSS APPLY dbo.f(1)', 40517, 'The local pool does not support CROSS APPLY (line 1).', 1],
       ['DROP TABLE dbo.Nothing', 3701, "Cannot drop the table 'dbo.Nothing', because it does not exist or you do not have permission.", 1],
       ['SELECT NOSUCHFN(1)', 195, "'NOSUCHFN' is not a recognized built-in function name.", 1],
@@ -312,6 +312,33 @@ SELECT name FROM sys.tables WHERE name LIKE 'Fact%'`);
       [15225, "No item by the name of 'dbo.Missing' could be found in the current database 'SQLPool01', given that @itemtype was input as '(null)'."],
     ]);
     assert.deepEqual(await errs("EXEC sp_rename 'dbo.Staged.b', 'c', 'COLUMN'"), [[40517, 'The local pool does not support sp_rename of a COLUMN (tables only) (line 1).']]);
+  });
+
+  it('runs MERGE with matched, not matched and not matched by source clauses, and its errors', async () => {
+    await ok(s, 'CREATE TABLE dbo.Target ([Id] [int] NOT NULL, [Val] [nvarchar](10), [Hits] [int]); INSERT INTO dbo.Target VALUES (1, N\'one\', 1), (2, N\'two\', 1), (60, N\'old\', 1)');
+    const o = await ok(s, `MERGE INTO dbo.Target AS t
+USING (SELECT CustomerKey AS Id, N'new' AS Val FROM wwi_ml.CustomerTest WHERE CustomerKey <= 3) AS src
+ON t.Id = src.Id
+WHEN MATCHED AND t.Id = 1 THEN UPDATE SET Val = src.Val, Hits += 1
+WHEN MATCHED THEN DELETE
+WHEN NOT MATCHED BY TARGET THEN INSERT (Id, Val, Hits) VALUES (src.Id, src.Val, 0)
+WHEN NOT MATCHED BY SOURCE AND t.Id > 50 THEN UPDATE SET Val = N'orphan';
+SELECT Id, Val, Hits FROM dbo.Target ORDER BY Id`);
+    assert.deepEqual(o.rowCounts[0], 4, 'one update, one delete, one insert, one orphan update');
+    assert.deepEqual(o.resultSets[0]!.rows, [[1, 'new', 2], [3, 'new', 0], [60, 'orphan', 1]]);
+    const errs = async (sql: string) => (await run(s, sql)).errors.map((e) => [e.number, e.message]);
+    assert.deepEqual(await errs('MERGE dbo.Target t USING wwi_ml.CustomerTest c ON t.Id = c.CustomerKey WHEN MATCHED THEN DELETE'), [
+      [10713, 'A MERGE statement must be terminated by a semi-colon (;).'],
+    ]);
+    assert.deepEqual(await errs('MERGE dbo.Target t USING wwi_ml.CustomerTest c ON t.Id = c.CustomerKey WHEN MATCHED THEN INSERT (Id) VALUES (1);'), [
+      [10710, "An action of type 'INSERT' is not allowed in the 'WHEN MATCHED' clause of a MERGE statement."],
+    ]);
+    assert.deepEqual(await errs('MERGE dbo.Target t USING wwi_ml.CustomerTest c ON t.Id = c.CustomerKey WHEN NOT MATCHED THEN INSERT (Nope) VALUES (1);'), [
+      [207, "Invalid column name 'Nope'."],
+    ]);
+    const twice = await errs(`MERGE dbo.Target t USING (SELECT 3 AS k UNION ALL SELECT 3) AS src ON t.Id = src.k WHEN MATCHED THEN UPDATE SET Hits = 9;`);
+    assert.equal(twice[0]?.[0], 8672);
+    assert.deepEqual((await ok(s, 'SELECT Hits FROM dbo.Target WHERE Id = 3')).resultSets[0]!.rows, [[0]], 'the refused MERGE changed nothing');
   });
 
   it('runs WITH ... INSERT: the SELECT reads the common table expressions', async () => {

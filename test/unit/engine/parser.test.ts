@@ -67,7 +67,8 @@ SELECT * FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] =
     };
     assert.deepEqual(err('SELECT 1\nSELECT * FROM'), [102, "Incorrect syntax near 'FROM'.", 2]);
     assert.deepEqual(err('SELECT (1'), [102, "Incorrect syntax near '1'.", 1]);
-    assert.deepEqual(err('\n\nMERGE t USING s ON 1=1'), [40517, 'The local pool does not support MERGE (line 3).', 3]);
+    assert.deepEqual(err('\n\nMERGE t USING s ON 1=1'), [102, "Incorrect syntax near '1'.", 3]);
+    assert.deepEqual(err('MERGE TOP (1) t USING s ON 1=1 WHEN MATCHED THEN DELETE;'), [40517, 'The local pool does not support MERGE TOP (line 1).', 1]);
     assert.deepEqual(err('BEGIN TRY SELECT 1 END TRY'), [102, "Incorrect syntax near 'TRY'.", 1]);
     assert.deepEqual(err('BEGIN TRY SELECT 1 END TRY\nSELECT 2'), [102, "Incorrect syntax near 'SELECT'.", 2]);
     assert.deepEqual(err('BEGIN CATCH SELECT 1 END CATCH'), [102, "Incorrect syntax near 'CATCH'.", 1]);
