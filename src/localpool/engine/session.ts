@@ -408,7 +408,7 @@ export class LocalPoolSession implements EngineSession {
         }
         const outputs: Record<string, SqlValue> = {};
         let status = 0;
-        for await (const ev of this.callProc(st.proc, args, signal, outputs)) {
+        for await (const ev of this.callProc(st.proc, args, signal, outputs, frame)) {
           if (ev.kind === 'returnStatus') status = ev.value;
           yield ev;
         }
@@ -422,7 +422,8 @@ export class LocalPoolSession implements EngineSession {
         const v = await this.evaluate(st.sql, frame);
         try {
           const stmts = parseBatch(String(v.value ?? ''));
-          yield* this.execList(stmts, { vars: new Map() }, signal);
+          // Dynamic SQL runs inside the caller's TRY or CATCH block.
+          yield* this.execList(stmts, { vars: new Map(), inTry: frame.inTry, caught: frame.caught }, signal);
         } catch (e) {
           if (e instanceof SqlError) Object.assign(e, { [FROM_DYNAMIC_SQL]: true });
           throw e;
@@ -844,6 +845,7 @@ export class LocalPoolSession implements EngineSession {
     args: readonly { name?: string; value: SqlValue; type: TypeSpec; output: boolean }[],
     signal: AbortSignal,
     outputs: Record<string, SqlValue>,
+    caller?: Frame,
   ): AsyncGenerator<EngineEvent> {
     const cat = await this.getCatalog();
     const r = resolveObject(this.ctx({ vars: new Map() }, 'execute', cat), ref);
@@ -887,7 +889,9 @@ export class LocalPoolSession implements EngineSession {
     }
     let status = 0;
     try {
-      yield* this.execList(def.body, { vars, procName: o.name }, signal);
+      // A procedure runs inside its caller's TRY block (its errors go to the caller's CATCH) and CATCH
+      // block (ERROR_MESSAGE() and the like still answer), as in SQL Server.
+      yield* this.execList(def.body, { vars, procName: o.name, inTry: caller?.inTry, caught: caller?.caught }, signal);
     } catch (e) {
       if (e instanceof ReturnSignal) status = e.value;
       else throw e;

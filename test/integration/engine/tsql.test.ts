@@ -207,6 +207,13 @@ END CATCH`);
 BEGIN TRY EXEC (N'SELECT * FROM dbo.NoSuchTable') END TRY BEGIN CATCH SELECT ERROR_NUMBER() END CATCH`);
     assert.deepEqual(below.resultSets.map((r) => r.rows), [[[208, 'ReadsNothing']], [[208]]]);
 
+    // A procedure called in TRY sends its RAISERROR to the caller's CATCH; one called in CATCH still
+    // sees the error being handled.
+    await ok(s, `CREATE PROCEDURE dbo.Complains AS BEGIN RAISERROR(N'from the procedure', 16, 2); PRINT 'not reached' END`);
+    await ok(s, 'CREATE PROCEDURE dbo.Reports AS SELECT ERROR_NUMBER() AS n, ERROR_MESSAGE() AS m');
+    const nested = await ok(s, 'BEGIN TRY EXEC dbo.Complains END TRY BEGIN CATCH EXEC dbo.Reports END CATCH');
+    assert.deepEqual([nested.infos.length, nested.resultSets[0]!.rows], [0, [[50000, 'from the procedure']]]);
+
     const rethrowOutside = await run(s, 'THROW');
     assert.deepEqual(rethrowOutside.errors.map((e) => e.number), [10704]);
   });
