@@ -787,6 +787,13 @@ function call(ctx: TranslateContext, e: Extract<Expr, { k: 'call' }>, scope: Sco
       return { sql: 'uuid()', type: { name: 'uniqueidentifier' } };
     case 'DB_NAME':
       return { sql: sqlString(f.database), type: NVARCHAR128 };
+    case 'CHOOSE': {
+      // CHOOSE(index, v1, v2, ...): the index-th value, NULL when the index is out of range.
+      if (e.args.length < 2) throw new SqlError(174, `The choose function requires at least 2 argument(s).`, e.line, 15);
+      const [index, ...values] = args();
+      const whens = values.map((v, i) => `WHEN ${i + 1} THEN ${v.sql}`).join(' ');
+      return { sql: `(CASE CAST(${index!.sql} AS INTEGER) ${whens} END)`, type: values[0]!.type };
+    }
     case 'XACT_STATE':
       return { sql: `CAST(${f.xactState ?? (f.trancount > 0 ? 1 : 0)} AS SMALLINT)`, type: { name: 'smallint' } };
     case 'ERROR_NUMBER':

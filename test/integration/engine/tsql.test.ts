@@ -133,6 +133,9 @@ SELECT GenderId, COUNT(*) AS n, MAX(CustomerKey) AS top FROM c GROUP BY GenderId
       (SELECT MAX(CustomerKey) FROM wwi_ml.CustomerTest) AS mx, CONVERT(nvarchar(10), 12) AS cv, TRY_CAST('x' AS int) AS tc, 7 / 2 AS idiv
       UNION ALL SELECT N'z', 0, 0, 'n', 0, N'0', 0, 0`);
     assert.deepEqual(misc.resultSets[0]!.rows, [['ABc', 3, 4, 'y', 50, '12', null, 3], ['z', 0, 0, 'n', 0, '0', 0, 0]]);
+    const choose = await ok(s, "SELECT CHOOSE(2, N'a', N'b', N'c'), CHOOSE(4, N'a', N'b', N'c'), CHOOSE(CustomerKey, 10, 20) FROM wwi_ml.CustomerTest WHERE CustomerKey = 1");
+    assert.deepEqual(choose.resultSets[0]!.rows, [['b', null, 10]]);
+    assert.deepEqual((await run(s, 'SELECT CHOOSE(1)')).errors.map((e) => e.number), [174]);
   });
 
   it('runs TRY...CATCH with ERROR_*(), RAISERROR, THROW and XACT_STATE() as SQL Server does', async () => {
