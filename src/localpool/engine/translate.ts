@@ -1052,6 +1052,13 @@ function targetTable(ctx: TranslateContext, ref: NameRef): ObjectInfo {
   return r.object;
 }
 
+/** SQL Server's 109/110 for a VALUES row longer or shorter than the INSERT's column list. */
+function valuesCountError(values: number, columns: number): SqlError {
+  return values > columns
+    ? new SqlError(110, 'There are fewer columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.', 0)
+    : new SqlError(109, 'There are more columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.', 0);
+}
+
 export function translateInsert(ctx: TranslateContext, st: { table: NameRef; columns?: readonly string[]; values?: readonly (readonly Expr[])[]; query?: Query }): { sql: string; table: ObjectInfo } {
   const t = targetTable(ctx, st.table);
   const cols = st.columns
@@ -1066,12 +1073,7 @@ export function translateInsert(ctx: TranslateContext, st: { table: NameRef; col
     const scope = new Scope();
     const rows = st.values.map((row) => {
       if (row.length === 0) return null;
-      if (row.length > cols.length) {
-        throw new SqlError(110, 'There are fewer columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.', 0);
-      }
-      if (row.length < cols.length) {
-        throw new SqlError(109, 'There are more columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.', 0);
-      }
+      if (row.length !== cols.length) throw valuesCountError(row.length, cols.length);
       return `(${row.map((e, i) => `CAST(${expr(ctx, e, scope).sql} AS ${duckType(cols[i]!.type)})`).join(', ')})`;
     });
     if (rows.some((r) => r === null)) return { sql: `INSERT INTO ${duckTableName(t)} DEFAULT VALUES`, table: t };
@@ -1143,11 +1145,7 @@ export function translateMerge(
       }).join(', ')}`;
     } else {
       const cols = a.columns ? a.columns.map(column) : t.columns;
-      if (a.values.length !== cols.length) {
-        throw a.values.length > cols.length
-          ? new SqlError(110, 'There are fewer columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.', 0)
-          : new SqlError(109, 'There are more columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.', 0);
-      }
+      if (a.values.length !== cols.length) throw valuesCountError(a.values.length, cols.length);
       then = `INSERT (${cols.map((x) => q(x.name)).join(', ')}) VALUES (${a.values.map((v, i) => `CAST(${expr(ctx, v, scope).sql} AS ${duckType(cols[i]!.type)})`).join(', ')})`;
     }
     return `${when}${cond} THEN ${then}`;

@@ -346,6 +346,8 @@ SELECT Id, Val, Hits FROM dbo.Target ORDER BY Id`);
     assert.deepEqual(await errs('MERGE dbo.Target t USING wwi_ml.CustomerTest c ON t.Id = c.CustomerKey WHEN NOT MATCHED THEN INSERT (Nope) VALUES (1);'), [
       [207, "Invalid column name 'Nope'."],
     ]);
+    assert.deepEqual((await errs('MERGE dbo.Target t USING wwi_ml.CustomerTest c ON t.Id = c.CustomerKey WHEN NOT MATCHED THEN INSERT (Id) VALUES (1, 2);')).map((e) => e[0]), [110]);
+    assert.deepEqual((await errs('INSERT INTO dbo.Target (Id, Val) VALUES (1)')).map((e) => e[0]), [109]);
     const twice = await errs(`MERGE dbo.Target t USING (SELECT 3 AS k UNION ALL SELECT 3) AS src ON t.Id = src.k WHEN MATCHED THEN UPDATE SET Hits = 9;`);
     assert.equal(twice[0]?.[0], 8672);
     assert.deepEqual((await ok(s, 'SELECT Hits FROM dbo.Target WHERE Id = 3')).resultSets[0]!.rows, [[0]], 'the refused MERGE changed nothing');
