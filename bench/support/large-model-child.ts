@@ -8,11 +8,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openLocalSource } from '../../src/models/sources/local.js';
 import { buildSampleModel, writeMlflowModelDir } from '../../src/samples/models.js';
-import { listColumns } from '../../src/sql/catalog.js';
 import { SqlConnection } from '../../src/sql/connection.js';
-import type { ScoringPlan } from '../../src/sql/script.js';
-import { parseSqlType } from '../../src/sql/types.js';
-import { readModelForWizard } from '../../src/wizard/model-reader.js';
+import { suggestedPlan } from '../../test/support/suggested-plan.js';
 import { poolConnectionConfig } from './pool-connection.js';
 
 async function main(): Promise<void> {
@@ -27,31 +24,9 @@ async function main(): Promise<void> {
 
   const conn = await SqlConnection.open(poolConnectionConfig());
   try {
-    const columns = (await listColumns(conn, { schema: 'wwi_ml', name: 'CustomerTest' })).map((c) => ({ name: c.name, type: c.typeText }));
     const source = await openLocalSource(modelDir);
     const version = await source.getVersion(sample.name, '1');
-    const { suggestion } = await readModelForWizard({
-      registry: { name: 'Bench', kind: 'local', source },
-      version,
-      columns,
-      target: 'synapse-dedicated',
-      signal: new AbortController().signal,
-    });
-    const plan: ScoringPlan = {
-      target: 'synapse-dedicated',
-      source: { schema: 'wwi_ml', name: 'CustomerTest' },
-      inputs: suggestion.inputs.map((i) => ({
-        sourceColumn: i.sourceColumn,
-        sourceType: parseSqlType(columns.find((c) => c.name === i.sourceColumn)!.type),
-        modelInput: i.modelInput,
-        inputType: parseSqlType(i.inputType),
-      })),
-      outputs: suggestion.outputs.map((o) => ({ name: o.modelOutput, type: parseSqlType(o.outputType) })),
-      scriptType: 'view',
-      objectName: { schema: 'wwi_ml', name: 'CustomerPrediction' },
-      modelTable: { schema: 'wwi_ml', name: 'BenchModels' },
-      modelId: `${version.modelName}:${version.version}`,
-    };
+    const plan = await suggestedPlan(conn, source, version, { modelTable: 'BenchModels' });
     await writeFile(join(out, 'plan.json'), JSON.stringify(plan));
   } finally {
     await conn.close();

@@ -12,14 +12,13 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startLocalPool, type LocalPool } from '../../../src/localpool/index.js';
 import { SqlConnection } from '../../../src/sql/connection.js';
-import { listColumns } from '../../../src/sql/catalog.js';
-import { generateScoringScript, type ScoringPlan } from '../../../src/sql/script.js';
+import { generateScoringScript } from '../../../src/sql/script.js';
 import { parseSqlType } from '../../../src/sql/types.js';
 import { writeSampleRegistry } from '../../../src/samples/registry.js';
 import { openLocalSource } from '../../../src/models/sources/local.js';
-import { readModelForWizard } from '../../../src/wizard/model-reader.js';
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { MlflowTestServer } from '../../servers/mlflow-server.js';
+import { suggestedPlan } from '../../support/suggested-plan.js';
 
 const REPO = resolve(__dirname, '..', '..', '..');
 const CLI = join(REPO, 'src', 'cli.ts');
@@ -141,30 +140,7 @@ describe('script', () => {
     // The same plan built directly from the core: suggestion, CustomerKey passed through, defaults.
     const source = await openLocalSource(join(root, 'registry'));
     const version = await source.getVersion('aml-synapse-classifier', '1');
-    const columns = (await listColumns(conn, { schema: 'wwi_ml', name: 'CustomerTest' })).map((c) => ({ name: c.name, type: c.typeText }));
-    const { suggestion } = await readModelForWizard({
-      registry: { name: 'r', kind: 'local', source },
-      version,
-      columns,
-      target: 'synapse-dedicated',
-      signal: new AbortController().signal,
-    });
-    const plan: ScoringPlan = {
-      target: 'synapse-dedicated',
-      source: { schema: 'wwi_ml', name: 'CustomerTest' },
-      inputs: suggestion.inputs.map((i) => ({
-        sourceColumn: i.sourceColumn,
-        sourceType: parseSqlType(columns.find((c) => c.name === i.sourceColumn)!.type),
-        modelInput: i.modelInput,
-        inputType: parseSqlType(i.inputType),
-      })),
-      passThrough: [{ column: 'CustomerKey', type: parseSqlType('int') }],
-      outputs: suggestion.outputs.map((o) => ({ name: o.modelOutput, type: parseSqlType(o.outputType) })),
-      scriptType: 'view',
-      objectName: { schema: 'wwi_ml', name: 'CustomerPrediction' },
-      modelTable: { schema: 'wwi_ml', name: 'AMLModel' },
-      modelId: 'aml-synapse-classifier:1',
-    };
+    const plan = await suggestedPlan(conn, source, version, { modelTable: 'AMLModel', passThrough: [{ column: 'CustomerKey', type: parseSqlType('int') }] });
     assert.equal(r.stdout, generateScoringScript(plan).text);
     assert.match(r.stderr, /^warning: Cost: Casting Cost \(float\) to \[real\] can lose data/m);
   });

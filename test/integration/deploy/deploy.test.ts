@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPool, type LocalPool } from '../../../src/localpool/index.js';
 import { SqlConnection } from '../../../src/sql/connection.js';
-import { objectExists, listColumns } from '../../../src/sql/catalog.js';
+import { objectExists } from '../../../src/sql/catalog.js';
 import { deployModel, DeployError, type DeploySql } from '../../../src/sql/deploy.js';
 import { createModelTableSql, generateScoringScript, type ScoringPlan } from '../../../src/sql/script.js';
 import { parseSqlType } from '../../../src/sql/types.js';
 import { writeSampleRegistry } from '../../../src/samples/registry.js';
 import { openLocalSource, type LocalModelSource } from '../../../src/models/sources/local.js';
-import { readModelForWizard } from '../../../src/wizard/model-reader.js';
 import type { ModelVersionInfo } from '../../../src/models/source.js';
+import { suggestedPlan } from '../../support/suggested-plan.js';
 
 const PASSWORD = 'Deploy-Test-Pw-1';
 let pool: LocalPool;
@@ -45,30 +45,8 @@ after(async () => {
 });
 
 /** The plan the wizard proposes for `wwi_ml.CustomerTest` and a model version. */
-async function planFor(version: ModelVersionInfo, modelTable: string, objectName = 'CustomerPrediction'): Promise<ScoringPlan> {
-  const columns = (await listColumns(conn, { schema: 'wwi_ml', name: 'CustomerTest' })).map((c) => ({ name: c.name, type: c.typeText }));
-  const { suggestion } = await readModelForWizard({
-    registry: { name: 'Samples', kind: 'local', source },
-    version,
-    columns,
-    target: 'synapse-dedicated',
-    signal: new AbortController().signal,
-  });
-  return {
-    target: 'synapse-dedicated',
-    source: { schema: 'wwi_ml', name: 'CustomerTest' },
-    inputs: suggestion.inputs.map((i) => ({
-      sourceColumn: i.sourceColumn,
-      sourceType: parseSqlType(columns.find((c) => c.name === i.sourceColumn)!.type),
-      modelInput: i.modelInput,
-      inputType: parseSqlType(i.inputType),
-    })),
-    outputs: suggestion.outputs.map((o) => ({ name: o.modelOutput, type: parseSqlType(o.outputType) })),
-    scriptType: 'view',
-    objectName: { schema: 'wwi_ml', name: objectName },
-    modelTable: { schema: 'wwi_ml', name: modelTable },
-    modelId: `${version.modelName}:${version.version}`,
-  };
+function planFor(version: ModelVersionInfo, modelTable: string, objectName = 'CustomerPrediction'): Promise<ScoringPlan> {
+  return suggestedPlan(conn, source, version, { modelTable, objectName });
 }
 
 async function modelRows(table: string, id: string): Promise<Buffer[]> {
