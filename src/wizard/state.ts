@@ -6,7 +6,6 @@
 import type {
   DeployView,
   InputRowView,
-  LoadStatus,
   ModelPortInfo,
   ModelTableMode,
   ModelVersionRow,
@@ -100,41 +99,47 @@ export interface OutputRow {
 
 export type NameKind = 'script' | 'newTable';
 
-export interface WizardState {
-  readonly page: WizardPage;
-  readonly target: WizardTarget;
-  readonly banner?: string;
+/**
+ * The fields the view shows exactly as the state holds them (`viewOf` passes them through); the
+ * state's own fields below are the ones the view shows derived (checked names, validated rows,
+ * versions filtered by the search) or not at all.
+ */
+type ShownAsHeld = Pick<
+  WizardView,
+  | 'page'
+  | 'banner'
+  | 'registries'
+  | 'registry'
+  | 'search'
+  | 'versionsStatus'
+  | 'versionsError'
+  | 'versionsMore'
+  | 'selectedVersion'
+  | 'modelStatus'
+  | 'modelError'
+  | 'passThrough'
+  | 'preview'
+  | 'scriptType'
+  | 'modelTableMode'
+  | 'modelTablesStatus'
+  | 'modelTables'
+  | 'existingTable'
+  | 'replaceExisting'
+  | 'deploy'
+>;
 
-  readonly registries: readonly RegistryOption[];
-  readonly registry: string;
-  readonly search: string;
-  readonly versionsStatus: LoadStatus;
-  readonly versionsError?: string;
+export interface WizardState extends ShownAsHeld {
+  readonly target: WizardTarget;
   /** The versions read so far, newest first. */
   readonly versions: readonly ModelVersionRow[];
-  readonly versionsMore: VersionsMore;
-  readonly selectedVersion: string;
-  readonly modelStatus: LoadStatus;
-  readonly modelError?: string;
   readonly model?: WizardModel;
-
   readonly inputs: readonly InputRow[];
   readonly outputs: readonly OutputRow[];
   readonly nextRowId: number;
-  readonly passThrough: readonly string[];
-  readonly preview: PreviewView;
-
-  readonly scriptType: ScriptType;
   readonly scriptName: string;
-  readonly modelTableMode: ModelTableMode;
-  readonly modelTablesStatus: LoadStatus;
-  readonly modelTables: readonly string[];
-  readonly existingTable: string;
   readonly newTableName: string;
   /** Results of existence checks, keyed by `nameKey(kind, object)`; undefined while being checked. */
   readonly existing: Readonly<Record<string, boolean | undefined>>;
-  readonly replaceExisting: boolean;
-  readonly deploy: DeployView;
 }
 
 export type WizardAction =
