@@ -137,9 +137,10 @@ export class LocalPoolSession implements EngineSession {
     }
     this.trancount++;
   }
-  async commitTransaction(): Promise<void> {
-    if (this.trancount === 0) throw new SqlError(3902, 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.');
-    if (this.doomed) throw uncommittable(1);
+  /** `line`: the COMMIT statement's line in its batch (1 for a transaction manager request). */
+  async commitTransaction(line = 1): Promise<void> {
+    if (this.trancount === 0) throw new SqlError(3902, 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.', line);
+    if (this.doomed) throw uncommittable(line);
     this.trancount--;
     if (this.trancount === 0) {
       await this.txConn.run('COMMIT');
@@ -147,8 +148,8 @@ export class LocalPoolSession implements EngineSession {
       this.host.catalogVersion++;
     }
   }
-  async rollbackTransaction(): Promise<void> {
-    if (this.trancount === 0) throw new SqlError(3903, 'The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION.');
+  async rollbackTransaction(line = 1): Promise<void> {
+    if (this.trancount === 0) throw new SqlError(3903, 'The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION.', line);
     this.trancount = 0;
     this.doomed = false;
     await this.txConn.run('ROLLBACK');
@@ -528,13 +529,10 @@ export class LocalPoolSession implements EngineSession {
           await this.beginTransaction();
           yield { kind: 'transaction', state: 'begin' };
         } else if (st.action === 'commit') {
-          if (this.trancount === 0) throw new SqlError(3902, 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.', st.line);
-          if (this.doomed) throw uncommittable(st.line);
-          await this.commitTransaction();
+          await this.commitTransaction(st.line);
           if (this.trancount === 0) yield { kind: 'transaction', state: 'commit' };
         } else {
-          if (this.trancount === 0) throw new SqlError(3903, 'The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION.', st.line);
-          await this.rollbackTransaction();
+          await this.rollbackTransaction(st.line);
           yield { kind: 'transaction', state: 'rollback' };
         }
         return;
