@@ -43,7 +43,11 @@ const ALL = 0xffffffffffffffffn;
 /** True when no value of the first `count` items is NULL. */
 export function allValid(v: unknown, count: number): boolean {
   const data = (v as VectorInternals).validity?.data;
-  if (!data) return true;
+  return !data || maskAllSet(data, count);
+}
+
+/** True when the first `count` bits of a DuckDB validity mask (64-bit words) are all set. */
+function maskAllSet(data: BigUint64Array, count: number): boolean {
   const words = Math.ceil(count / 64);
   for (let w = 0; w < words; w++) {
     const word = data[w]!;
@@ -69,16 +73,10 @@ export function rawColumn(chunk: ChunkLike, j: number, count: number, bytesPerIt
   const vector = b.data_chunk_get_vector(raw as Parameters<Bindings['data_chunk_get_vector']>[0], j);
   const bytes = b.vector_get_data(vector, count * bytesPerItem);
   if (bytes.byteOffset % bytesPerItem !== 0) return undefined;
-  const validity = b.vector_get_validity(vector, Math.ceil(count / 64) * 8) as Uint8Array | null | undefined;
-  return { bytes, allValid: !validity || validBits(validity, count) };
-}
-
-/** True when the first `count` bits of a DuckDB validity mask are all set. */
-function validBits(mask: Uint8Array, count: number): boolean {
-  const whole = count >> 3;
-  for (let i = 0; i < whole; i++) if (mask[i] !== 0xff) return false;
-  const rest = count & 7;
-  return rest === 0 || (mask[whole]! & ((1 << rest) - 1)) === (1 << rest) - 1;
+  const words = Math.ceil(count / 64);
+  const validity = b.vector_get_validity(vector, words * 8) as Uint8Array | null | undefined;
+  // DuckDB keeps the mask in 64-bit words (the node API reads it the same way).
+  return { bytes, allValid: !validity || maskAllSet(new BigUint64Array(validity.buffer, validity.byteOffset, words), count) };
 }
 
 /** The typed array behind a numeric vector, when it has one. */
