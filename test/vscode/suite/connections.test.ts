@@ -2,30 +2,11 @@
 // password, SecretStorage does, and the log never shows it.
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension.js';
+import { api, closedPort, extensionId } from './extension-under-test.js';
 
-const repoRoot = join(__dirname, '..', '..', '..', '..');
-const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
-const extensionId = `${manifest.publisher}.${manifest.name}`;
-
-async function api(): Promise<ExtensionApi> {
-  const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId);
-  assert.ok(ext, `extension ${extensionId} is not loaded`);
-  return ext.isActive ? ext.exports : ext.activate();
-}
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -2,35 +2,13 @@
 // the local pool: connection → database → schemas → tables (contextValue `table`) → typed columns,
 // and Run Script with result sets, errors on the script's lines and diagnostics.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension.js';
 import type { ExplorerNode } from '../../../src/tree/explorer.js';
 import type { ScriptRun } from '../../../src/results/html.js';
 import { CUSTOMER_TEST_COLUMNS } from '../../../src/samples/customers.js';
+import { api, closedPort, localPoolBuilt } from './extension-under-test.js';
 
-const repoRoot = join(__dirname, '..', '..', '..', '..');
-const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
-const extensionId = `${manifest.publisher}.${manifest.name}`;
-const localPoolBuilt = existsSync(join(repoRoot, 'dist', 'localpool.js')) || existsSync(join(repoRoot, 'src', 'localpool', 'main.ts'));
-
-async function api(): Promise<ExtensionApi> {
-  const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId);
-  assert.ok(ext, `extension ${extensionId} is not loaded`);
-  return ext.isActive ? ext.exports : ext.activate();
-}
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function child(api: ExtensionApi, parent: ExplorerNode | undefined, label: string): Promise<ExplorerNode> {
   const children = await api.explorer.getChildren(parent);

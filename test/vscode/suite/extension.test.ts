@@ -4,17 +4,14 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { extensionId, repoRoot } from './extension-under-test.js';
 
 interface Manifest {
-  publisher: string;
-  name: string;
   main: string;
   contributes?: { commands?: { command: string }[] };
 }
 
-const repoRoot = join(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
-const extensionId = `${manifest.publisher}.${manifest.name}`;
 const contributedCommands = (manifest.contributes?.commands ?? []).map((c) => c.command);
 
 function extension(): vscode.Extension<unknown> {

@@ -6,14 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { writeSampleRegistry } from '../../../src/samples/registry.js';
 import type { AddRegistryResult } from '../../../src/connections/registry-commands.js';
+import { extensionId } from './extension-under-test.js';
 
-const repoRoot = join(__dirname, '..', '..', '..', '..');
-const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
-const extensionId = `${manifest.publisher}.${manifest.name}`;
 
 function setting(): { name: string; kind: string; path?: string; trackingUri?: string }[] {
   return vscode.workspace.getConfiguration('predictWizard').get('modelRegistries') ?? [];

@@ -3,7 +3,7 @@
 // wizard is driven through its message handler, as the webview drives it, to a deploy on the local
 // pool that opens the script in a new SQL editor.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -13,18 +13,9 @@ import type { ScriptRun } from '../../../src/results/html.js';
 import type { WizardPanel } from '../../../src/wizard/host.js';
 import type { WizardView } from '../../../src/wizard/protocol.js';
 import { writeSampleRegistry } from '../../../src/samples/registry.js';
+import { api, localPoolBuilt } from './extension-under-test.js';
 
-const repoRoot = join(__dirname, '..', '..', '..', '..');
-const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
-const extensionId = `${manifest.publisher}.${manifest.name}`;
-const localPoolBuilt = existsSync(join(repoRoot, 'dist', 'localpool.js')) || existsSync(join(repoRoot, 'src', 'localpool', 'main.ts'));
 const PREDICT = 'predictWizard.predictWithModel';
-
-async function api(): Promise<ExtensionApi> {
-  const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId);
-  assert.ok(ext, `extension ${extensionId} is not loaded`);
-  return ext.isActive ? ext.exports : ext.activate();
-}
 
 async function child(a: ExtensionApi, parent: ExplorerNode | undefined, label: string): Promise<ExplorerNode> {
   const children = await a.explorer.getChildren(parent);
