@@ -21,6 +21,7 @@ import { Connection, Request, TYPES } from 'tedious';
 import { LOCAL_POOL_NODE_FLAGS } from '../src/localpool/node-flags.js';
 import { buildSampleModel, type SampleModel } from '../src/samples/models.js';
 import { CUSTOMER_FEATURES, FLOAT_FEATURES, generateCustomers } from '../src/samples/customers.js';
+import { LAB_INPUT_CTE } from '../test/support/lab-sql.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const B_RUNS = 3;
@@ -29,12 +30,6 @@ const MB = (n: number): string => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
 const rate = (s: number): string => `${(ROWS / s / 1e6).toFixed(2)} M rows/s`;
 
-const INPUT_CTE = `WITH InputData AS (
-  SELECT [CustomerKey], CAST([Cost] AS [real]) AS [Cost], CAST([Size] AS [real]) AS [Size], CAST([Price] AS [real]) AS [Price],
-    CAST([PrimaryBrandId] AS [bigint]) AS [PrimaryBrandId], CAST([GenderId] AS [bigint]) AS [GenderId],
-    CAST([MaritalStatus] AS [bigint]) AS [MaritalStatus], CAST([LowerIncomeBound] AS [bigint]) AS [LowerIncomeBound],
-    CAST([UpperIncomeBound] AS [bigint]) AS [UpperIncomeBound]
-  FROM [wwi_ml].[CustomerTest])`;
 const predictOf = (id: string): string =>
   `PREDICT (MODEL = (SELECT [model] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'${id}'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint])`;
 
@@ -212,7 +207,7 @@ async function measurePool(dataDir: string, sample: SampleModel, id: string): Pr
     };
     await step('started');
     // Warm up: the model session is created and cached by the first PREDICT.
-    await query(conn, `${INPUT_CTE} SELECT TOP 10 * FROM ${predict} AS p`);
+    await query(conn, `${LAB_INPUT_CTE} SELECT TOP 10 * FROM ${predict} AS p`);
     await step('warm-up');
     poolCpu = (await ask<{ cpu: number }>('memory')).cpu;
     clientCpu = clientNow();
@@ -220,21 +215,21 @@ async function measurePool(dataDir: string, sample: SampleModel, id: string): Pr
     // reads the table into DuckDB's buffers, and is reported apart.
     const bRuns: number[] = [];
     for (let i = 0; i < B_RUNS; i++) {
-      const r = await query(conn, `${INPUT_CTE} SELECT COUNT(*) FROM ${predict} AS p`);
+      const r = await query(conn, `${LAB_INPUT_CTE} SELECT COUNT(*) FROM ${predict} AS p`);
       if (Number(r.first?.[0]) !== ROWS) throw new Error(`COUNT(*) returned ${String(r.first?.[0])}`);
       bRuns.push(r.seconds);
     }
     const b = { seconds: Math.min(...bRuns), first: bRuns[0]! };
     await step('(b)', 'b');
     cpu.b = { pool: cpu.b.pool / B_RUNS, client: cpu.b.client / B_RUNS };
-    const d = await query(conn, `${INPUT_CTE} SELECT * FROM InputData`);
+    const d = await query(conn, `${LAB_INPUT_CTE} SELECT * FROM InputData`);
     await step('(d)', 'd');
-    const c = await query(conn, `${INPUT_CTE} SELECT * FROM ${predict} AS p`);
+    const c = await query(conn, `${LAB_INPUT_CTE} SELECT * FROM ${predict} AS p`);
     if (c.rows !== ROWS || d.rows !== ROWS) throw new Error(`streamed ${c.rows} / ${d.rows} rows`);
     const peak = await step('(c)', 'c');
     await ask('inline');
-    const b0 = await query(conn, `${INPUT_CTE} SELECT COUNT(*) FROM ${predict} AS p`);
-    const c0 = await query(conn, `${INPUT_CTE} SELECT * FROM ${predict} AS p`);
+    const b0 = await query(conn, `${LAB_INPUT_CTE} SELECT COUNT(*) FROM ${predict} AS p`);
+    const c0 = await query(conn, `${LAB_INPUT_CTE} SELECT * FROM ${predict} AS p`);
     if (Number(b0.first?.[0]) !== ROWS || c0.rows !== ROWS) throw new Error(`inline scoring returned ${String(b0.first?.[0])} / ${c0.rows} rows`);
     return { b: b.seconds, bFirst: b.first, c: c.seconds, d: d.seconds, peak, steps: steps.join(', '), cpu, inline: { b: b0.seconds, c: c0.seconds } };
   } finally {

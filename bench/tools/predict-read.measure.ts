@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createLocalPoolEngine } from '../../src/localpool/engine/index.js';
 import { configurePredictRuntime } from '../../src/localpool/predict/runtime.js';
 import { buildSampleModel } from '../../src/samples/models.js';
+import { LAB_INPUT_CTE } from '../../test/support/lab-sql.js';
 
 const ROWS = Number(process.env.MEASURE_ROWS ?? 1_000_000);
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
@@ -147,11 +148,10 @@ async function main(): Promise<void> {
     await exec(`INSERT INTO wwi_ml.AMLModel (ID, name, version, model) VALUES (N'm:2', N'm', 2, @model)`, [
       { name: '@model', type: { name: 'varbinary', length: 'max' }, value: Buffer.from(model.onnx) } as never,
     ]);
-    const cte = `WITH InputData AS (SELECT [CustomerKey], CAST([Cost] AS [real]) AS [Cost], CAST([Size] AS [real]) AS [Size], CAST([Price] AS [real]) AS [Price], CAST([PrimaryBrandId] AS [bigint]) AS [PrimaryBrandId], CAST([GenderId] AS [bigint]) AS [GenderId], CAST([MaritalStatus] AS [bigint]) AS [MaritalStatus], CAST([LowerIncomeBound] AS [bigint]) AS [LowerIncomeBound], CAST([UpperIncomeBound] AS [bigint]) AS [UpperIncomeBound] FROM [wwi_ml].[CustomerTest])`;
     const predict = `PREDICT (MODEL = (SELECT [model] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'm:2'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint])`;
-    await best('engine: SELECT COUNT(*) FROM PREDICT', 5, () => exec(`${cte} SELECT COUNT(*) FROM ${predict} AS p`));
-    await best('engine: SELECT TOP 1 * FROM PREDICT (fixed cost)', 5, () => exec(`${cte} SELECT TOP 1 * FROM ${predict} AS p`));
-    await best('engine: SELECT COUNT(*) FROM InputData', 5, () => exec(`${cte} SELECT COUNT(*) FROM InputData`));
+    await best('engine: SELECT COUNT(*) FROM PREDICT', 5, () => exec(`${LAB_INPUT_CTE} SELECT COUNT(*) FROM ${predict} AS p`));
+    await best('engine: SELECT TOP 1 * FROM PREDICT (fixed cost)', 5, () => exec(`${LAB_INPUT_CTE} SELECT TOP 1 * FROM ${predict} AS p`));
+    await best('engine: SELECT COUNT(*) FROM InputData', 5, () => exec(`${LAB_INPUT_CTE} SELECT COUNT(*) FROM InputData`));
     await session.close();
     await engine.close();
   } finally {

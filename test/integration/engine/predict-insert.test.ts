@@ -8,13 +8,11 @@ import type { Engine, EngineSession, SqlValue } from '../../../src/localpool/eng
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { generateCustomers } from '../../../src/samples/customers.js';
 import { insertModel, ok, open } from './helpers.js';
+import { LAB_INPUT_SELECT } from '../../support/lab-sql.js';
 
 const ROWS = 50_000;
 const tree = buildSampleModel('tree-classifier');
-const DATA = `(SELECT [CustomerKey], CAST([Cost] AS [real]) AS [Cost], CAST([Size] AS [real]) AS [Size], CAST([Price] AS [real]) AS [Price],
-    CAST([PrimaryBrandId] AS [bigint]) AS [PrimaryBrandId], CAST([GenderId] AS [bigint]) AS [GenderId],
-    CAST([MaritalStatus] AS [bigint]) AS [MaritalStatus], CAST([LowerIncomeBound] AS [bigint]) AS [LowerIncomeBound],
-    CAST([UpperIncomeBound] AS [bigint]) AS [UpperIncomeBound] FROM [wwi_ml].[CustomerTest]) AS d`;
+const DATA = `(${LAB_INPUT_SELECT}) AS d`;
 const PREDICT = `PREDICT (MODEL = (SELECT [model] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'aml-synapse-classifier:2'), DATA = ${DATA}, RUNTIME = ONNX)
   WITH ([label_out] [bigint], [probability_out] [real]) AS p`;
 
@@ -48,7 +46,7 @@ describe('PREDICT in INSERT ... SELECT', () => {
 
   it('stores PREDICT rows with WITH InputData AS (...) INSERT INTO ... SELECT', async () => {
     await ok(s, 'CREATE TABLE [wwi_ml].[Scored2] ([CustomerKey] [int] NOT NULL, [label_out] [bigint])');
-    const inserted = await ok(s, `WITH InputData AS ${DATA.replace(/ AS d$/, '')}
+    const inserted = await ok(s, `WITH InputData AS (${LAB_INPUT_SELECT})
 INSERT INTO [wwi_ml].[Scored2] ([CustomerKey], [label_out])
 SELECT [CustomerKey], [label_out] FROM PREDICT (MODEL = (SELECT [model] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'aml-synapse-classifier:2'),
   DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`);

@@ -5,17 +5,12 @@ import type { Engine, EngineSession, SqlValue } from '../../../src/localpool/eng
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { CUSTOMER_FEATURES, generateCustomers, FLOAT_FEATURES } from '../../../src/samples/customers.js';
 import { insertModel, ok, open, run } from './helpers.js';
+import { LAB_INPUT_CTE } from '../../support/lab-sql.js';
 
 const ROWS = 3000;
 const linear = buildSampleModel('linear-classifier');
 const tree = buildSampleModel('tree-classifier');
 
-const INPUT_CTE = `WITH InputData AS (
-  SELECT [CustomerKey], CAST([Cost] AS [real]) AS [Cost], CAST([Size] AS [real]) AS [Size], CAST([Price] AS [real]) AS [Price],
-    CAST([PrimaryBrandId] AS [bigint]) AS [PrimaryBrandId], CAST([GenderId] AS [bigint]) AS [GenderId],
-    CAST([MaritalStatus] AS [bigint]) AS [MaritalStatus], CAST([LowerIncomeBound] AS [bigint]) AS [LowerIncomeBound],
-    CAST([UpperIncomeBound] AS [bigint]) AS [UpperIncomeBound]
-  FROM [wwi_ml].[CustomerTest])`;
 
 /** Scores the seeded rows directly with onnxruntime-node, one row per run. */
 async function directScores(onnx: Uint8Array, output: string): Promise<Map<number, bigint>> {
@@ -62,7 +57,7 @@ describe('PREDICT on the local pool', () => {
   };
 
   it('returns every DATA column then the WITH outputs, equal to direct scoring (view, streamed)', async () => {
-    await ok(s, `CREATE VIEW wwi_ml.CustomerPrediction AS ${INPUT_CTE}
+    await ok(s, `CREATE VIEW wwi_ml.CustomerPrediction AS ${LAB_INPUT_CTE}
 SELECT * FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'aml-synapse-classifier:1'),
   DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint])`);
     const o = await ok(s, 'SELECT * FROM wwi_ml.CustomerPrediction');
@@ -79,7 +74,7 @@ SELECT * FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] =
     await ok(s, `CREATE PROCEDURE wwi_ml.ScoreCustomers AS
 BEGIN
   DECLARE @m varbinary(max) = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'aml-synapse-classifier:2');
-  ${INPUT_CTE}
+  ${LAB_INPUT_CTE}
   SELECT d.CustomerKey, p.label_out FROM PREDICT (MODEL = @m, DATA = InputData AS d, RUNTIME = ONNX) WITH (label_out bigint) AS p
 END`);
     const o = await ok(s, 'EXEC wwi_ml.ScoreCustomers');
@@ -104,7 +99,7 @@ END`);
   });
 
   it('names the problem: missing model, not ONNX, missing input, unknown output, ZipMap output, unconvertible types', async () => {
-    const predict = (model: string, data: string, outputs: string) => `${INPUT_CTE} SELECT * FROM PREDICT (MODEL = ${model}, DATA = ${data}, RUNTIME = ONNX) WITH (${outputs}) AS p`;
+    const predict = (model: string, data: string, outputs: string) => `${LAB_INPUT_CTE} SELECT * FROM PREDICT (MODEL = ${model}, DATA = ${data}, RUNTIME = ONNX) WITH (${outputs}) AS p`;
     const sel = (id: string) => `(SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = '${id}')`;
     const err = async (sql: string) => {
       const o = await run(s, sql);
@@ -172,7 +167,7 @@ SELECT [CustomerKey], [Cost], [label_out] FROM PREDICT (MODEL = (SELECT [model] 
   });
 
   it('scores a #temp table given as DATA', async () => {
-    const o = await ok(s, `${INPUT_CTE}
+    const o = await ok(s, `${LAB_INPUT_CTE}
 SELECT TOP 100 * INTO #batch FROM InputData ORDER BY [CustomerKey]
 SELECT p.[CustomerKey], p.[label_out] FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'aml-synapse-classifier:2'),
   DATA = #batch AS d, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`);

@@ -8,22 +8,17 @@ import type { Engine, EngineSession, SqlValue } from '../../../src/localpool/eng
 import { configurePredictRuntime, releaseSessions, scoringWorkerFailures, scoringWorkerRunning } from '../../../src/localpool/predict/runtime.js';
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { insertModel, ok, open, run } from '../../integration/engine/helpers.js';
+import { LAB_INPUT_CTE } from '../../support/lab-sql.js';
 
 const ROWS = 6000;
 const BATCH = 500;
 const forest = buildSampleModel('tree-classifier', { trees: 12, maxDepth: 5 });
 const linear = buildSampleModel('linear-classifier');
 
-const INPUT_CTE = `WITH InputData AS (
-  SELECT [CustomerKey], CAST([Cost] AS [real]) AS [Cost], CAST([Size] AS [real]) AS [Size], CAST([Price] AS [real]) AS [Price],
-    CAST([PrimaryBrandId] AS [bigint]) AS [PrimaryBrandId], CAST([GenderId] AS [bigint]) AS [GenderId],
-    CAST([MaritalStatus] AS [bigint]) AS [MaritalStatus], CAST([LowerIncomeBound] AS [bigint]) AS [LowerIncomeBound],
-    CAST([UpperIncomeBound] AS [bigint]) AS [UpperIncomeBound]
-  FROM [wwi_ml].[CustomerTest])`;
 const predictAll = (id: string): string =>
-  `${INPUT_CTE} SELECT * FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = '${id}'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p ORDER BY 1`;
+  `${LAB_INPUT_CTE} SELECT * FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = '${id}'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p ORDER BY 1`;
 const predictStream = (id: string): string =>
-  `${INPUT_CTE} SELECT * FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = '${id}'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`;
+  `${LAB_INPUT_CTE} SELECT * FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = '${id}'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`;
 
 async function rows(s: EngineSession, sql: string): Promise<SqlValue[][]> {
   const o = await ok(s, sql);
@@ -81,7 +76,7 @@ describe('PREDICT in the scoring worker', () => {
     assert.ok(seen < ROWS, `read ${seen} of ${ROWS} rows after cancelling`);
     // Results of the cancelled batches never reach the next request.
     assert.deepEqual(await rows(s, predictStream('forest:1')), expected);
-    const count = await ok(s, `${INPUT_CTE} SELECT COUNT(*) FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'forest:1'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`);
+    const count = await ok(s, `${LAB_INPUT_CTE} SELECT COUNT(*) FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'forest:1'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`);
     assert.deepEqual(count.resultSets[0]!.rows, [[ROWS]]);
   });
 
