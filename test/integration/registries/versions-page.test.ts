@@ -12,26 +12,13 @@ import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { ModelCache } from '../../../src/models/cache.js';
 import { MlflowModelSource } from '../../../src/models/sources/mlflow.js';
 import { AzureMlModelSource } from '../../../src/models/sources/azureml.js';
-import { ModelSourceError, type ModelVersionInfo, type Page, type VersionPageOptions } from '../../../src/models/source.js';
+import { ModelSourceError } from '../../../src/models/source.js';
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { MlflowTestServer } from '../../servers/mlflow-server.js';
 import { ArmTestServer } from '../../servers/arm-server.js';
+import { allVersionPages } from '../../support/pages.js';
 
 const SKLEARN_MLMODEL = 'flavors:\n  python_function: {loader_module: mlflow.sklearn, model_path: model.pkl}\n  sklearn: {pickled_model: model.pkl, sklearn_version: 1.3.2}\n';
-
-interface Pager {
-  listVersionsPage(m: string, o?: VersionPageOptions, s?: AbortSignal): Promise<Page<ModelVersionInfo>>;
-}
-async function allPages(source: Pager, model: string, pageSize: number): Promise<Page<ModelVersionInfo>[]> {
-  const pages: Page<ModelVersionInfo>[] = [];
-  let token: string | undefined;
-  do {
-    const p = await source.listVersionsPage(model, { pageSize, pageToken: token });
-    pages.push(p);
-    token = p.continuationToken;
-  } while (token);
-  return pages;
-}
 
 describe('MLflow source: versions page by page', () => {
   const server = new MlflowTestServer();
@@ -77,7 +64,7 @@ describe('MLflow source: versions page by page', () => {
 
   it('pages through every version newest first, the last without a token, the same as listVersions; non-ONNX keep their reason', async () => {
     fresh();
-    const pages = await allPages(source, MODEL, 5);
+    const pages = await allVersionPages(source, MODEL, 5);
     assert.deepEqual(pages.map((p) => p.items.length), [5, 5, 2]);
     assert.equal(pages[2]!.continuationToken, undefined);
     // Later pages reuse the first page's search.
@@ -146,7 +133,7 @@ describe('Azure ML source: versions page by page (nextLink)', () => {
   });
 
   it('pages of 2 through nextLink: newest first, archived left out, the last page without a token', async () => {
-    const pages = await allPages(source, 'churn', 2);
+    const pages = await allVersionPages(source, 'churn', 2);
     assert.deepEqual(pages.map((p) => p.items.map((v) => v.version)), [['7', '6'], ['4'], ['3', '2'], ['1']]);
     assert.ok(pages.slice(0, -1).every((p) => p.continuationToken?.startsWith(`${arm.url}/`)));
     assert.equal(pages.at(-1)!.continuationToken, undefined);

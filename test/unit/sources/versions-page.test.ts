@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { openLocalSource, type LocalModelSource } from '../../../src/models/sources/local.js';
-import { ModelSourceError, versionPage, type ModelVersionInfo, type Page } from '../../../src/models/source.js';
+import { ModelSourceError, versionPage } from '../../../src/models/source.js';
+import { allVersionPages } from '../../support/pages.js';
 
 const ONNX_MLMODEL = 'flavors:\n  onnx: {data: model.onnx, onnx_version: 1.14.0}\n  python_function: {loader_module: mlflow.onnx, data: model.onnx}\n';
 const SKLEARN_MLMODEL = 'flavors:\n  python_function: {loader_module: mlflow.sklearn, model_path: model.pkl}\n  sklearn: {pickled_model: model.pkl, sklearn_version: 1.3.2}\n';
@@ -36,17 +37,6 @@ async function writeModel(root: string, folder: string, name: string, count: num
   }
 }
 
-async function allPages(source: LocalModelSource, model: string, pageSize: number): Promise<Page<ModelVersionInfo>[]> {
-  const pages: Page<ModelVersionInfo>[] = [];
-  let token: string | undefined;
-  do {
-    const p = await source.listVersionsPage(model, { pageSize, pageToken: token });
-    pages.push(p);
-    token = p.continuationToken;
-  } while (token);
-  return pages;
-}
-
 describe('local source: versions page by page', () => {
   let root: string;
   let source: LocalModelSource;
@@ -59,7 +49,7 @@ describe('local source: versions page by page', () => {
   after(() => rm(root, { recursive: true, force: true }));
 
   it('pages of 10: newest first, a token per page, none on the last, the same versions as listVersions', async () => {
-    const pages = await allPages(source, 'many', 10);
+    const pages = await allVersionPages(source, 'many', 10);
     assert.deepEqual(pages.map((p) => p.items.length), [10, 10, 3]);
     assert.deepEqual(pages.map((p) => p.continuationToken === undefined), [false, false, true]);
     assert.deepEqual(pages[0]!.items.map((v) => v.version), ['23', '22', '21', '20', '19', '18', '17', '16', '15', '14']);
@@ -69,7 +59,7 @@ describe('local source: versions page by page', () => {
   });
 
   it('a page size that divides the count ends without an empty page; one larger than the count is one page', async () => {
-    const ofOne = await allPages(source, 'many', 1);
+    const ofOne = await allVersionPages(source, 'many', 1);
     assert.equal(ofOne.length, COUNT);
     assert.ok(ofOne.every((p) => p.items.length === 1));
     const whole = await source.listVersionsPage('many', { pageSize: 1000 });
