@@ -8,10 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { openLocalSource } from '../../src/models/sources/local.js';
-import { WizardController } from '../../src/wizard/controller.js';
-import { defaultWizardParts } from '../../src/wizard/parts.js';
-import { readModelForWizard } from '../../src/wizard/model-reader.js';
-import type { WizardDatabase } from '../../src/wizard/services.js';
+import { openWizardOver } from '../../test/support/wizard.js';
 
 const VERSIONS = Number(process.env.VERSIONS ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
@@ -39,30 +36,16 @@ async function writeRegistry(root: string): Promise<void> {
 
 async function once(root: string): Promise<{ first: number; all: number; rows: number }> {
   const source = await openLocalSource(root);
-  const db = { connectionName: 'c', target: 'synapse-dedicated', sql: {} as WizardDatabase['sql'], release: () => {} } as WizardDatabase;
-  const parts = defaultWizardParts();
   let first: number | undefined;
   let rows = 0;
   const t0 = performance.now();
-  const c = await WizardController.open({
-    table: { schema: 'dbo', name: 'T' },
-    db,
-    catalog: { listTables: async () => [], columns: async () => [{ name: 'x', type: 'real' }], objectExists: async () => false, modelTables: async () => [] },
-    registries: [{ name: 'r', kind: 'local', source }],
-    rules: parts.rulesFor('synapse-dedicated'),
-    readModel: readModelForWizard,
-    preview: parts.previewFor(db),
-    deploy: async () => ({ script: '' }),
+  const c = await openWizardOver(source, {
     post: (m) => {
       if (m.kind === 'notification' && m.params.view.versions.length > 0) {
         first ??= performance.now() - t0;
         rows = m.params.view.versions.length;
       }
     },
-    openScript: async () => {},
-    close: () => {},
-    showError: () => {},
-    log: { info: () => {}, warn: () => {}, error: () => {} },
   });
   await c.idle();
   return { first: first ?? NaN, all: performance.now() - t0, rows };

@@ -14,10 +14,8 @@ import { stringify } from 'yaml';
 import { openLocalSource, type LocalModelSource } from '../../../src/models/sources/local.js';
 import type { ModelSource, ModelVersionInfo, Page, VersionPageOptions } from '../../../src/models/source.js';
 import { VERSIONS_PAGE_SIZE, WizardController } from '../../../src/wizard/controller.js';
-import { defaultWizardParts } from '../../../src/wizard/parts.js';
-import { readModelForWizard } from '../../../src/wizard/model-reader.js';
 import type { HostMessage, WizardView } from '../../../src/wizard/protocol.js';
-import type { WizardDatabase } from '../../../src/wizard/services.js';
+import { openWizardOver } from '../../support/wizard.js';
 
 const ONNX_MLMODEL = 'flavors:\n  onnx: {data: model.onnx, onnx_version: 1.14.0}\n';
 const SKLEARN_MLMODEL = 'flavors:\n  python_function: {loader_module: mlflow.sklearn}\n  sklearn: {pickled_model: model.pkl, sklearn_version: 1.3.2}\n';
@@ -101,26 +99,13 @@ interface Harness {
 }
 
 async function open(source: ModelSource, wait = true): Promise<Harness> {
-  const db = { connectionName: 'c', target: 'synapse-dedicated', sql: {} as WizardDatabase['sql'], release: () => {} } as WizardDatabase;
-  const parts = defaultWizardParts();
   const views: WizardView[] = [];
   const errors: string[] = [];
-  const c = await WizardController.open({
-    table: { schema: 'dbo', name: 'T' },
-    db,
-    catalog: { listTables: async () => [], columns: async () => [{ name: 'x', type: 'real' }], objectExists: async () => false, modelTables: async () => [] },
-    registries: [{ name: 'r', kind: 'local', source }],
-    rules: parts.rulesFor('synapse-dedicated'),
-    readModel: readModelForWizard,
-    preview: parts.previewFor(db),
-    deploy: async () => ({ script: '' }),
+  const c = await openWizardOver(source, {
     post: (m: HostMessage) => {
       if (m.kind === 'notification') views.push(m.params.view);
     },
-    openScript: async () => {},
-    close: () => {},
     showError: (m) => void errors.push(m),
-    log: { info: () => {}, warn: () => {}, error: () => {} },
   });
   if (wait) await c.idle();
   return {
