@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseMLmodel, type MLmodel } from '../models/mlmodel.js';
-import { readOnnxMetadata } from '../models/onnx/read.js';
+import { readOnnxMetadataFile } from '../models/onnx/read-file.js';
 import { describeModel, type ModelDescription, type ModelPort } from '../models/signature.js';
 import { displaySqlType, parseSqlType, type PredictTarget } from '../sql/types.js';
 import { suggestMapping, type TableColumn } from './mapping.js';
@@ -59,8 +59,8 @@ export function suggestionOf(d: ModelDescription, columns: readonly SourceColumn
 /** The default ModelReader: download, read, describe, suggest. */
 export const readModelForWizard: ModelReader = async ({ registry, version, columns, target, signal }) => {
   const downloaded = await registry.source.download(version.modelName, version.version, { signal });
-  const bytes = new Uint8Array(await readFile(downloaded.onnxPath));
-  const onnx = readOnnxMetadata(bytes, { source: `The ONNX file of model '${version.modelName}' version ${version.version}` });
+  // Read field by field: a 100 MB model's nodes or weights are not loaded into the extension host.
+  const onnx = await readOnnxMetadataFile(downloaded.onnxPath, { source: `The ONNX file of model '${version.modelName}' version ${version.version}` });
   let mlmodel: MLmodel | undefined;
   if (downloaded.mlmodelPath) {
     mlmodel = parseMLmodel(await readFile(downloaded.mlmodelPath, 'utf8'));

@@ -84,6 +84,14 @@ export class ProtoWriter {
     return this;
   }
 
+  /** Appends bytes that are already encoded fields (copied from another message). */
+  raw(value: Uint8Array): this {
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+    return this;
+  }
+
   string(field: number, value: string): this {
     return this.bytes(field, utf8.encode(value));
   }
