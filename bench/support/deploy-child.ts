@@ -1,12 +1,16 @@
 // One deploy of the MLflow model folder <argv[2]>/large-tree-ensemble through the product's path
 // (deployModel over a local-folder source and SqlConnection) to the benchmark's pool, into a new
-// model table <argv[3]>, in a fresh process that does nothing else. Reports
+// model table <argv[3]>, in a fresh process that does nothing else. With BENCH_AFTER_PREVIEW=1 the
+// model is first loaded in the ONNX worker as Preview predictions loads it (kept, from its bytes),
+// and only the deploy that follows is timed. With BENCH_CHECK_ONLY=1 only ONNX Runtime's check runs
+// (checkInChildProcess, as the deploy runs it), reported as { totalMs }. Reports
 // { totalMs, steps: { step: ms }, memory: MemoryReport, loaderPeakRss, storedBytes } (loaderPeakRss:
 // the peak RSS of the process ONNX Runtime loaded the model in, when it had one of its own).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openLocalSource } from '../../src/models/sources/local.js';
 import { SqlConnection } from '../../src/sql/connection.js';
+import { sharedOnnxWorker } from '../../src/models/onnx-worker.js';
 import { checkInChildProcess, deployModel, loadWithOnnxRuntime, type DeployStep } from '../../src/sql/deploy.js';
 import type { ScoringPlan } from '../../src/sql/script.js';
 import { memoryReport } from './memory.js';
@@ -18,6 +22,17 @@ async function main(): Promise<void> {
   const stored = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as ScoringPlan;
   const plan: ScoringPlan = { ...stored, modelTable: { schema: 'wwi_ml', name: table } };
   const source = await openLocalSource(join(dir, 'large-tree-ensemble'));
+  if (process.env.BENCH_CHECK_ONLY === '1') {
+    const { onnxPath } = await source.download('large-tree-ensemble', '1');
+    const t0 = performance.now();
+    const info = await checkInChildProcess(onnxPath);
+    process.send?.({ totalMs: performance.now() - t0, loaderPeakRss: info.loaderPeakRss });
+    return;
+  }
+  if (process.env.BENCH_AFTER_PREVIEW === '1') {
+    const { onnxPath } = await source.download('large-tree-ensemble', '1');
+    await sharedOnnxWorker().load(onnxPath, { keep: true, fromBytes: true });
+  }
   const conn = await SqlConnection.open(poolConnectionConfig());
   const version = await source.getVersion('large-tree-ensemble', '1');
 

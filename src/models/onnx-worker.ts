@@ -8,7 +8,9 @@
  *
  * Lifetime: the process starts on the first request. A request that keeps its session (a preview)
  * leaves the process idle for `idleMs` (default 15 s) holding that session, so that previewing
- * again after changing a type, or the deploy check that follows, does not load the model again;
+ * again after changing a type, or the deploy check that follows, does not load the model again
+ * (sessions are keyed by the SHA-256 of the model's bytes, so the same bytes under another path
+ * count as the same model; a file's hash is kept while its size, time and inode do not change);
  * then the process is ended and its memory returned. A request that does not keep its session (the
  * deploy check) ends the process as soon as it is answered. A cancel kills the process.
  *
@@ -20,6 +22,7 @@
  * strings, non-finite floats as 'NaN', 'Infinity', '-Infinity'.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { runInThisContext } from 'node:vm';
 
@@ -48,6 +51,8 @@ export interface OnnxModelInfo {
   readonly peakRss?: number;
   /** True when ONNX Runtime ran in this process because no process of its own could start. */
   readonly inProcess?: boolean;
+  /** True when a session already loaded for the same bytes (by an earlier request that kept it) answered. */
+  readonly reusedSession?: boolean;
 }
 
 export type OnnxWorkerErrorKind =
@@ -89,9 +94,11 @@ const MARK = '\u0001onnx-worker\u0001';
 
 // The worker's code, shared by the child process and the in-process fallback: a function of
 // onnxruntime-node's exports and node:fs that returns { handle(request), close() }.
-const CORE = String.raw`(function (ort, fs) {
+const CORE = String.raw`(function (ort, fs, crypto) {
   let session;
   let key;
+  // The content hash of each file seen, while its size, time and inode stay the same.
+  const hashes = new Map();
   const peak = () => {
     try { return Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) * 1024; }
     catch { return process.resourceUsage().maxRSS * 1024; }
@@ -103,14 +110,46 @@ const CORE = String.raw`(function (ort, fs) {
     key = undefined;
     if (s) await s.release();
   }
-  async function open(path, fromBytes) {
+  function stampOf(path) {
     const st = fs.statSync(path);
-    const k = path + '\u0000' + st.size + '\u0000' + st.mtimeMs;
-    if (session && key === k) return session;
+    return st.size + ':' + st.mtimeMs + ':' + st.ino + ':' + st.dev;
+  }
+  function remember(path, stamp, hash) {
+    if (hashes.size >= 16) hashes.clear();
+    hashes.set(path, { stamp, hash });
+    return hash;
+  }
+  // The SHA-256 of the file, read a megabyte at a time.
+  function hashFile(path) {
+    const h = crypto.createHash('sha256');
+    const fd = fs.openSync(path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (let pos = 0, n; (n = fs.readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) h.update(buf.subarray(0, n));
+    } finally {
+      fs.closeSync(fd);
+    }
+    return h.digest('hex');
+  }
+  // Sessions are keyed by the model's bytes, not its path: a preview's session answers the deploy
+  // check of the same bytes wherever they were downloaded to.
+  async function open(path, fromBytes) {
+    const stamp = stampOf(path);
+    const known = hashes.get(path);
+    let k = known && known.stamp === stamp ? known.hash : undefined;
+    if (session && k !== undefined && key === k) return { session, reused: true };
+    let bytes;
+    if (fromBytes) {
+      bytes = new Uint8Array(fs.readFileSync(path));
+      k = remember(path, stamp, crypto.createHash('sha256').update(bytes).digest('hex'));
+    } else if (k === undefined) {
+      k = remember(path, stamp, hashFile(path));
+    }
+    if (session && key === k) return { session, reused: true };
     await release();
-    session = await ort.InferenceSession.create(fromBytes ? new Uint8Array(fs.readFileSync(path)) : path);
+    session = await ort.InferenceSession.create(bytes || path);
     key = k;
-    return session;
+    return { session, reused: false };
   }
   const ARRAYS = {
     float32: Float32Array, float64: Float64Array, float16: Uint16Array,
@@ -138,8 +177,9 @@ const CORE = String.raw`(function (ort, fs) {
     else data = Array.from(d, (x) => (Number.isFinite(x) ? x : String(x)));
     return { type: v.type, dims: Array.from(v.dims, Number), data };
   }
-  function info(s) {
+  function info(s, reused) {
     return {
+      reusedSession: reused,
       inputNames: Array.from(s.inputNames),
       outputNames: Array.from(s.outputNames),
       inputMetadata: Array.from(s.inputMetadata || [], (m) =>
@@ -149,9 +189,10 @@ const CORE = String.raw`(function (ort, fs) {
   }
   async function handle(req) {
     let s;
-    try { s = await open(req.path, req.fromBytes === true); } catch (e) { return { ok: false, stage: 'load', message: text(e) }; }
+    let reused;
+    try { ({ session: s, reused } = await open(req.path, req.fromBytes === true)); } catch (e) { return { ok: false, stage: 'load', message: text(e) }; }
     if (req.op === 'load') {
-      const r = info(s);
+      const r = info(s, reused);
       if (!req.keep) await release();
       return { ok: true, result: r };
     }
@@ -174,7 +215,7 @@ const CORE = String.raw`(function (ort, fs) {
 // The child process: argv[1] is onnxruntime-node's entry. Requests are answered one at a time, in
 // order; the process ends when its stdin closes (the extension ended it, or went away).
 const CHILD_SCRIPT = `
-const core = ${CORE}(require(process.argv[1]), require('node:fs'));
+const core = ${CORE}(require(process.argv[1]), require('node:fs'), require('node:crypto'));
 const MARK = ${JSON.stringify(MARK)};
 let buffered = '';
 let chain = Promise.resolve();
@@ -433,7 +474,7 @@ export class OnnxWorker {
     options.log?.(
       `ONNX Runtime runs in this process: no process of its own could be started (${this.startProblem ?? 'onnxruntime-node could not be located'}). The memory it takes to load the model stays with this process until it exits.`,
     );
-    this.inProcessCore ??= import('onnxruntime-node').then((ort) => (runInThisContext(CORE) as (o: unknown, f: typeof fs) => Core)(ort, fs));
+    this.inProcessCore ??= import('onnxruntime-node').then((ort) => (runInThisContext(CORE) as (o: unknown, f: typeof fs, c: typeof crypto) => Core)(ort, fs, crypto));
     const core = await this.inProcessCore;
     if (options.signal?.aborted) throw new OnnxWorkerError('cancelled', 'Cancelled.');
     const answer = await core.handle(req);

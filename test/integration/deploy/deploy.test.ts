@@ -175,6 +175,47 @@ describe('deploy to the local pool', () => {
     assert.equal(await objectExists(conn, { schema: 'wwi_ml', name: 'FailingModels' }), undefined);
   });
 
+  test('a model ONNX Runtime refuses while the row is sent: the replaced row comes back, nothing new is stored', async () => {
+    await conn.execute(createModelTableSql({ schema: 'wwi_ml', name: 'RefusedModels' }, 'synapse-dedicated'));
+    const version = await source.getVersion('aml-synapse-classifier', '1');
+    const plan = await planFor(version, 'RefusedModels');
+    await deployModel({ sql: conn, source, version, plan, createModelTable: false });
+    // The stored row differs from the bytes the new deploy sends, so a committed row would show.
+    await conn.execute(`UPDATE [wwi_ml].[RefusedModels] SET [model] = 0x0102 WHERE [ID] = N'aml-synapse-classifier:1'`);
+    const before = await modelRows('RefusedModels', 'aml-synapse-classifier:1');
+    assert.deepEqual([...before[0]!], [1, 2]);
+    // ONNX Runtime's answer comes once the DELETE and the INSERT of the new row have reached the pool.
+    let refuse!: (e: Error) => void;
+    let sent = false;
+    const execute: DeploySql['execute'] = async (sql, params) => {
+      const r = await conn.execute(sql, params);
+      if (sql.startsWith('INSERT INTO')) {
+        sent = true;
+        refuse(new Error('Unsupported operator NotAnOperator.'));
+      }
+      return r;
+    };
+    const sql: DeploySql = {
+      query: (q, params) => conn.query(q, params),
+      execute,
+      transaction: (work) => conn.transaction((tx) => work({ ...tx, execute } as unknown as SqlConnection)),
+      cancel: () => conn.cancel(),
+    };
+    await assert.rejects(
+      deployModel({ sql, source, version, plan, createModelTable: false, loadModel: () => new Promise<never>((_, reject) => (refuse = reject)) }),
+      (e: unknown) => {
+        assert.ok(e instanceof DeployError);
+        assert.equal(e.step, 'check');
+        assert.match(e.message, /ONNX Runtime cannot load model 'aml-synapse-classifier' version 1: Unsupported operator NotAnOperator\. .* The model row was rolled back: nothing was stored\.$/);
+        return true;
+      },
+    );
+    assert.equal(sent, true, 'the row was sent before the check answered');
+    const after = await modelRows('RefusedModels', 'aml-synapse-classifier:1');
+    assert.equal(after.length, 1, 'the row the deploy would have replaced is still there');
+    assert.ok(Buffer.compare(after[0]!, before[0]!) === 0);
+  });
+
   test('the returned script runs on the pool: the view scores every row of the table', async () => {
     const version = await source.getVersion('aml-synapse-classifier', '2');
     const plan = { ...(await planFor(version, 'ScriptModels', 'ScriptPrediction')), passThrough: [{ column: 'CustomerKey', type: parseSqlType('int') }] };

@@ -217,6 +217,26 @@ describe('ONNX worker: lifetime, cancel and crashes', () => {
     while (alive(pid)) await new Promise((r) => setTimeout(r, 20));
   });
 
+  test('the session a preview loaded answers a check of the same bytes under another path; changed bytes are loaded anew', async () => {
+    const m = buildSampleModel('linear-classifier', { rows: 300 });
+    const previewed = await write('reuse-previewed', m);
+    const copy = await write('reuse-copy', m);
+    const w = newWorker();
+    const inputs = mappingFor((await ort.InferenceSession.create(m.onnx)).inputMetadata);
+    await previewPredictions({ onnx: previewed, columns, rows, inputs, outputs: ['label_out'], worker: w });
+    const pid = w.pid!;
+    const same = await w.load(copy, { keep: true });
+    assert.equal(same.reusedSession, true, 'the same bytes under another path use the loaded session');
+    assert.equal(w.pid, pid);
+    // The previewed file is rewritten with another model: its bytes are hashed again, and loaded.
+    await writeFile(previewed, buildSampleModel('tree-classifier', { rows: 300 }).onnx);
+    const changed = await w.load(previewed, { keep: true });
+    assert.equal(changed.reusedSession, false, 'a file whose bytes changed is loaded again');
+    const back = await w.load(copy, { keep: false });
+    assert.equal(back.reusedSession, false);
+    assert.deepEqual(back.outputNames, ['label_out', 'probability_out']);
+  });
+
   test('a cancel kills the worker process: its pid is gone when the cancel is reported', async () => {
     const w = newWorker();
     const abort = new AbortController();

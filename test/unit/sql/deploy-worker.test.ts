@@ -1,7 +1,9 @@
 /**
- * The deploy's check through the ONNX worker process, as the extension runs it: a cancel kills the
- * worker and changes nothing; a worker killed mid-load (as the out-of-memory killer does) fails the
- * check with what happened, not "corrupt"; the log names the memory the load took.
+ * The deploy's check through the ONNX worker process, as the extension runs it. The check runs while
+ * the row is sent, and the row commits only after it: a cancel while the deploy waits for it kills
+ * the worker and rolls everything back; a worker killed mid-load (as the out-of-memory killer does)
+ * fails the check with what happened, not "corrupt", and rolls the row back; the log names the
+ * memory the load took.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,9 +28,21 @@ class FakeSql implements DeploySql {
     return { rowCounts: [1], rowsAffected: 1, messages: [] };
   }
   async transaction<T>(work: (tx: never) => Promise<T>): Promise<T> {
-    return work(this as never);
+    this.statements.push('BEGIN TRANSACTION');
+    try {
+      const r = await work(this as never);
+      this.statements.push('COMMIT TRANSACTION');
+      return r;
+    } catch (e) {
+      this.statements.push('ROLLBACK TRANSACTION');
+      throw e;
+    }
   }
   cancel(): void {}
+  /** The first line of each statement. */
+  heads(): string[] {
+    return this.statements.map((s) => s.split('\n')[0]!);
+  }
 }
 
 const version: ModelVersionInfo = { sourceId: 'local:/m', modelName: 'large-tree-ensemble', version: '1', flavors: ['onnx'], tags: {}, isOnnx: true, framework: 'onnx' };
@@ -64,15 +78,35 @@ const alive = (pid: number) => {
   }
 };
 
-/** Starts a deploy and waits until its check runs in the worker; returns the worker's pid. */
+/**
+ * Starts a deploy and waits until the row has been sent and the deploy waits for ONNX Runtime's
+ * check, which still runs in the worker; returns the worker's pid.
+ */
 async function deployUntilCheck(sql: FakeSql, signal?: AbortSignal): Promise<{ deploy: Promise<unknown>; pid: number }> {
-  const deploy = deployModel({ sql, source: { download: async () => ({ version, dir, onnxPath: path, fromCache: true }) }, version, plan, createModelTable: true, signal });
+  const lines: string[] = [];
+  const deploy = deployModel({
+    sql,
+    source: { download: async () => ({ version, dir, onnxPath: path, fromCache: true }) },
+    version,
+    plan,
+    createModelTable: true,
+    signal,
+    log: (l) => lines.push(l),
+  });
   deploy.catch(() => undefined);
   for (;;) {
     const pid = sharedOnnxWorker().pid;
-    if (pid !== undefined) return { deploy, pid };
+    if (pid !== undefined && lines.some((l) => l.includes('waiting for ONNX Runtime'))) return { deploy, pid };
     await new Promise((r) => setImmediate(r));
   }
+}
+
+/** Nothing is left: the row's transaction rolled back and the table the deploy created is dropped. */
+function assertRolledBack(sql: FakeSql): void {
+  const heads = sql.heads();
+  assert.ok(heads.some((h) => h.startsWith('INSERT INTO')), 'the row was sent while the check ran');
+  assert.ok(!heads.includes('COMMIT TRANSACTION'), heads.join('|'));
+  assert.deepEqual(heads.slice(-2), ['ROLLBACK TRANSACTION', 'DROP TABLE [wwi_ml].[Models]']);
 }
 
 describe('deploy check in the ONNX worker', () => {
@@ -88,7 +122,7 @@ describe('deploy check in the ONNX worker', () => {
       return true;
     });
     assert.equal(alive(pid), false);
-    assert.deepEqual(sql.statements, []);
+    assertRolledBack(sql);
   });
 
   test('a worker killed mid-load fails the check saying so, and the next deploy works', async () => {
@@ -100,15 +134,16 @@ describe('deploy check in the ONNX worker', () => {
       assert.equal(e.step, 'check');
       assert.match(
         e.message,
-        /^Deploy failed while checking the model with ONNX Runtime: The ONNX Runtime process was killed \(SIGKILL\) while loading the model.*; the machine may be short of memory for this model\. Close other programs or use a machine with more memory, then try again\.$/,
+        /^Deploy failed while checking the model with ONNX Runtime: The ONNX Runtime process was killed \(SIGKILL\) while loading the model.*; the machine may be short of memory for this model\. Close other programs or use a machine with more memory, then try again\. The model row was rolled back: nothing was stored\.$/,
       );
       return true;
     });
-    assert.deepEqual(sql.statements, []);
+    assertRolledBack(sql);
     const lines: string[] = [];
     const again = new FakeSql();
     const r = await deployModel({ sql: again, source: { download: async () => ({ version, dir, onnxPath: path, fromCache: true }) }, version, plan, createModelTable: true, log: (l) => lines.push(l) });
     assert.equal(r.createdTable, true);
+    assert.ok(again.heads().includes('COMMIT TRANSACTION'));
     assert.ok(lines.some((l) => /^deploy large-tree-ensemble:1: ONNX Runtime loaded the model using \d+ MB$/.test(l)), lines.join('\n'));
   });
 });

@@ -207,6 +207,49 @@ describe('deployModel', () => {
     assert.ok(sql.cancelled >= 1);
   });
 
+  test('the row is sent while ONNX Runtime loads the model, and commits only once the check has passed', async () => {
+    const sql = new FakeSql();
+    let pass!: () => void;
+    sql.onExecute = (s) => {
+      if (s.startsWith('INSERT INTO')) setTimeout(() => pass(), 20);
+    };
+    const loadModel = () =>
+      new Promise<{ inputNames: string[]; outputNames: string[] }>((resolve) => {
+        pass = () => {
+          sql.log.push({ sql: 'ONNX Runtime loaded the model' });
+          resolve({ inputNames: [...CUSTOMER_FEATURES], outputNames: [outputName()] });
+        };
+      });
+    const r = await deployModel({ sql, source: source(onnxPath), version, plan: plan(), createModelTable: true, loadModel });
+    const stmts = sql.statements();
+    const insert = stmts.findIndex((x) => x.startsWith('INSERT INTO'));
+    assert.deepEqual(stmts.slice(insert + 1), ['ONNX Runtime loaded the model', 'COMMIT TRANSACTION']);
+    assert.equal(r.createdTable, true);
+  });
+
+  test('a model ONNX Runtime refuses while the row is sent: the row rolls back, the new table is dropped, and the error says so', async () => {
+    const sql = new FakeSql();
+    let refuse!: (e: Error) => void;
+    sql.onExecute = (s) => {
+      if (s.startsWith('INSERT INTO')) refuse(new Error('Unsupported operator NotAnOperator.'));
+    };
+    const loadModel = () => new Promise<never>((_, reject) => (refuse = reject));
+    await assert.rejects(deployModel({ sql, source: source(onnxPath), version, plan: plan(), createModelTable: true, loadModel }), (e: unknown) => {
+      assert.ok(e instanceof DeployError);
+      assert.equal(e.step, 'check');
+      assert.equal(e.cancelled, false);
+      assert.equal(
+        e.message,
+        "Deploy failed while checking the model with ONNX Runtime: ONNX Runtime cannot load model 'aml-synapse-classifier' version 1: Unsupported operator NotAnOperator. " +
+          'PREDICT would fail with "Model is corrupt or invalid"; choose another version. The model row was rolled back: nothing was stored.',
+      );
+      return true;
+    });
+    const stmts = sql.statements();
+    assert.ok(!stmts.includes('COMMIT TRANSACTION'));
+    assert.deepEqual(stmts.slice(-2), ['IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION', 'DROP TABLE [wwi_ml].[Models]']);
+  });
+
   test('a plan the script generator refuses fails before downloading', async () => {
     let downloads = 0;
     const sql = new FakeSql();
