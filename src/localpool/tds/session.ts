@@ -530,7 +530,7 @@ export class Session {
       if (mode === 'batch') {
         events = session.execute(await readSqlBatch(msg, this.writer.version.allHeaders), [], controller.signal);
       } else {
-        const header = await readRpcHeader(msg);
+        const header = await readRpcHeader(msg, this.writer.version.allHeaders);
         const read = await readRpcParameters(msg, { streamThreshold: this.ctx.limits.streamThresholdBytes });
         stream = read.stream;
         if (header.isExecuteSql) {
