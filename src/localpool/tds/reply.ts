@@ -1,4 +1,4 @@
-import type { ResultColumn, SqlMessage, SqlValue, WireType } from '../engine/api.js';
+import type { ResultColumn, RowBlock, SqlMessage, SqlValue, WireType } from '../engine/api.js';
 import type { ColumnEncoder } from './data-types/column-encoder.js';
 import { CurCmd, DoneStatus } from './protocol.js';
 import type { ResponseWriter } from './outgoing.js';
@@ -10,6 +10,7 @@ import { writeMessage } from './tokens/message.js';
 import { writeReturnStatus } from './tokens/return-status.js';
 import { writeReturnValue } from './tokens/return-value.js';
 import { writeRow } from './tokens/row.js';
+import { RowBlockWriter } from './tokens/row-block.js';
 
 /** Bytes gathered before they are handed to the packet writer. */
 const FLUSH_AT = 32 * 1024;
@@ -69,6 +70,18 @@ export class Reply {
     }
     this.rowsInSet += rows.length;
     await this.flush();
+  }
+
+  /** Rows as columns: encoded from the engine's memory, sent as packets fill, waiting while the socket is full. */
+  async block(block: RowBlock): Promise<void> {
+    const columns = this.columns;
+    if (!columns) throw new Error('The engine sent rows before their columns.');
+    const writer = new RowBlockWriter(columns, block, this.writer.version.nbcRow);
+    for (let i = 0; i < writer.rowCount; ) {
+      i = writer.write(this.scratch, i, FLUSH_AT);
+      if (this.scratch.length >= FLUSH_AT) await this.flush();
+    }
+    this.rowsInSet += block.rowCount;
   }
 
   statementDone(rowCount: number | undefined, error: boolean | undefined): void {

@@ -626,6 +626,9 @@ export class Session {
       case 'rows':
         await reply.rows(ev.rows);
         return;
+      case 'block':
+        await reply.block(ev.block);
+        return;
       case 'done':
         reply.statementDone(ev.rowCount, ev.error);
         return;

@@ -18,6 +18,8 @@ export interface ColumnEncoder {
   write(w: WireWriter, value: SqlValue): void;
   /** Whether TYPE_INFO names a legacy text/ntext/image type, which COLMETADATA follows with a table name. */
   readonly hasTableName: boolean;
+  /** The column's type, when values are written in its own TDS form (not converted for an older version). */
+  readonly native?: WireType;
 }
 
 export function columnEncoder(type: WireType, version: TdsVersion): ColumnEncoder {
@@ -27,9 +29,35 @@ export function columnEncoder(type: WireType, version: TdsVersion): ColumnEncode
   const text = codec === textCodec;
   return {
     hasTableName: false,
+    native: type,
     writeTypeInfo: (w) => (text ? writeTextTypeInfo(w, type, version.collations) : codec.writeTypeInfo(w, type)),
-    write: (w, value) => writeValue(w, type, value),
+    write: fastWriter(type) ?? ((w, value) => writeValue(w, type, value)),
   };
+}
+
+/**
+ * Bounded nvarchar and varbinary, the common variable-length columns: written straight from the
+ * string or bytes, with no intermediate buffer per value.
+ */
+function fastWriter(type: WireType): ColumnEncoder['write'] | undefined {
+  if (typeof type.length !== 'number') return undefined;
+  if (type.name === 'nvarchar' && type.length <= 4000) {
+    const maxChars = type.length;
+    return (w, value) => {
+      if (value === null) w.u16(0xffff);
+      else if (typeof value === 'string' && value.length <= maxChars) w.u16(value.length * 2).ucs2(value);
+      else writeValue(w, type, value);
+    };
+  }
+  if (type.name === 'varbinary' && type.length <= 8000) {
+    const maxBytes = type.length;
+    return (w, value) => {
+      if (value === null) w.u16(0xffff);
+      else if (value instanceof Uint8Array && value.length <= maxBytes) w.u16(value.length).bytes(value);
+      else writeValue(w, type, value);
+    };
+  }
+  return undefined;
 }
 
 /** Before TDS 7.3: date and datetime2 as nvarchar, in the form CONVERT(nvarchar, x, 121) gives. */

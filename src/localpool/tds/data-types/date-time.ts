@@ -34,7 +34,7 @@ function split(d: PreciseDate, type: WireType): { days: number; ticks7: number }
   return { days, ticks7: msOfDay * 10_000 + Math.min(Math.max(extra, 0), 9_999) };
 }
 
-function timeLength(scale: number): number {
+export function timeLength(scale: number): number {
   return scale <= 2 ? 3 : scale <= 4 ? 4 : 5;
 }
 
