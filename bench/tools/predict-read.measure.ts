@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalPoolEngine } from '../../src/localpool/engine/index.js';
+import { blockRows } from '../../src/localpool/engine/values.js';
 import { configurePredictRuntime } from '../../src/localpool/predict/runtime.js';
 import { buildSampleModel } from '../../src/samples/models.js';
 import { LAB_INPUT_CTE } from '../../test/support/lab-sql.js';
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
       const rows: unknown[] = [];
       for await (const ev of session.execute(q, params, new AbortController().signal)) {
         if (ev.kind === 'rows') rows.push(...ev.rows);
+        if (ev.kind === 'block') rows.push(...blockRows(ev.block));
         if (ev.kind === 'error') throw new Error(ev.message.message);
       }
       return rows;

@@ -100,6 +100,11 @@ export type EngineEvent =
   /** Some rows of the current result set, each with one value per column. */
   | { readonly kind: 'rows'; readonly rows: readonly (readonly SqlValue[])[] }
   /**
+   * Some rows of the current result set as columns (a DuckDB chunk), for the TDS server to encode
+   * without building a value per cell. Valid only until the consumer asks for the next event.
+   */
+  | { readonly kind: 'block'; readonly block: RowBlock }
+  /**
    * A statement finished. `rowCount` is set for statements that report one
    * (SELECT, INSERT, UPDATE, DELETE); `error` when the statement ended by an error.
    */
@@ -116,6 +121,28 @@ export type EngineEvent =
   | { readonly kind: 'transaction'; readonly state: 'begin' | 'commit' | 'rollback' }
   /** The current database changed (USE). */
   | { readonly kind: 'database'; readonly name: string };
+
+/**
+ * The memory layout of a fixed-width column of a RowBlock, little-endian: integers of 1 (unsigned),
+ * 2, 4 or 8 bytes, floats of 4 or 8, a boolean byte, DuckDB's DECIMAL (a scaled two's-complement
+ * integer of 2, 4, 8 or 16 bytes with the column's own precision and scale), DATE (4-byte days since
+ * 1970-01-01) and TIMESTAMP (8-byte microseconds since 1970-01-01).
+ */
+export type RawLayout = 'u8' | 'i16' | 'i32' | 'i64' | 'f32' | 'f64' | 'bool' | 'dec16' | 'dec32' | 'dec64' | 'dec128' | 'date' | 'timestamp';
+
+export type BlockColumn =
+  /** Fixed-width items straight from the engine's memory; `validity` bit i (byte i >> 3, bit i & 7) set = not NULL, null = none NULL. */
+  | { readonly kind: 'raw'; readonly layout: RawLayout; readonly bytes: Uint8Array; readonly validity: Uint8Array | null }
+  /** Values as they cross the engine boundary (text, binary, other types). */
+  | { readonly kind: 'values'; readonly values: readonly SqlValue[] };
+
+/** Rows of a result set, column by column. */
+export interface RowBlock {
+  readonly rowCount: number;
+  readonly columns: readonly BlockColumn[];
+  /** Column j as values (for consumers that want values rather than memory). */
+  values(j: number): readonly SqlValue[];
+}
 
 export interface SessionInfo {
   readonly user: string;

@@ -29,7 +29,7 @@ import {
   type Variable,
 } from './translate.js';
 import { checkType, duckType, formatType, toSqlValue, typeSpecForDuck, wireTypeForDuck, wireTypeOf } from './types.js';
-import { readColumn, type ChunkLike } from './values.js';
+import { readBlock, type ChunkLike } from './values.js';
 import { modelBytes, runPredict, type PredictBatch, type StreamingConnection } from '../predict/operator.js';
 
 /** What a session needs from its engine. */
@@ -75,8 +75,6 @@ const WRITES = new Set<Statement['k']>(['insert', 'update', 'delete', 'merge', '
 
 /** Marks an error raised by dynamic SQL (EXEC of a string), a level below the statement that ran it. */
 const FROM_DYNAMIC_SQL = Symbol('fromDynamicSql');
-
-const ROWS_PER_EVENT = 2048;
 
 export class LocalPoolSession implements EngineSession {
   private trancount = 0;
@@ -997,24 +995,14 @@ export class LocalPoolSession implements EngineSession {
       const wires = t.cols.map((c, i) => (c.type && duckType(c.type) === types[i] ? wireTypeOf(c.type) : wireTypeForDuck(types[i]!)));
       yield { kind: 'columns', columns: t.cols.map((c, i) => ({ name: c.name, type: wires[i]!, nullable: c.nullable })) };
       let count = 0;
-      let pending: SqlValue[][] = [];
       for (;;) {
         if (signal.aborted) throw new AbortedSignal();
         const chunk = (await res.fetchChunk()) as ChunkLike | null;
         if (!chunk || chunk.rowCount === 0) break;
-        const columns = wires.map((w, j) => readColumn(chunk, j, w));
-        for (let i = 0; i < chunk.rowCount; i++) {
-          const row = new Array<SqlValue>(columns.length);
-          for (let j = 0; j < columns.length; j++) row[j] = columns[j]![i]!;
-          pending.push(row);
-        }
         count += chunk.rowCount;
-        if (pending.length >= ROWS_PER_EVENT) {
-          yield { kind: 'rows', rows: pending };
-          pending = [];
-        }
+        // The chunk's columns go to the client as they are; the chunk lives until the next fetch.
+        yield { kind: 'block', block: readBlock(chunk, types, wires) };
       }
-      if (pending.length) yield { kind: 'rows', rows: pending };
       this.rowcount = count;
       yield this.done(count);
     } finally {

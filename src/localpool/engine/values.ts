@@ -3,7 +3,7 @@
  * their typed arrays (twice as fast as value by value); other vectors value by value.
  */
 import { createRequire } from 'node:module';
-import type { SqlValue, WireType } from './api.js';
+import type { BlockColumn, RawLayout, RowBlock, SqlValue, WireType } from './api.js';
 import { toSqlValue } from './types.js';
 
 type Bindings = typeof import('@duckdb/node-bindings');
@@ -111,5 +111,73 @@ export function readColumn(chunk: ChunkLike, j: number, wire: WireType): SqlValu
     return out;
   }
   for (let i = 0; i < n; i++) out[i] = toSqlValue(v.getItem(i), wire);
+  return out;
+}
+
+const RAW_LAYOUTS: Readonly<Record<string, { readonly layout: RawLayout; readonly wire: WireType['name'][]; readonly width: number }>> = {
+  BOOLEAN: { layout: 'bool', wire: ['bit'], width: 1 },
+  UTINYINT: { layout: 'u8', wire: ['tinyint'], width: 1 },
+  SMALLINT: { layout: 'i16', wire: ['smallint'], width: 2 },
+  INTEGER: { layout: 'i32', wire: ['int'], width: 4 },
+  BIGINT: { layout: 'i64', wire: ['bigint'], width: 8 },
+  FLOAT: { layout: 'f32', wire: ['real'], width: 4 },
+  DOUBLE: { layout: 'f64', wire: ['float'], width: 8 },
+  DATE: { layout: 'date', wire: ['date'], width: 4 },
+  TIMESTAMP: { layout: 'timestamp', wire: ['datetime2'], width: 8 },
+};
+
+/** The fixed-width layout a DuckDB column of type `duck` is sent from as `wire`, if it has one. */
+export function rawLayoutOf(duck: string, wire: WireType): { layout: RawLayout; width: number } | undefined {
+  const d = duck.toUpperCase();
+  const dec = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(d);
+  if (dec) {
+    const precision = Number(dec[1]);
+    const scale = Number(dec[2]);
+    if ((wire.name !== 'decimal' && wire.name !== 'numeric') || (wire.precision ?? 18) !== precision || (wire.scale ?? 0) !== scale) return undefined;
+    // DuckDB stores DECIMAL(p, s) in the narrowest integer that holds p digits.
+    if (precision <= 4) return { layout: 'dec16', width: 2 };
+    if (precision <= 9) return { layout: 'dec32', width: 4 };
+    if (precision <= 18) return { layout: 'dec64', width: 8 };
+    return { layout: 'dec128', width: 16 };
+  }
+  const raw = RAW_LAYOUTS[d];
+  return raw && raw.wire.includes(wire.name) ? raw : undefined;
+}
+
+/**
+ * A chunk's rows as a RowBlock: fixed-width columns as views of DuckDB's vector memory (no value is
+ * built), the others as values. Valid while the chunk is: encode it before fetching the next.
+ */
+export function readBlock(chunk: ChunkLike, duckTypes: readonly string[], wires: readonly WireType[]): RowBlock {
+  const n = chunk.rowCount;
+  const raw = (chunk as { readonly chunk?: unknown }).chunk;
+  const b = raw === undefined ? null : duckBindings();
+  const columns: BlockColumn[] = wires.map((wire, j) => {
+    const layout = b ? rawLayoutOf(duckTypes[j]!, wire) : undefined;
+    if (b && layout) {
+      const vector = b.data_chunk_get_vector(raw as Parameters<Bindings['data_chunk_get_vector']>[0], j);
+      const bytes = b.vector_get_data(vector, n * layout.width);
+      const words = Math.ceil(n / 64);
+      const validity = (b.vector_get_validity(vector, words * 8) as Uint8Array | null | undefined) ?? null;
+      const noNulls = !validity || maskAllSet(new BigUint64Array(validity.buffer, validity.byteOffset, words), n);
+      return { kind: 'raw', layout: layout.layout, bytes, validity: noNulls ? null : validity };
+    }
+    return { kind: 'values', values: readColumn(chunk, j, wire) };
+  });
+  return {
+    rowCount: n,
+    columns,
+    values(j) {
+      const c = columns[j]!;
+      return c.kind === 'values' ? c.values : readColumn(chunk, j, wires[j]!);
+    },
+  };
+}
+
+/** A block's rows as arrays of values. */
+export function blockRows(block: RowBlock): SqlValue[][] {
+  const cols = block.columns.map((_, j) => block.values(j));
+  const out: SqlValue[][] = [];
+  for (let i = 0; i < block.rowCount; i++) out.push(cols.map((c) => c[i]!));
   return out;
 }

@@ -18,7 +18,8 @@ export interface Login7 {
   readonly hasFeatureExtension: boolean;
 }
 
-const FIXED_LENGTH = 94;
+/** The fixed part of LOGIN7 up to the SSPI and attach-file fields, which every 7.x version has (7.2+ adds 8 bytes). */
+const FIXED_LENGTH = 86;
 
 /** Passwords travel with each byte's nibbles swapped and XORed with 0xA5. */
 export function decodePassword(bytes: Buffer): string {

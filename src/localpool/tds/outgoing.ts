@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { HEADER_LENGTH, PacketStatus, PacketType } from './protocol.js';
 import { writePacketHeader } from './packet.js';
+import { TDS_7_4, type TdsVersion } from './version.js';
 
 /**
  * Writes reply messages as packets of the negotiated size. Bytes are copied into one packet
@@ -12,6 +13,8 @@ export class ResponseWriter {
   private fill = HEADER_LENGTH;
   private packetId = 1;
   private type: number = PacketType.TabularResult;
+  /** The TDS version replies are written in: 7.4 until LOGIN7 names another. */
+  version: TdsVersion = TDS_7_4;
 
   constructor(
     private out: Writable,

@@ -100,6 +100,10 @@ export const TypeId = {
   BigChar: 0xaf,
   NVarChar: 0xe7,
   NChar: 0xef,
+  /** Legacy long types, sent for (max) columns before TDS 7.2. */
+  Image: 0x22,
+  Text: 0x23,
+  NText: 0x63,
 } as const;
 
 /** Length value that marks a (MAX) type in TYPE_INFO. */

@@ -1,4 +1,5 @@
-import type { ResultColumn, SqlMessage, SqlValue, WireType } from '../engine/api.js';
+import type { ResultColumn, RowBlock, SqlMessage, SqlValue, WireType } from '../engine/api.js';
+import type { ColumnEncoder } from './data-types/column-encoder.js';
 import { CurCmd, DoneStatus } from './protocol.js';
 import type { ResponseWriter } from './outgoing.js';
 import { WireWriter } from './wire-writer.js';
@@ -9,6 +10,7 @@ import { writeMessage } from './tokens/message.js';
 import { writeReturnStatus } from './tokens/return-status.js';
 import { writeReturnValue } from './tokens/return-value.js';
 import { writeRow } from './tokens/row.js';
+import { RowBlockWriter } from './tokens/row-block.js';
 
 /** Bytes gathered before they are handed to the packet writer. */
 const FLUSH_AT = 32 * 1024;
@@ -21,7 +23,7 @@ const FLUSH_AT = 32 * 1024;
 export class Reply {
   private readonly scratch = new WireWriter(8192);
   private pendingDone: { status: number; rowCount: number; curCmd: number } | undefined;
-  private columns: readonly ResultColumn[] | undefined;
+  private columns: readonly ColumnEncoder[] | undefined;
   private rowsInSet = 0;
   private returnValueOrdinal = 0;
   anyError = false;
@@ -42,23 +44,23 @@ export class Reply {
     const d = this.pendingDone;
     if (!d) return;
     this.pendingDone = undefined;
-    writeDone(this.scratch, this.mode === 'rpc' ? 'doneInProc' : 'done', d.status | (more ? DoneStatus.More : 0), d.rowCount, d.curCmd);
+    writeDone(this.scratch, this.mode === 'rpc' ? 'doneInProc' : 'done', d.status | (more ? DoneStatus.More : 0), d.rowCount, d.curCmd, this.writer.version);
   }
 
   columnsStart(columns: readonly ResultColumn[]): void {
     this.releaseDone(true);
-    writeColMetadata(this.scratch, columns);
-    this.columns = columns;
+    this.columns = writeColMetadata(this.scratch, columns, this.writer.version);
     this.rowsInSet = 0;
   }
 
   async rows(rows: readonly (readonly SqlValue[])[]): Promise<void> {
     const columns = this.columns;
     if (!columns) throw new Error('The engine sent rows before their columns.');
+    const nbcRow = this.writer.version.nbcRow;
     for (const row of rows) {
       const start = this.scratch.length;
       try {
-        writeRow(this.scratch, columns, row);
+        writeRow(this.scratch, columns, row, nbcRow);
       } catch (e) {
         // Never leave half a row on the wire: the error token follows a clean token boundary.
         this.scratch.truncate(start);
@@ -68,6 +70,18 @@ export class Reply {
     }
     this.rowsInSet += rows.length;
     await this.flush();
+  }
+
+  /** Rows as columns: encoded from the engine's memory, sent as packets fill, waiting while the socket is full. */
+  async block(block: RowBlock): Promise<void> {
+    const columns = this.columns;
+    if (!columns) throw new Error('The engine sent rows before their columns.');
+    const writer = new RowBlockWriter(columns, block, this.writer.version.nbcRow);
+    for (let i = 0; i < writer.rowCount; ) {
+      i = writer.write(this.scratch, i, FLUSH_AT);
+      if (this.scratch.length >= FLUSH_AT) await this.flush();
+    }
+    this.rowsInSet += block.rowCount;
   }
 
   statementDone(rowCount: number | undefined, error: boolean | undefined): void {
@@ -85,7 +99,7 @@ export class Reply {
   message(kind: 'error' | 'info', m: SqlMessage): void {
     this.releaseDone(true);
     if (kind === 'error') this.anyError = true;
-    writeMessage(this.scratch, kind, m);
+    writeMessage(this.scratch, kind, m, undefined, this.writer.version);
   }
 
   returnStatus(value: number): void {
@@ -96,15 +110,18 @@ export class Reply {
 
   returnValue(name: string, type: WireType, value: SqlValue): void {
     this.releaseDone(true);
-    writeReturnValue(this.scratch, this.returnValueOrdinal++, name, type, value);
+    writeReturnValue(this.scratch, this.returnValueOrdinal++, name, type, value, this.writer.version);
   }
 
+  /** ENVCHANGE 8 (TDS 7.2+; older clients are not told). */
   beginTransaction(descriptor: Uint8Array): void {
+    if (!this.writer.version.wide) return;
     this.releaseDone(true);
     writeBeginTransaction(this.scratch, descriptor);
   }
 
   endTransaction(outcome: 'commit' | 'rollback', descriptor: Uint8Array): void {
+    if (!this.writer.version.wide) return;
     this.releaseDone(true);
     writeEndTransaction(this.scratch, outcome, descriptor);
   }
@@ -127,11 +144,11 @@ export class Reply {
   async finish(options: { returnStatus?: number } = {}): Promise<void> {
     if (this.mode === 'batch') {
       if (this.pendingDone) this.releaseDone(false);
-      else writeDone(this.scratch, 'done', this.statusBits() | (this.anyError ? DoneStatus.Error : 0));
+      else writeDone(this.scratch, 'done', this.statusBits() | (this.anyError ? DoneStatus.Error : 0), 0, 0, this.writer.version);
     } else {
       this.releaseDone(true);
       if (!this.returnStatusSent && options.returnStatus !== undefined && !this.anyError) writeReturnStatus(this.scratch, options.returnStatus);
-      writeDone(this.scratch, 'doneProc', this.statusBits() | (this.anyError ? DoneStatus.Error : 0));
+      writeDone(this.scratch, 'doneProc', this.statusBits() | (this.anyError ? DoneStatus.Error : 0), 0, 0, this.writer.version);
     }
     await this.flush();
     await this.writer.endMessage();

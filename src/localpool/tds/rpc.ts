@@ -33,9 +33,9 @@ export interface RpcHeader {
   readonly isExecuteSql: boolean;
 }
 
-/** Reads ALL_HEADERS, the procedure name or id, and the option flags. */
-export async function readRpcHeader(r: MessageReader): Promise<RpcHeader> {
-  await readAllHeaders(r);
+/** Reads ALL_HEADERS (TDS 7.2+, `allHeaders`), the procedure name or id, and the option flags. */
+export async function readRpcHeader(r: MessageReader, allHeaders = true): Promise<RpcHeader> {
+  if (allHeaders) await readAllHeaders(r);
   const nameLength = await r.u16('the procedure name');
   let procName: string;
   if (nameLength === 0xffff) {

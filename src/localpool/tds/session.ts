@@ -20,6 +20,7 @@ import { writeCollationChange, writeDatabaseChange, writeLanguageChange, writePa
 import { writeLoginAck } from './tokens/login-ack.js';
 import { writeMessage } from './tokens/message.js';
 import { readTransactionRequest } from './transaction-manager.js';
+import { negotiateVersion, TdsVersionNumber } from './version.js';
 import { WireWriter } from './wire-writer.js';
 
 export interface ServerLimits {
@@ -331,31 +332,46 @@ export class Session {
     if (!this.loginPending || this.closed) return;
     this.loginPending = false;
     const w = new WireWriter();
-    writeMessage(w, 'error', { number, state: 1, class: 14, message, line: 1 });
-    writeDone(w, 'done', DoneStatus.Error);
+    const version = this.writer.version;
+    writeMessage(w, 'error', { number, state: 1, class: 14, message, line: 1 }, undefined, version);
+    writeDone(w, 'done', DoneStatus.Error, 0, 0, version);
     this.writer.write(w.view());
     await this.writer.endMessage();
   }
 
+  /**
+   * PRELOGIN (and TLS when the client asks for it), then LOGIN7. A TDS 7.0 client (and some drivers
+   * that do not want TLS) sends LOGIN7 first, with no PRELOGIN: the connection then stays
+   * unencrypted, which the pool allows, as SQL Server does when it does not force encryption.
+   */
   private async login(): Promise<void> {
-    const pre = await this.nextMessage();
-    if (!pre) throw new ConnectionClosedError();
-    if (pre.type !== PacketType.Prelogin) {
-      throw new ProtocolError(`The first message must be PRELOGIN (0x12), not 0x${pre.type.toString(16)}.`);
-    }
-    const request = parsePrelogin(await pre.readRest('PRELOGIN'));
-    const wantsTls = !this.strictTls && (request.encryption === Encryption.On || request.encryption === Encryption.Required);
-    this.writer.write(buildPreloginResponse(wantsTls ? Encryption.On : Encryption.NotSupported, this.ctx.version));
-    await this.writer.endMessage();
-    if (wantsTls) await this.inBandTls();
-
-    const msg = await this.nextMessage();
+    let msg = await this.nextMessage();
     if (!msg) throw new ConnectionClosedError();
-    if (msg.type !== PacketType.Login7) {
-      throw new ProtocolError(`Expected LOGIN7 (0x10) after PRELOGIN, not 0x${msg.type.toString(16)}.`);
+    if (msg.type === PacketType.Prelogin) {
+      const request = parsePrelogin(await msg.readRest('PRELOGIN'));
+      const wantsTls = !this.strictTls && (request.encryption === Encryption.On || request.encryption === Encryption.Required);
+      this.writer.write(buildPreloginResponse(wantsTls ? Encryption.On : Encryption.NotSupported, this.ctx.version));
+      await this.writer.endMessage();
+      if (wantsTls) await this.inBandTls();
+      msg = await this.nextMessage();
+      if (!msg) throw new ConnectionClosedError();
+      if (msg.type !== PacketType.Login7) {
+        throw new ProtocolError(`Expected LOGIN7 (0x10) after PRELOGIN, not 0x${msg.type.toString(16)}.`);
+      }
+    } else if (msg.type !== PacketType.Login7) {
+      throw new ProtocolError(`The first message must be PRELOGIN (0x12) or LOGIN7 (0x10), not 0x${msg.type.toString(16)}.`);
     }
     const login = parseLogin7(await msg.readRest('LOGIN7'));
+    // Replies, a refusal included, are in the version the server will speak.
+    const version = negotiateVersion(login.tdsVersion);
+    this.writer.version = version ?? negotiateVersion(TdsVersionNumber.V7_0)!;
     this.loginPending = true;
+    if (!version) {
+      await this.refuse(
+        18452,
+        `Login failed. The client asked for TDS version 0x${login.tdsVersion.toString(16).padStart(8, '0')}; the local pool speaks TDS 7.0 to 7.4.`,
+      );
+    }
     await this.authenticate(login);
   }
 
@@ -403,13 +419,15 @@ export class Session {
     this.database = this.engineSession.database;
     const packetSize = Math.min(Math.max(login.packetSize || DEFAULT_PACKET_SIZE, MIN_PACKET_SIZE), MAX_PACKET_SIZE - 1);
     const w = new WireWriter();
+    const version = this.writer.version;
     writeDatabaseChange(w, this.database, 'master');
-    writeMessage(w, 'info', { number: 5701, state: 2, class: 0, message: `Changed database context to '${this.database}'.`, line: 1 });
-    writeCollationChange(w, DEFAULT_COLLATION);
+    writeMessage(w, 'info', { number: 5701, state: 2, class: 0, message: `Changed database context to '${this.database}'.`, line: 1 }, undefined, version);
+    // TDS 7.0 has no collations.
+    if (version.collations) writeCollationChange(w, DEFAULT_COLLATION);
     writeLanguageChange(w, 'us_english');
-    writeLoginAck(w, 'Microsoft SQL Server', this.ctx.version);
+    writeLoginAck(w, 'Microsoft SQL Server', this.ctx.version, version);
     writePacketSizeChange(w, packetSize, this.writer.size);
-    writeDone(w, 'done', 0);
+    writeDone(w, 'done', 0, 0, 0, version);
     this.loginPending = false;
     this.loggedIn = true;
     this.writer.write(w.view());
@@ -456,7 +474,7 @@ export class Session {
     if (this.attentionsPending === 0 || this.closed) return;
     this.attentionsPending = 0;
     const w = new WireWriter(16);
-    writeDone(w, 'done', DoneStatus.Attention);
+    writeDone(w, 'done', DoneStatus.Attention, 0, 0, this.writer.version);
     this.writer.write(w.view());
     await this.writer.endMessage();
   }
@@ -510,9 +528,9 @@ export class Session {
     try {
       let events: AsyncIterable<EngineEvent>;
       if (mode === 'batch') {
-        events = session.execute(await readSqlBatch(msg), [], controller.signal);
+        events = session.execute(await readSqlBatch(msg, this.writer.version.allHeaders), [], controller.signal);
       } else {
-        const header = await readRpcHeader(msg);
+        const header = await readRpcHeader(msg, this.writer.version.allHeaders);
         const read = await readRpcParameters(msg, { streamThreshold: this.ctx.limits.streamThresholdBytes });
         stream = read.stream;
         if (header.isExecuteSql) {
@@ -608,6 +626,9 @@ export class Session {
       case 'rows':
         await reply.rows(ev.rows);
         return;
+      case 'block':
+        await reply.block(ev.block);
+        return;
       case 'done':
         reply.statementDone(ev.rowCount, ev.error);
         return;
@@ -650,7 +671,7 @@ export class Session {
     const session = this.session();
     const reply = new Reply(this.writer, 'batch', () => session.inTransaction);
     try {
-      const request = await readTransactionRequest(msg);
+      const request = await readTransactionRequest(msg, this.writer.version.allHeaders);
       await msg.discardRest();
       if (request.kind === 'begin') {
         await session.beginTransaction(request.name || undefined);

@@ -17,8 +17,9 @@ async function readName(r: MessageReader): Promise<string> {
   return (await r.readBytes(bytes, 'a transaction name')).toString('utf16le');
 }
 
-export async function readTransactionRequest(r: MessageReader): Promise<TransactionRequest> {
-  await readAllHeaders(r);
+/** `allHeaders`: the request starts with ALL_HEADERS (TDS 7.2+). */
+export async function readTransactionRequest(r: MessageReader, allHeaders = true): Promise<TransactionRequest> {
+  if (allHeaders) await readAllHeaders(r);
   const type = await r.u16('the transaction request type');
   switch (type) {
     case TM_BEGIN_XACT: {

@@ -136,6 +136,20 @@ export class WireWriter {
     return this;
   }
 
+  /**
+   * Makes room for `n` more bytes and returns the buffer to write them into, from `length` on;
+   * `advance` then says where the writing ended. The buffer is valid until the next write.
+   */
+  reserve(n: number): Buffer {
+    this.ensure(n);
+    return this.buf;
+  }
+
+  /** Moves the end to `position` after writing into the buffer `reserve` returned. */
+  advance(position: number): void {
+    this.pos = position;
+  }
+
   /** The bytes written so far (a view, valid until the next write). */
   view(): Buffer {
     return this.buf.subarray(0, this.pos);

@@ -1,5 +1,6 @@
 /** Test helpers: run T-SQL on an engine session and collect what a client would see. */
 import type { Engine, EngineEvent, EngineSession, Parameter, ResultColumn, SqlMessage, SqlValue } from '../../../src/localpool/engine/api.js';
+import { blockRows } from '../../../src/localpool/engine/values.js';
 
 export interface Outcome {
   readonly events: EngineEvent[];
@@ -19,6 +20,7 @@ export async function collect(events: AsyncIterable<EngineEvent>): Promise<Outco
     out.events.push(ev);
     if (ev.kind === 'columns') out.resultSets.push({ columns: [...ev.columns], rows: [] });
     else if (ev.kind === 'rows') out.resultSets[out.resultSets.length - 1]!.rows.push(...ev.rows.map((r) => [...r]));
+    else if (ev.kind === 'block') out.resultSets[out.resultSets.length - 1]!.rows.push(...blockRows(ev.block));
     else if (ev.kind === 'error') out.errors.push(ev.message);
     else if (ev.kind === 'info') out.infos.push(ev.message);
     else if (ev.kind === 'done' && ev.rowCount !== undefined) out.rowCounts.push(ev.rowCount);

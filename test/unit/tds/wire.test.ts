@@ -41,7 +41,7 @@ describe('PRELOGIN and LOGIN7', () => {
   });
 
   it('rejects LOGIN7 shorter than its fixed part', () => {
-    assert.throws(() => parseLogin7(Buffer.alloc(50)), { message: 'The LOGIN7 message is 50 bytes; it must be at least 94.' });
+    assert.throws(() => parseLogin7(Buffer.alloc(50)), { message: 'The LOGIN7 message is 50 bytes; it must be at least 86.' });
   });
 });
 

@@ -34,7 +34,7 @@ function split(d: PreciseDate, type: WireType): { days: number; ticks7: number }
   return { days, ticks7: msOfDay * 10_000 + Math.min(Math.max(extra, 0), 9_999) };
 }
 
-function timeLength(scale: number): number {
+export function timeLength(scale: number): number {
   return scale <= 2 ? 3 : scale <= 4 ? 4 : 5;
 }
 
@@ -124,3 +124,33 @@ export const datetimeCodec: DataTypeCodec = {
     return new Date(MS_1900 + bytes.readInt32LE(0) * MS_PER_DAY + Math.round((bytes.readUInt32LE(4) * 1000) / 300));
   },
 };
+
+/**
+ * A date or datetime2 value as the text SQL Server sends clients older than TDS 7.3, which have no
+ * date types: 'yyyy-mm-dd' for date, 'yyyy-mm-dd hh:mm:ss[.fffffff]' (scale digits) for datetime2.
+ */
+export function formatDateText(type: WireType, value: Exclude<SqlValue, null>): string {
+  const parts = split(toDate(value, type), type);
+  let days = parts.days;
+  let ticks7 = parts.ticks7;
+  const scale = type.name === 'date' ? 0 : (type.scale ?? 7);
+  const div = 10 ** (7 - scale);
+  ticks7 = Math.round(ticks7 / div) * div;
+  if (ticks7 >= MS_PER_DAY * 10_000) {
+    days += 1;
+    ticks7 = 0;
+  }
+  const date = new Date((days - DAYS_0001_TO_1970) * MS_PER_DAY).toISOString().slice(0, 10);
+  if (type.name === 'date') return date;
+  const seconds = Math.floor(ticks7 / 10_000_000);
+  const hms = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60].map((n) => String(n).padStart(2, '0')).join(':');
+  const fraction = scale > 0 ? `.${String(ticks7 % 10_000_000).padStart(7, '0').slice(0, scale)}` : '';
+  return `${date} ${hms}${fraction}`;
+}
+
+/** The length in characters of formatDateText's result for `type`. */
+export function dateTextLength(type: WireType): number {
+  if (type.name === 'date') return 10;
+  const scale = type.scale ?? 7;
+  return scale > 0 ? 20 + scale : 19;
+}

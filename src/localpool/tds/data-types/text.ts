@@ -1,5 +1,6 @@
 import type { SqlValue, WireType } from '../../engine/api.js';
 import { DEFAULT_COLLATION, MAX_LENGTH, TypeId } from '../protocol.js';
+import type { WireWriter } from '../wire-writer.js';
 import { ValueError, type DataTypeCodec, type TypeInfo } from './codec.js';
 
 const utf8Decoder = new TextDecoder('utf-8');
@@ -54,19 +55,24 @@ function isMax(type: WireType): boolean {
   return type.length === 'max' || type.length === undefined || (typeof type.length === 'number' && type.length * (isUnicode(type) ? 2 : 1) > 8000);
 }
 
+/** A (var)char TYPE_INFO; TDS 7.0 has no collation in it. */
+export function writeTextTypeInfo(w: WireWriter, type: WireType, withCollation: boolean): void {
+  const max = isMax(type);
+  let id = IDS[type.name]!;
+  // CHAR/NCHAR have no MAX form: an unbounded one is sent as its VAR type.
+  if (max && id === TypeId.BigChar) id = TypeId.BigVarChar;
+  if (max && id === TypeId.NChar) id = TypeId.NVarChar;
+  w.u8(id);
+  w.u16(max ? MAX_LENGTH : (type.length as number) * (isUnicode(type) ? 2 : 1));
+  if (withCollation) w.bytes(DEFAULT_COLLATION);
+}
+
 /** char, varchar, nchar, nvarchar. */
 export const textCodec: DataTypeCodec = {
   names: ['char', 'varchar', 'nchar', 'nvarchar'],
   lengthKind: (type) => (isMax(type) ? 'plp' : 'ushort'),
   writeTypeInfo(w, type) {
-    const max = isMax(type);
-    let id = IDS[type.name]!;
-    // CHAR/NCHAR have no MAX form: an unbounded one is sent as its VAR type.
-    if (max && id === TypeId.BigChar) id = TypeId.BigVarChar;
-    if (max && id === TypeId.NChar) id = TypeId.NVarChar;
-    w.u8(id);
-    w.u16(max ? MAX_LENGTH : (type.length as number) * (isUnicode(type) ? 2 : 1));
-    w.bytes(DEFAULT_COLLATION);
+    writeTextTypeInfo(w, type, true);
   },
   encode(type, value) {
     const text =
@@ -98,4 +104,4 @@ export function textTypeFromId(id: number, maxLength: number): WireType {
   return { name, length: name === 'nchar' || name === 'nvarchar' ? maxLength / 2 : maxLength };
 }
 
-export { isMax as isMaxText };
+export { isMax as isMaxText, isUnicode as isUnicodeText };
