@@ -107,7 +107,7 @@ async function editColumns(start: LoadPlan): Promise<LoadPlan | undefined> {
     const target = quoteObjectName(plan.table);
     const items: ColumnItem[] = [
       {
-        label: `$(cloud-upload) Load ${plan.file.rowCount.toLocaleString('en')} rows into ${target}`,
+        label: `Load ${plan.file.rowCount.toLocaleString('en')} rows into ${target}`,
         description: problems.length ? problems[0] : `${plan.columns.length} columns`,
         action: 'load',
       },
