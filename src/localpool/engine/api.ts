@@ -76,6 +76,13 @@ export interface Parameter {
   readonly output: boolean;
 }
 
+/** A column of a TDS bulk load as the client describes it (its COLMETADATA), in the order of the row values. */
+export interface BulkColumn {
+  readonly name: string;
+  readonly type: WireType;
+  readonly nullable: boolean;
+}
+
 export interface ResultColumn {
   readonly name: string;
   readonly type: WireType;
@@ -145,6 +152,13 @@ export interface EngineSession {
   beginTransaction(name?: string): Promise<void>;
   commitTransaction(): Promise<void>;
   rollbackTransaction(): Promise<void>;
+  /**
+   * The rows of a TDS bulk load (a BulkLoadBCP message) for the `INSERT BULK` statement this session
+   * ran last. `columns` is the client's COLMETADATA; `rows` yields batches of rows, one value per
+   * column. Resolves with the number of rows stored; on any failure (a value that does not fit its
+   * column, a cancel through `signal`) the table is left as it was. An engine without it refuses bulk loads.
+   */
+  bulkLoad?(columns: readonly BulkColumn[], rows: AsyncIterable<readonly (readonly SqlValue[])[]>, signal: AbortSignal): Promise<number>;
   /** Called once when the connection closes; rolls back an open transaction. */
   close(): Promise<void>;
 }

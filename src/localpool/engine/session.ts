@@ -5,9 +5,10 @@
  * ends the batch (later GO batches still run).
  */
 import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { SqlError, type EngineEvent, type EngineSession, type Parameter, type ResultColumn, type SessionInfo, type SqlMessage, type SqlValue, type StreamedValue, type WireType } from './api.js';
+import { SqlError, type BulkColumn, type EngineEvent, type EngineSession, type Parameter, type ResultColumn, type SessionInfo, type SqlMessage, type SqlValue, type StreamedValue, type WireType } from './api.js';
 import type { ColumnDef, Expr, NameRef, ProcParam, Query, Statement, TypeSpec } from './ast.js';
 import { columnFacts, loadCatalog, type CatalogSnapshot, type ObjectInfo, type ObjectType } from './catalog.js';
+import { BulkInserts, isInsertBulk } from './bulk-insert.js';
 import { splitGoBatches } from './lexer.js';
 import { parseBatch, UNSUPPORTED_ERROR, unsupported } from './parser.js';
 import {
@@ -88,6 +89,7 @@ export class LocalPoolSession implements EngineSession {
   private doomed = false;
   private rowcount = 0;
   private nocount = false;
+  private fmtonly = false;
   private catalog?: { version: number; snap: CatalogSnapshot };
   /**
    * The session's #temp tables by lower-cased name (DuckDB temp tables of this connection, gone with
@@ -104,6 +106,19 @@ export class LocalPoolSession implements EngineSession {
    * committed data; writes fail with 3930 as in SQL Server.
    */
   private readConn?: DuckDBConnection;
+
+  /** INSERT BULK and the bulk load of its rows (bulk-insert.ts). */
+  private readonly bulk = new BulkInserts(
+    {
+      database: () => this.host.database,
+      spid: () => this.info.spid,
+      catalog: () => this.getCatalog(),
+      connection: () => this.txConn,
+      inTransaction: () => this.trancount > 0,
+      doomed: () => this.doomed,
+    },
+    () => import('@duckdb/node-api'),
+  );
 
   constructor(
     private readonly host: EngineHost,
@@ -126,11 +141,18 @@ export class LocalPoolSession implements EngineSession {
   // ---- EngineSession ----
 
   execute(sql: string, params: readonly Parameter[], signal: AbortSignal): AsyncIterable<EngineEvent> {
+    if (isInsertBulk(sql)) return this.bulk.prepare(sql);
+    this.bulk.clear();
     return this.runRequest(sql, params, signal);
   }
 
   callProcedure(name: string, params: readonly Parameter[], signal: AbortSignal): AsyncIterable<EngineEvent> {
+    this.bulk.clear();
     return this.runRpc(name, params, signal);
+  }
+
+  bulkLoad(columns: readonly BulkColumn[], rows: AsyncIterable<readonly (readonly SqlValue[])[]>, signal: AbortSignal): Promise<number> {
+    return this.bulk.load(columns, rows, signal);
   }
 
   async beginTransaction(): Promise<void> {
@@ -460,6 +482,7 @@ export class LocalPoolSession implements EngineSession {
       case 'setOption': {
         const opt = st.option.toUpperCase();
         if (opt === 'NOCOUNT') this.nocount = st.on ?? false;
+        else if (opt === 'FMTONLY') this.fmtonly = st.on ?? false;
         else if (opt === 'XACT_ABORT' || opt.startsWith('IDENTITY_INSERT')) {
           /* accepted */
         } else if (opt === 'PARSEONLY' || opt === 'NOEXEC' || opt === 'SHOWPLAN_ALL' || opt === 'SHOWPLAN_XML' || opt === 'STATISTICS XML') {
@@ -1022,7 +1045,8 @@ export class LocalPoolSession implements EngineSession {
     }
     const cleanup = await this.materialize(ctx, signal);
     try {
-      const res = await this.conn.stream(t.sql, this.duckParams(ctx.params));
+      // SET FMTONLY ON (FreeTDS's freebcp asks for a table's columns so): the columns, no rows.
+      const res = await this.conn.stream(this.fmtonly ? `SELECT * FROM (${t.sql}) AS __fmtonly LIMIT 0` : t.sql, this.duckParams(ctx.params));
       const types = res.columnTypes().map((x) => x.toString());
       const wires = t.cols.map((c, i) => (c.type && duckType(c.type) === types[i] ? wireTypeOf(c.type) : wireTypeForDuck(types[i]!)));
       yield { kind: 'columns', columns: t.cols.map((c, i) => ({ name: c.name, type: wires[i]!, nullable: c.nullable })) };

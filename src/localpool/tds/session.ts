@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import * as tls from 'node:tls';
 import { SqlError, type Engine, type EngineEvent, type EngineSession, type SqlMessage } from '../engine/api.js';
+import { serveBulkLoad } from './bulk-load.js';
 import { ValueError } from './data-types/index.js';
 import { createDuplexPair } from './duplex-pair.js';
 import { IgnoredMessageError, ProtocolError, RequestError } from './errors.js';
@@ -475,6 +476,7 @@ export class Session {
       case PacketType.TransactionManager:
         return this.handleTransaction(msg);
       case PacketType.BulkLoad:
+        return this.handleBulkLoad(msg);
       case PacketType.Prelogin:
       case PacketType.Login7:
       case PacketType.Sspi:
@@ -489,7 +491,7 @@ export class Session {
           number: 40000,
           state: 1,
           class: 16,
-          message: `The local pool does not support TDS message type 0x${msg.type.toString(16).padStart(2, '0')} here (bulk load and re-login are not available).`,
+          message: `The local pool does not support TDS message type 0x${msg.type.toString(16).padStart(2, '0')} here (re-login is not available).`,
           line: 1,
         });
         await reply.finish();
@@ -548,6 +550,20 @@ export class Session {
       this.current = undefined;
     }
     await reply.finish({ returnStatus });
+  }
+
+  /** A BulkLoadBCP message: the rows of the INSERT BULK the session ran last (bulk-load.ts). */
+  private async handleBulkLoad(msg: MessageReader): Promise<void> {
+    const session = this.session();
+    const controller = new AbortController();
+    this.current = controller;
+    const reply = new Reply(this.writer, 'batch', () => session.inTransaction);
+    try {
+      await serveBulkLoad(msg, session, reply, controller.signal, this.ctx.limits.maxMessageBytes, (e) => this.errorMessage(e));
+    } finally {
+      this.current = undefined;
+    }
+    await reply.finish();
   }
 
   private async discardQuietly(msg: MessageReader, stream: PlpStream | undefined): Promise<void> {
