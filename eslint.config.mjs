@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // The core never imports vscode: only the hosts (extension.ts, tree/, wizard/ host side) may.
-    files: ['src/sql/**/*.ts', 'src/models/**/*.ts', 'src/localpool/**/*.ts', 'src/cli.ts'],
+    files: ['src/sql/**/*.ts', 'src/models/**/*.ts', 'src/localpool/**/*.ts', 'src/cli.ts', 'src/load/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core must not import vscode.' }] }],
     },

@@ -25,6 +25,10 @@ export interface LocalPoolArgs {
   /** Only from --password, when the command line allows it. */
   readonly password?: string;
   readonly verbose: boolean;
+  /** --import-dir: the only folder COPY INTO reads from (default <data>/import). */
+  readonly importDir?: string;
+  /** --allow-url-import: COPY INTO may read URLs. */
+  readonly allowUrlImport?: boolean;
 }
 
 export interface LocalPoolCommandLine {
@@ -48,6 +52,8 @@ Options:
   --user <login>               the SQL login's name (default sa)
   --database <name>            the database name (default SQLPool01)
   --cert <pem> --key <pem>     a TLS certificate to use instead of the generated one
+  --import-dir <dir>           the only folder COPY INTO reads files from (default <data>/import)
+  --allow-url-import           let COPY INTO read http(s)://, s3://, azure:// and abfss:// locations
   --verbose                    print the stack of an unexpected error
   -h, --help                   show this help
 `;
@@ -82,6 +88,8 @@ export function parseLocalPoolArgs(argv: readonly string[], cl: LocalPoolCommand
         cert: { type: 'string' },
         key: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
+        'import-dir': { type: 'string' },
+        'allow-url-import': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...(cl.allowPasswordOption ? { password: { type: 'string' as const } } : {}),
       },
@@ -112,14 +120,18 @@ export function parseLocalPoolArgs(argv: readonly string[], cl: LocalPoolCommand
     ...(key ? { key } : {}),
     ...(s('password') ? { password: s('password') } : {}),
     verbose: values.verbose === true,
+    ...(s('import-dir') ? { importDir: s('import-dir') } : {}),
+    ...(values['allow-url-import'] === true ? { allowUrlImport: true } : {}),
   };
 }
 
 /** What a user reads once the pool listens: where, and how to connect with the usual clients. */
-export function connectBanner(pool: Pick<LocalPool, 'host' | 'port' | 'database' | 'certPath'>, user: string, dataDir: string | undefined): string {
+export function connectBanner(pool: Pick<LocalPool, 'host' | 'port' | 'database' | 'certPath'>, user: string, dataDir: string | undefined, importDir?: string): string {
+  const imports = importDir ?? (dataDir ? resolve(dataDir, 'import') : undefined);
   const cert = pool.certPath ?? '(in memory: start with --data <dir> to keep a certificate file)';
   return `Local pool listening on ${pool.host}:${pool.port}, database ${pool.database}${dataDir ? `, data in ${dataDir}` : ', in memory'}.
 TLS certificate: ${cert}
+COPY INTO reads files from: ${imports ?? '(no import folder: start with --data <dir> or --import-dir <dir>)'}
 
 Connect with:
   predict-wizard: --server ${pool.host}:${pool.port} --database ${pool.database} --user ${user} ${pool.certPath ? `--ca ${pool.certPath}` : '--encrypt optional'}
@@ -163,6 +175,8 @@ export async function runLocalPool(args: LocalPoolArgs, io: CliIo, cl: LocalPool
       password,
       database: args.database,
       seedCustomers: args.seedRows,
+      importDir: args.importDir ? resolve(io.cwd, args.importDir) : undefined,
+      allowUrlImport: args.allowUrlImport,
       tls: args.cert || args.key ? { certPath: args.cert && resolve(io.cwd, args.cert), keyPath: args.key && resolve(io.cwd, args.key) } : undefined,
       log: (line) => io.stderr(`localpool: ${line.replaceAll(password, '***')}\n`),
     });
@@ -171,7 +185,7 @@ export async function runLocalPool(args: LocalPoolArgs, io: CliIo, cl: LocalPool
     if (args.verbose && e instanceof Error && e.stack) io.stderr(`${e.stack.replaceAll(password, '***')}\n`);
     return EXIT_FAILED;
   }
-  io.stdout(connectBanner(pool, args.user, dataDir));
+  io.stdout(connectBanner(pool, args.user, dataDir, args.importDir ? resolve(io.cwd, args.importDir) : undefined));
   onStarted?.(pool);
   await new Promise<void>((done) => {
     if (!io.signal || io.signal.aborted) {

@@ -16,6 +16,8 @@ export interface LocalPoolLaunch {
   readonly dataDir: string;
   readonly password: string;
   readonly host?: string;
+  /** The only folder COPY INTO reads from; default `<dataDir>/import`. */
+  readonly importDir?: string;
   /** Default 60 000 ms. */
   readonly readyTimeoutMs?: number;
   readonly log?: (line: string) => void;
@@ -79,7 +81,7 @@ export async function startLocalPoolProcess(opts: LocalPoolLaunch): Promise<Loca
   if (await canConnect(host, opts.port)) {
     throw new Error(`Port ${opts.port} on ${host} is already in use: stop what listens there or set predictWizard.localPool.port to another port (0 = any free port).`);
   }
-  const args = [...how.args, '--port', String(opts.port), '--data', opts.dataDir, '--host', host];
+  const args = [...how.args, '--port', String(opts.port), '--data', opts.dataDir, '--host', host, '--import-dir', opts.importDir ?? join(opts.dataDir, 'import')];
   log(`Starting the local pool: ${[how.command, ...args].join(' ')}`);
   const child: ChildProcess = spawn(how.command, args, {
     cwd: opts.root,

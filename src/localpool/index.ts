@@ -23,6 +23,10 @@ export interface LocalPoolOptions {
   /** A certificate to use instead of the generated one. */
   readonly tls?: { readonly certPath?: string; readonly keyPath?: string };
   readonly limits?: Partial<ServerLimits>;
+  /** The only folder COPY INTO reads from (default `<dataDir>/import`). */
+  readonly importDir?: string;
+  /** Let COPY INTO read URLs (http(s)://, s3://, azure://, abfss://). Default false. */
+  readonly allowUrlImport?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -36,6 +40,8 @@ export async function startLocalPool(options: LocalPoolOptions): Promise<LocalPo
     dataDir: options.dataDir,
     database: options.database,
     seedCustomers: options.seedCustomers,
+    importDir: options.importDir,
+    allowUrlImport: options.allowUrlImport,
   });
   let server: TdsServer;
   try {

@@ -646,6 +646,18 @@ export class SqlConnection {
     return result;
   }
 
+  /**
+   * Runs `work` with the tedious connection itself, queued after this connection's other requests:
+   * for what has no method here (bulk load, src/load/bulk.ts).
+   */
+  withDriver<T>(work: (driver: Connection) => Promise<T>): Promise<T> {
+    return this.enqueue(async () => {
+      if (this.lost) throw this.lost;
+      if (this.closed) throw new SqlConnectionError('closed', `The connection to ${endpointText(this.config)} is closed.`);
+      return work(this.conn);
+    });
+  }
+
   /** Cancels the running request, if any. The request ends with `cancelled: true` (or SqlCancelledError). */
   cancel(): void {
     if (this.current && !this.closed) {

@@ -1,4 +1,5 @@
 /** The syntax tree of the T-SQL the local pool understands (see parser.ts). */
+import type { CopyIntoSpec } from './statements/copy-into-parse.js';
 
 /** A declared type as written: `nvarchar(30)`, `decimal(18,4)`, `varbinary(max)`. */
 export interface TypeSpec {
@@ -170,6 +171,8 @@ export type Statement = { readonly line: number; readonly text: string } & (
   /** `BEGIN TRY ... END TRY BEGIN CATCH ... END CATCH`. */
   | { readonly k: 'try'; readonly body: readonly Statement[]; readonly handler: readonly Statement[] }
   | { readonly k: 'empty' }
+  /** Synapse's COPY INTO (statements/copy-into-parse.ts). */
+  | { readonly k: 'copyInto'; readonly copy: CopyIntoSpec }
 );
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -3,8 +3,8 @@
  * remembers T-SQL types and object text, sessions that run T-SQL, and PREDICT on onnxruntime-node.
  * DuckDB and onnxruntime are loaded on first use, never when this module is imported.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { Engine, EngineSession, SessionInfo } from './api.js';
 import { META_DDL, systemViewDdl } from './catalog.js';
@@ -22,6 +22,10 @@ export interface LocalPoolEngineOptions {
   readonly predictBatchSize?: number;
   /** DuckDB threads (default: DuckDB's choice). */
   readonly threads?: number;
+  /** The only folder COPY INTO reads from (default `<dataDir>/import`; none in memory). */
+  readonly importDir?: string;
+  /** Let COPY INTO read http(s)://, s3://, azure:// and abfss:// locations (default false). */
+  readonly allowUrlImport?: boolean;
 }
 
 export const PRODUCT_VERSION = '10.0.15000.0';
@@ -34,6 +38,8 @@ export async function createLocalPoolEngine(options: LocalPoolEngineOptions = {}
     mkdirSync(options.dataDir, { recursive: true });
     path = join(options.dataDir, 'localpool.duckdb');
   }
+  const importDir = options.importDir ?? (options.dataDir ? join(options.dataDir, 'import') : undefined);
+  if (importDir) mkdirSync(importDir, { recursive: true });
   const config: Record<string, string> = { default_collation: 'nocase' };
   if (options.threads) config.threads = String(options.threads);
   if (options.dataDir) config.temp_directory = join(options.dataDir, 'tmp');
@@ -50,6 +56,10 @@ export async function createLocalPoolEngine(options: LocalPoolEngineOptions = {}
     fresh = Number(existing.getRows()[0]![0]) === 0;
     for (const sql of META_DDL) await setup.run(sql);
     for (const sql of systemViewDdl(database)) await setup.run(sql);
+    if (importDir) await setup.run(`SET allowed_directories = ['${(realpathSync(importDir) + sep).replace(/'/g, "''")}']`);
+    // DuckDB then reads and writes no file but its own and the import folder's, whatever SQL reaches it;
+    // once off, external access cannot be turned on again while the database is open.
+    if (!options.allowUrlImport) await setup.run('SET enable_external_access = false');
   } finally {
     setup.closeSync();
   }
@@ -80,6 +90,7 @@ export async function createLocalPoolEngine(options: LocalPoolEngineOptions = {}
     predictBatchSize: options.predictBatchSize,
     blobValue: (bytes: Uint8Array): DuckDBValue => duck.blobValue(bytes),
     connect: () => instance.connect(),
+    imports: { dir: importDir, allowUrls: options.allowUrlImport ?? false },
   };
   let closed = false;
   const engine: Engine = {

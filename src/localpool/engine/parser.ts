@@ -8,6 +8,7 @@
 import { SqlError } from './api.js';
 import type { ColumnDef, Cte, Expr, MergeClause, NameRef, OrderItem, PredictNode, ProcParam, Query, QueryBody, SelectCore, SelectItem, Statement, StatementBody, TableRef, TypeSpec } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
+import { parseCopyInto, type TokenCursor } from './statements/copy-into-parse.js';
 
 /** Error number used for valid T-SQL the local pool does not implement. */
 export const UNSUPPORTED_ERROR = 40517;
@@ -144,6 +145,23 @@ class Parser {
     }
     throw this.syntax();
   }
+  /** The position in the tokens, for statement families parsed in their own files (statements/). */
+  private cursor(): TokenCursor {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    return {
+      tokens: this.t,
+      get pos() {
+        return self.i;
+      },
+      set pos(v: number) {
+        self.i = v;
+      },
+      syntax: (tok) => this.syntax(tok),
+      nameRef: () => this.nameRef(),
+    };
+  }
+
   private atStatementEnd(): boolean {
     return this.cur.kind === 'eof' || this.isOp(';');
   }
@@ -293,6 +311,9 @@ class Parser {
         this.expectKw('TO');
         return { k: 'rename', table, newName: this.ident() };
       }
+      case 'COPY':
+        if (this.isKw('INTO', this.peek())) return { k: 'copyInto', copy: parseCopyInto(this.cursor()) };
+        break;
       case 'THROW': {
         this.i++;
         if (this.atStatementEnd() || this.isKw('END') || this.startsStatement()) return { k: 'rethrow' };

@@ -32,6 +32,8 @@ import {
 import { checkType, duckType, formatType, toSqlValue, typeSpecForDuck, wireTypeForDuck, wireTypeOf } from './types.js';
 import { readBlock, type ChunkLike } from './values.js';
 import { modelBytes, runPredict, type PredictBatch, type StreamingConnection } from '../predict/operator.js';
+import { executeCopyInto } from './statements/copy-into.js';
+import type { ImportPolicy } from './statements/import-paths.js';
 
 /** What a session needs from its engine. */
 export interface EngineHost {
@@ -44,6 +46,8 @@ export interface EngineHost {
   blobValue(bytes: Uint8Array): DuckDBValue;
   /** Another connection to the same database (the session's read connection). */
   connect(): Promise<DuckDBConnection>;
+  /** Where COPY INTO may read files (the import folder). */
+  readonly imports?: ImportPolicy;
 }
 
 class ReturnSignal {
@@ -72,7 +76,7 @@ function uncommittable(line: number): SqlError {
 }
 
 /** Statements that write: refused in a transaction an error has made uncommittable. */
-const WRITES = new Set<Statement['k']>(['insert', 'update', 'delete', 'merge', 'truncate', 'createSchema', 'createTable', 'createView', 'createProc', 'drop']);
+const WRITES = new Set<Statement['k']>(['insert', 'update', 'delete', 'merge', 'truncate', 'createSchema', 'createTable', 'createView', 'createProc', 'drop', 'copyInto']);
 
 /** Marks an error raised by dynamic SQL (EXEC of a string), a level below the statement that ran it. */
 const FROM_DYNAMIC_SQL = Symbol('fromDynamicSql');
@@ -387,6 +391,9 @@ export class LocalPoolSession implements EngineSession {
         yield this.done(this.rowcount);
         return;
       }
+      case 'copyInto':
+        yield* this.copyInto(st, frame, signal);
+        return;
       case 'truncate': {
         const cat = await this.getCatalog();
         const r = resolveObject(this.ctx(frame, 'execute', cat), st.table);
@@ -585,6 +592,29 @@ export class LocalPoolSession implements EngineSession {
         throw new SqlError(num, msg, st.line, 16, state);
       }
     }
+  }
+
+  /** COPY INTO (statements/copy-into.ts): loads files from the import folder into a table. */
+  private async *copyInto(st: Extract<Statement, { k: 'copyInto' }>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+    const cat = await this.getCatalog();
+    const r = resolveObject(this.ctx(frame, 'execute', cat), st.copy.table);
+    const result = await executeCopyInto(st.copy, st.line, {
+      conn: this.conn,
+      policy: this.host.imports ?? { allowUrls: false },
+      resolveTable: () => (r?.kind === 'object' ? r.object : undefined),
+      identityColumns: async (t) => {
+        if (t.duckName) return new Set();
+        const rows = await this.conn.runAndReadAll(`SELECT lower(name) FROM __lp.columns WHERE object_id = ${t.id} AND is_identity`);
+        return new Set(rows.getRows().map((row) => String(row[0])));
+      },
+      duckName: (t) => duckTableName(t),
+      inTransaction: this.trancount > 0,
+      signal,
+      queryId: `QID${this.info.spid}_${Date.now()}`,
+    });
+    for (const message of result.messages) yield { kind: 'info', message: { number: 0, state: 1, class: 0, message, line: st.line } };
+    this.rowcount = result.rows;
+    yield this.done(result.rows);
   }
 
   /** DDL: runs in a DuckDB transaction of its own unless one is open; then the catalog is reloaded. */
