@@ -1,0 +1,90 @@
+/**
+ * What is deployed, read through tedious from the local pool: model tables (hostile names too), their
+ * rows with sizes, and the views and procedures that score with a row, whatever the quoting of the
+ * definition (written by the wizard, or by hand with "double quotes", no quotes, '' or N'').
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { displayObjectName } from '../../../src/sql/names.js';
+import { listDeployedModels, listModelTables, listScoringObjects, readModelBytes, usersOf } from '../../../src/lifecycle/deployed.js';
+import { deployAndCreate, onnxBytes, planFor, startEnv, storeRow, type LifecycleEnv } from './helpers.js';
+
+let env: LifecycleEnv;
+const HOSTILE_TABLE = { schema: "ml]]'; --", name: 'Model "table] GO' };
+const CASTS = "CAST(Cost AS real) AS Cost, CAST(Size AS real) AS Size, CAST(Price AS real) AS Price, CAST(PrimaryBrandId AS bigint) AS PrimaryBrandId, " +
+  'CAST(GenderId AS bigint) AS GenderId, CAST(MaritalStatus AS bigint) AS MaritalStatus, CAST(LowerIncomeBound AS bigint) AS LowerIncomeBound, ' +
+  'CAST(UpperIncomeBound AS bigint) AS UpperIncomeBound';
+
+before(async () => {
+  env = await startEnv(30);
+  await deployAndCreate(env, await planFor(env, 'aml-synapse-classifier', '1'));
+  await storeRow(env, await planFor(env, 'aml-synapse-classifier', '2'));
+  await env.conn.execute(`CREATE SCHEMA [ml]]]]'; --]`);
+  await deployAndCreate(
+    env,
+    await planFor(env, 'aml-synapse-classifier', '2', { modelTable: HOSTILE_TABLE, scriptType: 'procedure', objectName: { schema: "ml]]'; --", name: "Score'it [now]" } }),
+    true,
+  );
+  // By hand: double quotes, '' without N, lower case, a table alias on the model table.
+  await env.conn.execute(
+    `create view "wwi_ml"."Hand ""Quoted""" as with d as (select CustomerKey, ${CASTS} from wwi_ml.CustomerTest) ` +
+      `select * from predict(model=(select m."model" from "wwi_ml"."AMLModel" as m where "ID"='aml-synapse-classifier:2'), data=d, runtime=onnx) with (label_out bigint) as p`,
+  );
+  // No quotes at all, no schema on the model table (dbo), the literal first.
+  await env.conn.execute(`CREATE TABLE Models (ID nvarchar(100) NOT NULL, model varbinary(max) NULL)`);
+  await env.conn.execute(`INSERT INTO Models SELECT ID, model FROM wwi_ml.AMLModel WHERE ID = 'aml-synapse-classifier:1'`);
+  await env.conn.execute(
+    `CREATE PROCEDURE wwi_ml.Bare AS BEGIN WITH d AS (SELECT ${CASTS} FROM wwi_ml.CustomerTest) ` +
+      `SELECT * FROM PREDICT(MODEL = (SELECT model FROM Models WHERE N'aml-synapse-classifier:1' = ID), DATA = d, RUNTIME = ONNX) WITH (label_out bigint) AS p; END`,
+  );
+  // Selects a model row but does not score: not a scoring object.
+  await env.conn.execute(`CREATE VIEW wwi_ml.ModelSizes AS SELECT DATALENGTH([model]) AS size FROM wwi_ml.AMLModel WHERE [ID] = N'aml-synapse-classifier:1'`);
+});
+after(async () => env?.close());
+
+test('model tables: the seeded AMLModel, a table with a hostile name and a bare two-column table; other tables are not', async () => {
+  const tables = await listModelTables(env.conn);
+  const names = tables.map((t) => displayObjectName(t.table)).sort();
+  assert.deepEqual(names, [displayObjectName(HOSTILE_TABLE), 'dbo.Models', 'wwi_ml.AMLModel'].sort());
+  const aml = tables.find((t) => t.table.name === 'AMLModel')!;
+  assert.equal(aml.idColumn, 'ID');
+  assert.equal(aml.modelColumn, 'model');
+  assert.equal(aml.columns.version, 'version');
+  assert.equal(aml.columns.inputs_schema, 'inputs_schema');
+  assert.deepEqual(Object.keys(tables.find((t) => t.table.name === 'Models')!.columns), []);
+});
+
+test('deployed models: each row with its size (the ONNX file length), name, version and schemas', async () => {
+  const aml = (await listModelTables(env.conn)).find((t) => t.table.name === 'AMLModel')!;
+  const models = await listDeployedModels(env.conn, aml);
+  assert.deepEqual(models.map((m) => m.id), ['aml-synapse-classifier:1', 'aml-synapse-classifier:2']);
+  const v1 = await onnxBytes(env, 'aml-synapse-classifier', '1');
+  assert.equal(models[0]!.sizeBytes, v1.byteLength);
+  assert.equal(models[0]!.name, 'aml-synapse-classifier');
+  assert.equal(models[0]!.version, '1');
+  assert.ok(models[0]!.createdTime instanceof Date);
+  assert.match(models[0]!.inputsSchema ?? '', /Cost/);
+  const bytes = await readModelBytes(env.conn, aml, 'aml-synapse-classifier:1');
+  assert.equal(Buffer.compare(Buffer.from(bytes), v1), 0, 'the stored bytes are the ONNX file');
+  await assert.rejects(readModelBytes(env.conn, aml, 'nope:1'), /There is no model 'nope:1' in wwi_ml\.AMLModel/);
+});
+
+test('scoring objects: found whatever the quoting; a view that selects a model row without PREDICT is not one', async () => {
+  const objects = await listScoringObjects(env.conn);
+  const seen = objects.map((o) => `${o.kind} ${displayObjectName(o.name)} -> ${displayObjectName(o.modelTable)} ${o.modelId}`).sort();
+  assert.deepEqual(
+    seen,
+    [
+      `procedure ml]]'; --.Score'it [now] -> ${displayObjectName(HOSTILE_TABLE)} aml-synapse-classifier:2`,
+      'procedure wwi_ml.Bare -> Models aml-synapse-classifier:1',
+      'view wwi_ml.CustomerPrediction -> wwi_ml.AMLModel aml-synapse-classifier:1',
+      'view wwi_ml.Hand "Quoted" -> wwi_ml.AMLModel aml-synapse-classifier:2',
+    ].sort(),
+  );
+  assert.deepEqual(
+    usersOf(objects, { schema: 'wwi_ml', name: 'AMLModel' }, 'AML-synapse-classifier:1').map((o) => o.name.name),
+    ['CustomerPrediction'],
+    'IDs compare as the server compares them (case-insensitive)',
+  );
+  assert.deepEqual(usersOf(objects, { schema: 'dbo', name: 'models' }, 'aml-synapse-classifier:1').map((o) => o.name.name), ['Bare']);
+});
