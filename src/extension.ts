@@ -10,6 +10,7 @@ import { serverInfo } from './sql/catalog.js';
 import { registerRunScript, type ResultsView } from './results/command.js';
 import { EXPLORER_VIEW, REFRESH_COMMAND, RETRY_COMMAND, SqlPoolExplorer, tableFromNode, type ErrorNode, type ExplorerNode } from './tree/explorer.js';
 import { registerWizard } from './wizard/host.js';
+import { registerLifecycleCommands } from './lifecycle-host/commands.js';
 import type { WizardDatabase, WizardServices } from './wizard/services.js';
 
 /** What activate() returns: the extension's parts, for the tests that run inside VS Code. */
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const services = wizardServices(context, store, sessions, log);
   registerWizard(context, services);
+  registerLifecycleCommands({ context, explorer, sessions, log, services });
 
   const activationMs = performance.now() - started;
   log.info(`Predict with a Model activated in ${activationMs.toFixed(1)} ms`);

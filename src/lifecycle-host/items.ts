@@ -2,7 +2,7 @@
  * What the explorer's Models node shows for deployed models and the objects that score with them:
  * labels, descriptions, tooltips, and which objects use which row. Pure: no vscode.
  */
-import { displayObjectName, sameName, type ObjectName } from '../sql/names.js';
+import { displayObjectName } from '../sql/names.js';
 import type { DeployedModel, ScoringObject } from '../lifecycle/types.js';
 
 /** 1536 → "1.5 KB". */
@@ -23,16 +23,6 @@ export function formatBytes(n: number | undefined): string | undefined {
 export function formatCreated(d: Date | undefined): string | undefined {
   if (!d || Number.isNaN(d.getTime())) return undefined;
   return d.toISOString().slice(0, 16).replace('T', ' ');
-}
-
-/** Same object, whatever the spelling: a missing schema on either side matches `dbo`. */
-export function sameObject(a: ObjectName, b: ObjectName): boolean {
-  return sameName(a.name, b.name) && sameName(a.schema ?? 'dbo', b.schema ?? 'dbo');
-}
-
-/** The views and procedures that select `model`'s row (same model table, same ID). */
-export function usersOf(model: DeployedModel, objects: readonly ScoringObject[]): ScoringObject[] {
-  return objects.filter((o) => o.modelId === model.id && sameObject(o.modelTable, model.modelTable.table));
 }
 
 /** The label: the row's name, else its ID. */

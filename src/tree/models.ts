@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { CatalogRunner } from '../sql/catalog.js';
 import { displayObjectName } from '../sql/names.js';
 import type { DeployedModel, ModelTableRef, ScoringObject } from '../lifecycle/types.js';
-import { modelDescription, modelLabel, modelTooltip, scoringObjectDescription, usersOf } from '../lifecycle-host/items.js';
+import { usersOf } from '../lifecycle/deployed.js';
+import { modelDescription, modelLabel, modelTooltip, scoringObjectDescription } from '../lifecycle-host/items.js';
 
 /** The core's reads of what is deployed (src/lifecycle/deployed.ts), loaded when first needed. */
 export interface DeployedCatalog {
@@ -93,7 +94,7 @@ export async function modelsChildren(
       const nodes: ModelNode[] = [];
       for (const t of tables) {
         const rows = await catalog.listDeployedModels(conn, t);
-        for (const m of rows) nodes.push(new ModelNode(node, m, usersOf(m, objects), rows, tables.length > 1));
+        for (const m of rows) nodes.push(new ModelNode(node, m, usersOf(objects, t.table, m.id), rows, tables.length > 1));
       }
       if (!nodes.length) return { message: `No models stored in ${tables.map((t) => displayObjectName(t.table)).join(', ')}` };
       return nodes;

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DeployedModel, ModelTableRef, ScoringObject } from '../../../src/lifecycle/types.js';
-import { formatBytes, formatCreated, modelDescription, modelLabel, modelTooltip, schemaText, usersOf } from '../../../src/lifecycle-host/items.js';
+import { formatBytes, formatCreated, modelDescription, modelLabel, modelTooltip, schemaText } from '../../../src/lifecycle-host/items.js';
 
 const table: ModelTableRef = {
   table: { schema: 'wwi_ml', name: 'AMLModel' },
@@ -25,7 +25,7 @@ const v2: DeployedModel = {
 const view: ScoringObject = {
   kind: 'view',
   name: { schema: 'wwi_ml', name: 'CustomerPrediction' },
-  modelTable: { schema: 'WWI_ML', name: 'amlmodel' },
+  modelTable: { schema: 'wwi_ml', name: 'AMLModel' },
   modelId: 'aml-synapse-classifier:2',
   definition: '',
 };
@@ -60,13 +60,5 @@ describe('Models node items', () => {
 
   test('a schema that is not MLflow JSON is shown as written', () => {
     assert.equal(schemaText('Cost real, Gender nvarchar'), 'Cost real, Gender nvarchar');
-  });
-
-  test('users match the row by model table (any case, default schema dbo) and ID', () => {
-    const other: ScoringObject = { ...view, modelId: 'aml-synapse-classifier:1' };
-    const elsewhere: ScoringObject = { ...view, modelTable: { schema: 'dbo', name: 'AMLModel' } };
-    assert.deepEqual(usersOf(v2, [view, other, elsewhere]), [view]);
-    const dboTable: DeployedModel = { ...v2, modelTable: { ...table, table: { schema: 'dbo', name: 'AMLModel' } } };
-    assert.deepEqual(usersOf(dboTable, [{ ...view, modelTable: { name: 'AMLModel' } }]).length, 1);
   });
 });
