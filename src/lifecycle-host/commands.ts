@@ -63,6 +63,7 @@ export function registerLifecycleCommands(deps: LifecycleHostDeps): void {
   const c = LIFECYCLE_COMMANDS;
   deps.context.subscriptions.push(
     vscode.commands.registerCommand(c.openScript, run('Open scoring script', async (n) => (await actions()).openScript(scoringNode(n)))),
+    vscode.commands.registerCommand(c.editPrediction, run('Edit prediction', async (n) => (await import('./edit.js')).editPrediction(deps, scoringNode(n)))),
     vscode.commands.registerCommand(c.saveOnnx, run('Save as .onnx', async (n) => (await actions()).saveOnnx(deps, modelNode(n)))),
   );
 }
