@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { readBackMapping } from '../lifecycle/readback.js';
-import type { ReadBackMapping } from '../lifecycle/types.js';
+import type { DeployedModel, ReadBackMapping, ScoringObject } from '../lifecycle/types.js';
 import { displayObjectName } from '../sql/names.js';
 import type { ModelNode, ScoringObjectNode } from '../tree/models.js';
 import { versionRow } from '../wizard/controller.js';
@@ -20,8 +20,8 @@ import { inputNamesOf, prefillFromMapping, splitModelId } from './prefill.js';
 import { findVersion, type RegistryVersion } from './versions.js';
 
 /** A scoring object's mapping, read back with the input names its model row records. */
-export function mappingOf(node: ScoringObjectNode): ReadBackMapping {
-  return readBackMapping(node.object, { modelInputs: inputNamesOf(node.parent.model.inputsSchema) });
+export function mappingOf(object: ScoringObject, model: DeployedModel): ReadBackMapping {
+  return readBackMapping(object, { modelInputs: inputNamesOf(model.inputsSchema) });
 }
 
 /** A model version read for the wizard: its ports, its ONNX file, and the source table's columns. */
@@ -72,7 +72,7 @@ export async function openWizardOnMapping(deps: LifecycleHostDeps, connectionNam
 /** Edit prediction on a view or procedure. */
 export async function editPrediction(deps: LifecycleHostDeps, node: ScoringObjectNode | ModelNode): Promise<LifecycleOutcome | undefined> {
   if (node.kind !== 'scoringObject') throw new Error('Run Edit Prediction on a view or procedure under a model.');
-  const mapping = mappingOf(node);
+  const mapping = mappingOf(node.object, node.parent.model);
   const { name, version } = splitModelId(mapping.modelId);
   const what = `${node.object.kind} ${displayObjectName(node.object.name)}`;
   if (version === undefined) throw new Error(`The ${what} scores with '${mapping.modelId}', which is not a name:version ID; the wizard cannot find it in a registry.`);
