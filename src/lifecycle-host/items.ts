@@ -25,16 +25,16 @@ export function formatCreated(d: Date | undefined): string | undefined {
   return d.toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** The label: the row's name, else its ID. */
+/** The label: the row's ID (`name:version`), the name scoring scripts select it by. */
 export function modelLabel(m: DeployedModel): string {
-  return m.name ?? m.id;
+  return m.id;
 }
 
-/** `version 2 · 1.5 KB · 2026-12-04 13:45` (+ the table when the database has several model tables). */
+/** `1.5 KB · 2026-12-04 13:45` (+ users, + the table when the database has several model tables; + the version when the ID does not say it). */
 export function modelDescription(m: DeployedModel, opts: { showTable?: boolean; users?: number } = {}): string {
   const parts = [
-    m.version !== undefined ? `version ${m.version}` : m.name === undefined ? undefined : m.id,
-    formatBytes(m.sizeBytes) ?? (m.sizeBytes === undefined ? 'no bytes' : undefined),
+    m.version !== undefined && !m.id.endsWith(`:${m.version}`) ? `version ${m.version}` : undefined,
+    formatBytes(m.sizeBytes) ?? 'no bytes',
     formatCreated(m.createdTime),
     opts.users ? `${opts.users} ${opts.users === 1 ? 'user' : 'users'}` : undefined,
     opts.showTable ? displayObjectName(m.modelTable.table) : undefined,

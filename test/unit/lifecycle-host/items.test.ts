@@ -31,10 +31,11 @@ const view: ScoringObject = {
 };
 
 describe('Models node items', () => {
-  test('a model shows its name, then version, size and creation time', () => {
-    assert.equal(modelLabel(v2), 'aml-synapse-classifier');
-    assert.equal(modelDescription(v2), 'version 2 · 1.5 KB · 2026-12-04 13:45');
-    assert.equal(modelDescription(v2, { showTable: true, users: 2 }), 'version 2 · 1.5 KB · 2026-12-04 13:45 · 2 users · wwi_ml.AMLModel');
+  test('a model shows its ID, then size and creation time (and the version when the ID does not say it)', () => {
+    assert.equal(modelLabel(v2), 'aml-synapse-classifier:2');
+    assert.equal(modelDescription(v2), '1.5 KB · 2026-12-04 13:45');
+    assert.equal(modelDescription(v2, { showTable: true, users: 2 }), '1.5 KB · 2026-12-04 13:45 · 2 users · wwi_ml.AMLModel');
+    assert.equal(modelDescription({ ...v2, id: 'classifier-prod' }), 'version 2 · 1.5 KB · 2026-12-04 13:45');
   });
 
   test('a row with only ID and model shows its ID, and says when it holds no bytes', () => {

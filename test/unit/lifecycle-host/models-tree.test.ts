@@ -100,8 +100,8 @@ describe('Models node', () => {
     const [m1, m2] = await e.getChildren(new models.ModelsNode('Pool', 'SQLPool01'));
     const i1 = e.getTreeItem(m1!);
     const i2 = e.getTreeItem(m2!);
-    assert.deepEqual([i1.label, i1.description, i1.contextValue], ['clf', 'version 1 · 2 KB', 'deployedModel']);
-    assert.deepEqual([i2.label, i2.description, i2.contextValue], ['clf', 'version 2 · 2 KB · 2 users', 'deployedModel.inUse']);
+    assert.deepEqual([i1.label, i1.description, i1.contextValue], ['clf:1', '2 KB', 'deployedModel']);
+    assert.deepEqual([i2.label, i2.description, i2.contextValue], ['clf:2', '2 KB · 2 users', 'deployedModel.inUse']);
     assert.match(String((i2.tooltip as { value: string }).value), /Used by view wwi\\_ml\\.CustomerPrediction, procedure wwi\\_ml\\.Score/);
     const users = await e.getChildren(m2);
     assert.deepEqual(labels(e, users), ['wwi_ml.CustomerPrediction', 'wwi_ml.Score']);
@@ -124,7 +124,7 @@ describe('Models node', () => {
     const other: ModelTableRef = { ...table, table: { schema: 'dbo', name: 'Models' } };
     const e = explorer({ listModelTables: async () => [table, other], listDeployedModels: async (_db, t) => [{ ...row('1'), modelTable: t }] });
     const nodes = await e.getChildren(new models.ModelsNode('Pool', 'SQLPool01'));
-    assert.deepEqual(nodes.map((n) => e.getTreeItem(n).description), ['version 1 · 2 KB · wwi_ml.AMLModel', 'version 1 · 2 KB · dbo.Models']);
+    assert.deepEqual(nodes.map((n) => e.getTreeItem(n).description), ['2 KB · wwi_ml.AMLModel', '2 KB · dbo.Models']);
     assert.notEqual(e.getTreeItem(nodes[0]!).id, e.getTreeItem(nodes[1]!).id);
   });
 
