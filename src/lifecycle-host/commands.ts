@@ -64,6 +64,8 @@ export function registerLifecycleCommands(deps: LifecycleHostDeps): void {
   deps.context.subscriptions.push(
     vscode.commands.registerCommand(c.openScript, run('Open scoring script', async (n) => (await actions()).openScript(scoringNode(n)))),
     vscode.commands.registerCommand(c.editPrediction, run('Edit prediction', async (n) => (await import('./edit.js')).editPrediction(deps, scoringNode(n)))),
+    vscode.commands.registerCommand(c.upgrade, run('Upgrade', async (n) => (await import('./repoint.js')).upgrade(deps, lifecycleNode(n)))),
+    vscode.commands.registerCommand(c.rollBack, run('Roll back', async (n) => (await import('./repoint.js')).rollBack(deps, scoringNode(n)))),
     vscode.commands.registerCommand(c.saveOnnx, run('Save as .onnx', async (n) => (await actions()).saveOnnx(deps, modelNode(n)))),
   );
 }
@@ -71,6 +73,11 @@ export function registerLifecycleCommands(deps: LifecycleHostDeps): void {
 export function scoringNode(node: unknown): ScoringObjectNode {
   if (node instanceof ScoringObjectNode) return node;
   throw new Error('Run this command on a view or procedure under a model in the SQL Pools view (Models node).');
+}
+
+export function lifecycleNode(node: unknown): ScoringObjectNode | ModelNode {
+  if (node instanceof ScoringObjectNode || node instanceof ModelNode) return node;
+  throw new Error('Run this command on a model, or on a view or procedure under it, in the SQL Pools view (Models node).');
 }
 
 export function modelNode(node: unknown): ModelNode {
