@@ -7,6 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { displayObjectName } from '../../../src/sql/names.js';
 import { listDeployedModels, listModelTables, listScoringObjects, readModelBytes, usersOf } from '../../../src/lifecycle/deployed.js';
+import { deleteModel } from '../../../src/lifecycle/delete.js';
+import { ModelInUseError } from '../../../src/lifecycle/types.js';
 import { deployAndCreate, onnxBytes, planFor, startEnv, storeRow, type LifecycleEnv } from './helpers.js';
 
 let env: LifecycleEnv;
@@ -87,4 +89,23 @@ test('scoring objects: found whatever the quoting; a view that selects a model r
     'IDs compare as the server compares them (case-insensitive)',
   );
   assert.deepEqual(usersOf(objects, { schema: 'dbo', name: 'models' }, 'aml-synapse-classifier:1').map((o) => o.name.name), ['Bare']);
+});
+
+test('delete model: refused while a view or procedure uses it, listing them; otherwise one row goes', async () => {
+  const aml = (await listModelTables(env.conn)).find((t) => t.table.name === 'AMLModel')!;
+  await assert.rejects(deleteModel(env.conn, aml, 'aml-synapse-classifier:2'), (e: unknown) => {
+    assert.ok(e instanceof ModelInUseError);
+    assert.deepEqual(e.users.map((u) => displayObjectName(u.name)), ['wwi_ml.Hand "Quoted"']);
+    assert.equal(
+      e.message,
+      `The model 'aml-synapse-classifier:2' in wwi_ml.AMLModel cannot be deleted: it is used by view wwi_ml.Hand "Quoted". Move them to another version (Upgrade or Roll back) or drop them first.`,
+    );
+    return true;
+  });
+  await env.conn.execute(`INSERT INTO wwi_ml.AMLModel (ID, name, version, model) SELECT N'spare''s:3', name, 3, model FROM wwi_ml.AMLModel WHERE ID = 'aml-synapse-classifier:1'`);
+  await deleteModel(env.conn, aml, "spare's:3");
+  assert.deepEqual((await listDeployedModels(env.conn, aml)).map((m) => m.id), ['aml-synapse-classifier:1', 'aml-synapse-classifier:2']);
+  await assert.rejects(deleteModel(env.conn, aml, "spare's:3"), /There is no model 'spare's:3' in wwi_ml\.AMLModel/);
+  const hostile = (await listModelTables(env.conn)).find((t) => t.table.name === HOSTILE_TABLE.name)!;
+  await assert.rejects(deleteModel(env.conn, hostile, 'aml-synapse-classifier:2'), /used by procedure ml\]\]'; --\.Score'it \[now\]/);
 });

@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { listScoringObjects, listDeployedModels, listModelTables } from '../../../src/lifecycle/deployed.js';
 import { readBackMapping } from '../../../src/lifecycle/readback.js';
+import { compareVersions } from '../../../src/lifecycle/compare.js';
 import { previousVersionId, repoint } from '../../../src/lifecycle/repoint.js';
 import { RepointError, type LifecycleSql, type ReadBackMapping, type RepointStep } from '../../../src/lifecycle/types.js';
 import { MODEL_TABLE_COLUMNS, type ModelRow } from '../../../src/sql/model-table.js';
@@ -140,6 +141,34 @@ test('a failure at each statement of an upgrade leaves every object on version 1
     const moved = (await mappings()).filter((m) => m.modelId !== V1);
     if (moved.length) await repoint({ db: env.conn, objects: moved, toModelId: V1 });
   }
+});
+
+test('compare versions: the agreement and confusion table of 1 and 2 equal a direct onnxruntime computation', async () => {
+  // Version 2's row was stored by the upgrades above; the objects are back on version 1.
+  const view = (await mappings()).find((m) => m.scriptType === 'view')!;
+  const table = (await listModelTables(env.conn)).find((t) => t.table.name === TABLE.name)!;
+  const report = await compareVersions({ db: env.conn, object: view, modelTable: table, otherId: V2 });
+  const a = expected.get(V1)!;
+  const b = expected.get(V2)!;
+  const keys = [...a.keys()];
+  assert.equal(report.rows, keys.length);
+  assert.equal(report.kind, 'classifier');
+  assert.equal(report.output, 'label_out');
+  const same = keys.filter((k) => a.get(k) === b.get(k)).length;
+  assert.equal(report.agreement, same / keys.length);
+  const labels = report.confusion!.labels;
+  for (const k of keys) assert.ok(labels.includes(String(a.get(k))) && labels.includes(String(b.get(k))));
+  const cell = (x: bigint, y: bigint) => keys.filter((k) => a.get(k) === x && b.get(k) === y).length;
+  labels.forEach((x, i) => labels.forEach((y, j) => assert.equal(report.confusion!.counts[i]![j], cell(BigInt(x), BigInt(y)), `A ${x}, B ${y}`)));
+  assert.equal(report.differing.length, Math.min(50, keys.length - same));
+  for (const d of report.differing) {
+    const k = Number(d.key.CustomerKey);
+    assert.deepEqual([d.a, d.b], [String(a.get(k)), String(b.get(k))], 'each differing row is named by its key and shows both labels');
+  }
+  const first10 = await compareVersions({ db: env.conn, object: view, modelTable: table, otherId: V2, rows: 10 });
+  assert.equal(first10.rows, 10);
+  await assert.rejects(compareVersions({ db: env.conn, object: view, modelTable: table, otherId: 'nope:9' }), /There is no model 'nope:9'/);
+  assert.deepEqual((await mappings()).map((m) => m.modelId), [V1, V1], 'nothing is deployed by a comparison');
 });
 
 test('a cancel between two rewrites leaves the first object on the new version and says so', async () => {
