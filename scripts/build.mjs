@@ -47,6 +47,20 @@ if (existsSync('webview-ui/src/main.ts')) {
   });
 }
 
+if (existsSync('webview-ui/src/compare/main.ts')) {
+  builds.push({
+    entryPoints: { compare: 'webview-ui/src/compare/main.ts' },
+    outdir: 'dist/webview',
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    sourcemap: true,
+    minify: production,
+    logLevel: 'warning',
+  });
+}
+
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));

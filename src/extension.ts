@@ -11,6 +11,7 @@ import { registerRunScript, type ResultsView } from './results/command.js';
 import { EXPLORER_VIEW, REFRESH_COMMAND, RETRY_COMMAND, SqlPoolExplorer, tableFromNode, type ErrorNode, type ExplorerNode } from './tree/explorer.js';
 import { registerWizard } from './wizard/host.js';
 import { registerLoadData } from './load-host/register.js';
+import { registerLifecycleCommands } from './lifecycle-host/commands.js';
 import type { WizardDatabase, WizardServices } from './wizard/services.js';
 
 /** What activate() returns: the extension's parts, for the tests that run inside VS Code. */
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const services = wizardServices(context, store, sessions, log);
   registerWizard(context, services);
   registerLoadData(context, { store, sessions, explorer, log });
+  registerLifecycleCommands({ context, explorer, sessions, log, services });
 
   const activationMs = performance.now() - started;
   log.info(`Predict with a Model activated in ${activationMs.toFixed(1)} ms`);

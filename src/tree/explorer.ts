@@ -8,12 +8,13 @@ import { listColumns, listObjects, listSchemas, type CatalogColumn, type Catalog
 import type { ConnectionProfile } from '../connections/config.js';
 import type { ConnectionStore, SessionManager } from '../connections/store.js';
 import type { WizardTableRef } from '../wizard/services.js';
+import { ModelsNode, isModelsTreeNode, modelsChildren, modelsTreeItem, type DeployedCatalog, type ModelsTreeNode } from './models.js';
 
 export const EXPLORER_VIEW = 'predictWizard.explorer';
 export const RETRY_COMMAND = 'predictWizard.explorer.retry';
 export const REFRESH_COMMAND = 'predictWizard.explorer.refresh';
 
-export type ExplorerNode = ConnectionNode | DatabaseNode | SchemaNode | ObjectNode | ColumnNode | ErrorNode | InfoNode;
+export type ExplorerNode = ConnectionNode | DatabaseNode | SchemaNode | ObjectNode | ColumnNode | ErrorNode | InfoNode | ModelsTreeNode;
 
 export class ConnectionNode {
   readonly kind = 'connection';
@@ -104,6 +105,8 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** Set when the model lifecycle is registered: each database then shows a Models node. */
+  deployedModels?: DeployedCatalog;
 
   constructor(
     private readonly store: ConnectionStore,
@@ -130,6 +133,7 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    if (isModelsTreeNode(node)) return modelsTreeItem(node);
     const C = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
       case 'connection': {
@@ -201,6 +205,8 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
   }
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {
+    if (node instanceof ModelsNode) return new DatabaseNode(node.connectionName, node.database);
+    if (isModelsTreeNode(node)) return node.parent;
     switch (node.kind) {
       case 'connection':
         return undefined;
@@ -231,8 +237,9 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
         case 'database': {
           const conn = await this.sessions.connection(node.connectionName, node.database);
           const schemas = await listSchemas(conn);
-          if (!schemas.length) return [new InfoNode(node, 'No schemas you can see')];
-          return schemas.map((s) => new SchemaNode(node.connectionName, node.database, s));
+          const models = this.deployedModels ? [new ModelsNode(node.connectionName, node.database)] : [];
+          if (!schemas.length) return [...models, new InfoNode(node, 'No schemas you can see')];
+          return [...models, ...schemas.map((s) => new SchemaNode(node.connectionName, node.database, s))];
         }
         case 'schema': {
           const conn = await this.sessions.connection(node.connectionName, node.database);
@@ -247,6 +254,10 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
           const columns = await listColumns(conn, node.table);
           return columns.map((c) => new ColumnNode(node, c));
         }
+        case 'models':
+        case 'model':
+        case 'scoringObject':
+          return await this.modelsChildren(node);
         default:
           return [];
       }
@@ -255,6 +266,13 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
       this.log.error(`Explorer: loading ${node.id} failed: ${message}`);
       return [new ErrorNode(node, message)];
     }
+  }
+
+  /** The Models node's children (src/tree/models.ts). */
+  private async modelsChildren(node: ModelsTreeNode): Promise<ExplorerNode[]> {
+    if (!this.deployedModels) return [];
+    const children = await modelsChildren(node, () => this.sessions.connection(node.connectionName, node.database), this.deployedModels);
+    return Array.isArray(children) ? children : [new InfoNode(node, children.message)];
   }
 }
 

@@ -16,6 +16,7 @@ import {
 } from './protocol.js';
 import {
   initialState,
+  prefilledState,
   planOf,
   reduce,
   viewOf,
@@ -23,6 +24,7 @@ import {
   type WizardAction,
   type WizardEffect,
   type WizardPlan,
+  type WizardPrefill,
   type WizardRules,
   type WizardState,
 } from './state.js';
@@ -75,6 +77,8 @@ export interface WizardControllerOptions {
   /** Shows an error to the user outside the webview (a notification). */
   readonly showError: (message: string) => void;
   readonly log: WizardLog;
+  /** Open on page 2 filled in from a deployed object (its model version already read), instead of page 1. */
+  readonly prefill?: { readonly prefill: WizardPrefill; readonly version: ModelVersionInfo; readonly onnxPath: string };
 }
 
 export class WizardController {
@@ -94,11 +98,14 @@ export class WizardController {
   static async open(o: WizardControllerOptions): Promise<WizardController> {
     const c = new WizardController(o);
     const columns = await o.catalog.columns(o.table);
-    const t = initialState(
-      { connectionName: o.db.connectionName, table: o.table, columns },
-      o.registries.map((r) => ({ name: r.name, kind: r.kind })),
-    );
-    c.apply(t);
+    const target = { connectionName: o.db.connectionName, table: o.table, columns };
+    const registries = o.registries.map((r) => ({ name: r.name, kind: r.kind }));
+    if (o.prefill) {
+      const key = `${o.prefill.prefill.registry}\u0000${o.prefill.prefill.version.key}`;
+      c.versionInfo.set(key, o.prefill.version);
+      c.onnxPaths.set(key, o.prefill.onnxPath);
+    }
+    c.apply(o.prefill ? prefilledState(target, registries, o.prefill.prefill) : initialState(target, registries));
     return c;
   }
 

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { displayObjectName, type ObjectName } from '../sql/names.js';
-import { WizardController, messageOf, type DeployRunner } from './controller.js';
+import { WizardController, messageOf, type DeployRunner, type WizardControllerOptions } from './controller.js';
 import { sqlCatalog } from './catalog.js';
 import { defaultWizardParts, type WizardParts } from './parts.js';
 import { readModelForWizard } from './model-reader.js';
@@ -171,6 +171,8 @@ export async function openWizard(
   ref: WizardTableRef,
   startedAt: number,
   restoredPanel?: vscode.WebviewPanel,
+  /** Open on page 2 filled in from a deployed object (Edit prediction, an Upgrade that needs changes). */
+  prefill?: WizardControllerOptions['prefill'],
 ): Promise<WizardPanel> {
   const db = await services.openDatabase(ref.connectionName);
   const webviewRoot = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
@@ -218,6 +220,7 @@ export async function openWizard(
       close: () => panel.dispose(),
       showError: (message) => void vscode.window.showErrorMessage(message),
       log: services.log,
+      prefill,
     });
   } catch (e) {
     subs.forEach((s) => s.dispose());

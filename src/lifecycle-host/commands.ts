@@ -1,0 +1,91 @@
+/**
+ * The model lifecycle in VS Code: the commands on the explorer's Models node (Upgrade, Roll back,
+ * Compare versions, Delete model, Save as .onnx, Open scoring script, Edit prediction). Registered at
+ * activation; each handler loads its own parts when first run. After a change the Models node of
+ * that database is refreshed and a notification says what happened.
+ */
+import * as vscode from 'vscode';
+import type { ConnectionStore, SessionManager } from '../connections/store.js';
+import type { SqlPoolExplorer } from '../tree/explorer.js';
+import { ModelNode, ModelsNode, ScoringObjectNode } from '../tree/models.js';
+import type { WizardServices } from '../wizard/services.js';
+
+export const LIFECYCLE_COMMANDS = {
+  upgrade: 'predictWizard.models.upgrade',
+  rollBack: 'predictWizard.models.rollBack',
+  compare: 'predictWizard.models.compare',
+  delete: 'predictWizard.models.delete',
+  saveOnnx: 'predictWizard.models.saveOnnx',
+  openScript: 'predictWizard.models.openScript',
+  editPrediction: 'predictWizard.models.editPrediction',
+} as const;
+
+export interface LifecycleHostDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly explorer: SqlPoolExplorer;
+  readonly sessions: SessionManager;
+  readonly store?: ConnectionStore;
+  readonly log: vscode.LogOutputChannel;
+  /** The wizard's services: registries, a dedicated session for changes, model reading. */
+  readonly services: WizardServices;
+}
+
+/** What a command reports back (the tests read it; the user sees the notification). */
+export interface LifecycleOutcome {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/** Registers the commands and shows the Models node in the explorer. Called once by activate(). */
+export function registerLifecycleCommands(deps: LifecycleHostDeps): void {
+  deps.explorer.deployedModels = {
+    listModelTables: async (db) => (await import('../lifecycle/deployed.js')).listModelTables(db),
+    listDeployedModels: async (db, t) => (await import('../lifecycle/deployed.js')).listDeployedModels(db, t),
+    listScoringObjects: async (db) => (await import('../lifecycle/deployed.js')).listScoringObjects(db),
+  };
+  const run = (title: string, fn: (node: unknown) => Promise<LifecycleOutcome | undefined>) => async (node: unknown) => {
+    try {
+      const outcome = await fn(node);
+      if (outcome) {
+        deps.log.info(`${title}: ${outcome.message}`);
+        if (outcome.ok) void vscode.window.showInformationMessage(outcome.message);
+        else void vscode.window.showErrorMessage(outcome.message);
+      }
+      return outcome;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      deps.log.error(`${title} failed: ${message}`, ...(e instanceof Error ? [e] : []));
+      void vscode.window.showErrorMessage(`${title}: ${message}`);
+      return { ok: false, message };
+    }
+  };
+  const actions = () => import('./actions.js');
+  const c = LIFECYCLE_COMMANDS;
+  deps.context.subscriptions.push(
+    vscode.commands.registerCommand(c.openScript, run('Open scoring script', async (n) => (await actions()).openScript(scoringNode(n)))),
+    vscode.commands.registerCommand(c.editPrediction, run('Edit prediction', async (n) => (await import('./edit.js')).editPrediction(deps, scoringNode(n)))),
+    vscode.commands.registerCommand(c.upgrade, run('Upgrade', async (n) => (await import('./repoint.js')).upgrade(deps, lifecycleNode(n)))),
+    vscode.commands.registerCommand(c.rollBack, run('Roll back', async (n) => (await import('./repoint.js')).rollBack(deps, scoringNode(n)))),
+    vscode.commands.registerCommand(c.saveOnnx, run('Save as .onnx', async (n) => (await actions()).saveOnnx(deps, modelNode(n)))),
+  );
+}
+
+export function scoringNode(node: unknown): ScoringObjectNode {
+  if (node instanceof ScoringObjectNode) return node;
+  throw new Error('Run this command on a view or procedure under a model in the SQL Pools view (Models node).');
+}
+
+export function lifecycleNode(node: unknown): ScoringObjectNode | ModelNode {
+  if (node instanceof ScoringObjectNode || node instanceof ModelNode) return node;
+  throw new Error('Run this command on a model, or on a view or procedure under it, in the SQL Pools view (Models node).');
+}
+
+export function modelNode(node: unknown): ModelNode {
+  if (node instanceof ModelNode) return node;
+  throw new Error('Run this command on a model under the Models node of the SQL Pools view.');
+}
+
+/** Reloads the Models node of the database `node` belongs to. */
+export function refreshModels(explorer: SqlPoolExplorer, node: { connectionName: string; database: string }): void {
+  explorer.refresh(new ModelsNode(node.connectionName, node.database));
+}
