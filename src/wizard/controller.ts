@@ -6,8 +6,21 @@
 import { versionPage, type ModelVersionInfo } from '../models/source.js';
 import { displayObjectName, type ObjectName } from '../sql/names.js';
 import {
+  BackCommand,
+  CancelCommand,
+  DeployCommand,
+  EditCommand,
+  LoadMoreCommand,
+  NextCommand,
+  notificationMessage,
   parseWebviewMessage,
+  PreviewRequest,
   ProtocolError,
+  ReadyCommand,
+  RefreshCommand,
+  RenderedCommand,
+  responseMessage,
+  StateNotification,
   type HostMessage,
   type ModelVersionRow,
   type PreviewResult,
@@ -70,8 +83,8 @@ export interface WizardControllerOptions {
   readonly preview: PreviewRunner;
   readonly deploy: DeployRunner;
   readonly post: (message: HostMessage) => void;
-  /** Opens the generated script (the host: a new untitled SQL editor). */
-  readonly openScript: (script: string) => Promise<void>;
+  /** Opens the generated script (the host: a new untitled SQL editor named after the object) and says what was stored. */
+  readonly openScript: (script: string, plan: WizardPlan) => Promise<void>;
   /** Closes the wizard (Cancel, or after a successful deploy). */
   readonly close: () => void;
   /** Shows an error to the user outside the webview (a notification). */
@@ -141,36 +154,37 @@ export class WizardController {
       }
       throw e;
     }
-    if (msg.kind === 'request') {
+    if (PreviewRequest.is(msg)) {
       const result = await this.runPreview();
-      this.o.post({ kind: 'response', id: msg.id, method: 'preview', result });
+      this.o.post(responseMessage(PreviewRequest, msg.id, result));
+      return;
+    }
+    if (EditCommand.is(msg)) {
+      this.dispatch({ type: 'edit', edit: msg.params });
       return;
     }
     switch (msg.method) {
-      case 'ready':
+      case ReadyCommand.method:
         this.postView();
         return;
-      case 'rendered':
+      case RenderedCommand.method:
         return;
-      case 'edit':
-        this.dispatch({ type: 'edit', edit: msg.params });
-        return;
-      case 'next':
+      case NextCommand.method:
         this.dispatch({ type: 'next' });
         return;
-      case 'back':
+      case BackCommand.method:
         this.dispatch({ type: 'back' });
         return;
-      case 'refresh':
+      case RefreshCommand.method:
         if (this.state.registry) this.dispatch({ type: 'versionsLoading', registry: this.state.registry }, [{ kind: 'loadVersions', registry: this.state.registry }]);
         return;
-      case 'loadMore':
+      case LoadMoreCommand.method:
         this.dispatch({ type: 'loadMore' });
         return;
-      case 'cancel':
+      case CancelCommand.method:
         if (this.state.deploy.status !== 'running') this.o.close();
         return;
-      case 'deploy':
+      case DeployCommand.method:
         await this.runDeploy();
         return;
     }
@@ -195,7 +209,7 @@ export class WizardController {
 
   private postView(): void {
     if (this.disposed || !this.state) return;
-    this.o.post({ kind: 'notification', method: 'state', params: { view: this.view } });
+    this.o.post(notificationMessage(StateNotification, { view: this.view }));
   }
 
   private async run(e: WizardEffect): Promise<void> {
@@ -393,7 +407,7 @@ export class WizardController {
         return;
       }
       this.dispatch({ type: 'deploy', deploy: { status: 'done', message: 'The model is stored; the script is open in a new editor.' } });
-      await this.o.openScript(r.script);
+      await this.o.openScript(r.script, plan);
       this.o.close();
     } catch (err) {
       const message = messageOf(err);

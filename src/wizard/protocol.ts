@@ -12,34 +12,72 @@
  */
 
 // ---------------------------------------------------------------------------------------------
-// Message type declarations
+// Message type declarations: one constant per message, each with an `is()` guard; the unions of
+// messages below derive from these constants, so a method name is written once.
 
-export interface IpcCommandType<P> {
-  readonly kind: 'command';
-  readonly method: string;
+/** The parameters of a message that carries none. */
+export type NoParams = Record<string, never>;
+
+export class IpcCommandType<P, M extends string> {
+  readonly kind = 'command';
   /** Phantom: carries the parameter type. Never set. */
-  readonly params?: P;
+  declare readonly params?: P;
+  constructor(readonly method: M) {}
+  /** Whether `m` is this command (after `parseWebviewMessage` has checked it). */
+  is(m: { readonly kind: string; readonly method: string }): m is CommandMessage<P, M> {
+    return m.kind === 'command' && m.method === this.method;
+  }
 }
-export interface IpcRequestType<P, R> {
-  readonly kind: 'request';
-  readonly method: string;
-  readonly params?: P;
-  readonly response?: R;
+export class IpcRequestType<P, R, M extends string> {
+  readonly kind = 'request';
+  declare readonly params?: P;
+  declare readonly response?: R;
+  constructor(readonly method: M) {}
+  is(m: { readonly kind: string; readonly method: string }): m is RequestMessage<M> {
+    return m.kind === 'request' && m.method === this.method;
+  }
 }
-export interface IpcNotificationType<P> {
-  readonly kind: 'notification';
-  readonly method: string;
-  readonly params?: P;
+export class IpcNotificationType<P, M extends string> {
+  readonly kind = 'notification';
+  declare readonly params?: P;
+  constructor(readonly method: M) {}
+  is(m: { readonly kind: string; readonly method: string }): m is NotificationMessage<P, M> {
+    return m.kind === 'notification' && m.method === this.method;
+  }
 }
 
-function command<P>(method: string): IpcCommandType<P> {
-  return { kind: 'command', method };
+/** A command as posted: no `params` when it carries none. */
+export type CommandMessage<P, M extends string> = [P] extends [NoParams]
+  ? { readonly kind: 'command'; readonly method: M }
+  : { readonly kind: 'command'; readonly method: M; readonly params: P };
+export interface RequestMessage<M extends string> {
+  readonly kind: 'request';
+  readonly id: number;
+  readonly method: M;
 }
-function request<P, R>(method: string): IpcRequestType<P, R> {
-  return { kind: 'request', method };
+export interface NotificationMessage<P, M extends string> {
+  readonly kind: 'notification';
+  readonly method: M;
+  readonly params: P;
 }
-function notification<P>(method: string): IpcNotificationType<P> {
-  return { kind: 'notification', method };
+export interface ResponseMessage<R, M extends string> {
+  readonly kind: 'response';
+  readonly id: number;
+  readonly method: M;
+  readonly result: R;
+}
+
+function command<M extends string>(method: M): IpcCommandType<NoParams, M> {
+  return new IpcCommandType<NoParams, M>(method);
+}
+function commandWith<P>(): <M extends string>(method: M) => IpcCommandType<P, M> {
+  return (method) => new IpcCommandType(method);
+}
+function request<P, R>(): <M extends string>(method: M) => IpcRequestType<P, R, M> {
+  return (method) => new IpcRequestType(method);
+}
+function notification<P>(): <M extends string>(method: M) => IpcNotificationType<P, M> {
+  return (method) => new IpcNotificationType(method);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,47 +266,73 @@ export type WizardEditField = WizardEdit['field'];
 // The messages
 
 /** The webview has loaded and wants the current view. */
-export const ReadyCommand = command<Record<string, never>>('ready');
+export const ReadyCommand = command('ready');
 /** The webview has rendered its first page (the host measures the time to it). */
-export const RenderedCommand = command<Record<string, never>>('rendered');
-export const EditCommand = command<WizardEdit>('edit');
-export const NextCommand = command<Record<string, never>>('next');
-export const BackCommand = command<Record<string, never>>('back');
-export const CancelCommand = command<Record<string, never>>('cancel');
+export const RenderedCommand = command('rendered');
+export const EditCommand = commandWith<WizardEdit>()('edit');
+export const NextCommand = command('next');
+export const BackCommand = command('back');
+export const CancelCommand = command('cancel');
 /** Deploy model + open script. */
-export const DeployCommand = command<Record<string, never>>('deploy');
+export const DeployCommand = command('deploy');
 /** Reload the versions of the chosen registry. */
-export const RefreshCommand = command<Record<string, never>>('refresh');
+export const RefreshCommand = command('refresh');
 /** Read the next page of older versions. */
-export const LoadMoreCommand = command<Record<string, never>>('loadMore');
+export const LoadMoreCommand = command('loadMore');
 
 export interface PreviewResult {
   readonly ok: boolean;
   readonly error?: string;
 }
 /** Score the first rows of the table locally; the result also arrives in the view. */
-export const PreviewRequest = request<Record<string, never>, PreviewResult>('preview');
+export const PreviewRequest = request<NoParams, PreviewResult>()('preview');
 
-export const StateNotification = notification<{ readonly view: WizardView }>('state');
+export const StateNotification = notification<{ readonly view: WizardView }>()('state');
 
 // ---------------------------------------------------------------------------------------------
-// Envelopes
+// Envelopes, derived from the constants above
 
-type SimpleCommand = 'ready' | 'rendered' | 'next' | 'back' | 'cancel' | 'deploy' | 'refresh' | 'loadMore';
+/** The commands that carry no parameters: the one list of their names. */
+export const SIMPLE_COMMANDS = [
+  ReadyCommand,
+  RenderedCommand,
+  NextCommand,
+  BackCommand,
+  CancelCommand,
+  DeployCommand,
+  RefreshCommand,
+  LoadMoreCommand,
+] as const;
+export type SimpleCommand = (typeof SIMPLE_COMMANDS)[number]['method'];
 
-export type WebviewMessage =
-  | { readonly kind: 'command'; readonly method: SimpleCommand }
-  | { readonly kind: 'command'; readonly method: 'edit'; readonly params: WizardEdit }
-  | { readonly kind: 'request'; readonly id: number; readonly method: 'preview' };
+type MessageOfCommand<T> = T extends IpcCommandType<infer P, infer M> ? CommandMessage<P, M> : never;
+type MessageOfRequest<T> = T extends IpcRequestType<unknown, unknown, infer M> ? RequestMessage<M> : never;
+
+export type WebviewMessage = MessageOfCommand<(typeof SIMPLE_COMMANDS)[number] | typeof EditCommand> | MessageOfRequest<typeof PreviewRequest>;
 
 export type HostMessage =
-  | { readonly kind: 'notification'; readonly method: 'state'; readonly params: { readonly view: WizardView } }
-  | { readonly kind: 'response'; readonly id: number; readonly method: 'preview'; readonly result: PreviewResult };
+  | NotificationMessage<{ readonly view: WizardView }, typeof StateNotification.method>
+  | ResponseMessage<PreviewResult, typeof PreviewRequest.method>;
 
 /** Builds a command envelope with the parameter type its declaration demands. */
-export function commandMessage<P>(type: IpcCommandType<P>, ...params: P extends Record<string, never> ? [] : [P]): WebviewMessage {
+export function commandMessage<P, M extends string>(type: IpcCommandType<P, M>, ...params: [P] extends [NoParams] ? [] : [P]): CommandMessage<P, M> {
   const p = params[0];
-  return (p === undefined ? { kind: 'command', method: type.method } : { kind: 'command', method: type.method, params: p }) as WebviewMessage;
+  return (p === undefined ? { kind: 'command', method: type.method } : { kind: 'command', method: type.method, params: p }) as CommandMessage<P, M>;
+}
+
+/** Builds a request envelope. */
+export function requestMessage<M extends string>(type: IpcRequestType<unknown, unknown, M>, id: number): RequestMessage<M> {
+  return { kind: 'request', id, method: type.method };
+}
+
+/** Builds a notification envelope. */
+export function notificationMessage<P, M extends string>(type: IpcNotificationType<P, M>, params: P): NotificationMessage<P, M> {
+  return { kind: 'notification', method: type.method, params };
+}
+
+/** Builds the response to a request. */
+export function responseMessage<R, M extends string>(type: IpcRequestType<unknown, R, M>, id: number, result: R): ResponseMessage<R, M> {
+  return { kind: 'response', id, method: type.method, result };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,7 +345,7 @@ export class ProtocolError extends Error {
   }
 }
 
-const SIMPLE_COMMANDS = new Set(['ready', 'rendered', 'next', 'back', 'cancel', 'deploy', 'refresh', 'loadMore']);
+const SIMPLE_METHODS: ReadonlySet<string> = new Set(SIMPLE_COMMANDS.map((c) => c.method));
 /** Longest text a field accepts; longer input is refused rather than truncated. */
 export const MAX_FIELD_LENGTH = 4000;
 
@@ -362,16 +426,16 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
   if (!isRecord(raw)) throw new ProtocolError('A message must be an object.');
   const { kind, method } = raw;
   if (kind === 'command') {
-    if (typeof method === 'string' && SIMPLE_COMMANDS.has(method)) {
+    if (typeof method === 'string' && SIMPLE_METHODS.has(method)) {
       return { kind, method: method as SimpleCommand };
     }
-    if (method === 'edit') return { kind, method, params: parseEdit(raw['params']) };
+    if (method === EditCommand.method) return commandMessage(EditCommand, parseEdit(raw['params']));
     throw new ProtocolError(`Unknown command '${String(method).slice(0, 40)}'.`);
   }
   if (kind === 'request') {
     const id = raw['id'];
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) throw new ProtocolError(`A request needs a non-negative integer 'id'.`);
-    if (method === 'preview') return { kind, id, method };
+    if (method === PreviewRequest.method) return requestMessage(PreviewRequest, id);
     throw new ProtocolError(`Unknown request '${String(method).slice(0, 40)}'.`);
   }
   throw new ProtocolError(`Unknown message kind '${String(kind).slice(0, 40)}'.`);

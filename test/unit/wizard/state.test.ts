@@ -1,8 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterVersions, passThroughLabel, FieldDrafts, initialState, nameKey, planOf, reduce, viewOf, type WizardAction, type WizardPlan, type WizardState, type Transition } from '../../../src/wizard/state.js';
+import { filterVersions, initialState, nameKey, planOf, reduce, viewOf, type WizardAction, type WizardPlan, type WizardState, type Transition } from '../../../src/wizard/state.js';
 import { createWizardRules } from '../../../src/wizard/rules.js';
 import type { ModelVersionRow, WizardEdit } from '../../../src/wizard/protocol.js';
+import { FieldDrafts } from '../../../webview-ui/src/drafts.js';
+import { passThroughLabel } from '../../../webview-ui/src/pass-through-label.js';
 import { CUSTOMER_FEATURES, CUSTOMER_TEST_COLUMNS } from '../../../src/samples/customers.js';
 import { suggestionOf, wizardModelOf } from '../../../src/wizard/model-reader.js';
 import { describeModel } from '../../../src/models/signature.js';
