@@ -15,7 +15,8 @@ import { resolve } from 'node:path';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-const nodeExternal = ['vscode', 'onnxruntime-node', '@duckdb/node-api', '@duckdb/node-bindings', 'azurite'];
+// @duckdb/node-api is bundled (plain JavaScript); its native bindings package stays external.
+const nodeExternal = ['vscode', 'onnxruntime-node', '@duckdb/node-bindings', 'azurite'];
 
 /** Bundles loaded on first use, and what each brings. */
 const lazyBundles = {
