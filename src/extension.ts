@@ -9,7 +9,7 @@ import { describeProfile } from './connections/config.js';
 import { serverInfo } from './sql/catalog.js';
 import { registerRunScript, type ResultsView } from './results/command.js';
 import { EXPLORER_VIEW, REFRESH_COMMAND, RETRY_COMMAND, SqlPoolExplorer, tableFromNode, type ErrorNode, type ExplorerNode } from './tree/explorer.js';
-import { registerWizard } from './wizard/host.js';
+import { registerWizard } from './wizard/register.js';
 import { registerLoadData } from './load-host/register.js';
 import { registerLifecycleCommands } from './lifecycle-host/commands.js';
 import type { WizardDatabase, WizardServices } from './wizard/services.js';

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
-import { describeConnection, SqlConnection } from '../sql/connection.js';
+import type { SqlConnection } from '../sql/connection.js';
 import {
   LOCAL_POOL_PASSWORD_KEY,
   passwordFromEnvironment,
@@ -126,6 +126,9 @@ export class ConnectionStore implements vscode.Disposable {
   }
 }
 
+/** The SQL client (tedious and what it brings): a bundle of its own, loaded by the first connection. */
+const sqlClient = () => import('../sql/connection.js');
+
 /** Open connections, one per (connection, database), shared by the explorer, the wizard and script runs. */
 export class SessionManager implements vscode.Disposable {
   private readonly open = new Map<string, Promise<SqlConnection>>();
@@ -157,6 +160,7 @@ export class SessionManager implements vscode.Disposable {
     }
     const opening = (async () => {
       const config = profileToConfig(profile, await this.store.secretsFor(profile), db);
+      const { SqlConnection } = await sqlClient();
       return SqlConnection.open(config, { log: (line) => this.log.debug(line) });
     })();
     this.open.set(key, opening);
@@ -171,6 +175,7 @@ export class SessionManager implements vscode.Disposable {
   /** Opens a fresh connection that the caller owns and closes (script runs, tests). */
   async dedicated(profile: ConnectionProfile, database = profile.database, interactive = true): Promise<SqlConnection> {
     const config = profileToConfig(profile, await this.store.secretsFor(profile, interactive), database);
+    const { describeConnection, SqlConnection } = await sqlClient();
     this.log.info(`Connecting: ${describeConnection(config)}`);
     return SqlConnection.open(config, { log: (line) => this.log.debug(line) });
   }

@@ -8,7 +8,6 @@ import { BatchSplitError } from '../sql/batches.js';
 import { pickConnection } from '../connections/commands.js';
 import type { ConnectionStore, SessionManager } from '../connections/store.js';
 import { renderResultsHtml, summarizeRun, type ScriptRun } from './html.js';
-import { runScript } from './run.js';
 
 export const RUN_SCRIPT_COMMAND = 'predictWizard.runScript';
 export const RESULTS_VIEW_TYPE = 'predictWizard.results';
@@ -95,6 +94,8 @@ export function registerRunScript(context: vscode.ExtensionContext, deps: RunScr
           // A connection of its own: a long script or its cancel never blocks the explorer.
           const conn = await deps.sessions.dedicated(profile);
           try {
+            // Loaded with the SQL client on the first run, not at activation.
+            const { runScript } = await import('./run.js');
             return await runScript(conn, text, {
               title,
               connectionName: profile.name,

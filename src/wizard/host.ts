@@ -1,6 +1,6 @@
 /**
- * The wizard's VS Code host: the `predictWizard.predictWithModel` command (explorer context menu
- * and palette), the WebviewPanel with a strict Content Security Policy, state restoration, and the
+ * The wizard's VS Code host, loaded on first use by register.ts: the `predictWizard.predictWithModel`
+ * command (explorer context menu and palette), the WebviewPanel with a strict Content Security Policy, state restoration, and the
  * deploy wrapped in one cancellable progress notification. All logic lives in controller.ts and
  * state.ts; this file only connects them to VS Code.
  */
@@ -14,8 +14,9 @@ import { readModelForWizard } from './model-reader.js';
 import type { HostMessage, WizardView } from './protocol.js';
 import type { WizardDatabase, WizardServices, WizardTableRef } from './services.js';
 
-export const PREDICT_COMMAND = 'predictWizard.predictWithModel';
-export const WIZARD_VIEW_TYPE = 'predictWizard.wizard';
+import { WIZARD_VIEW_TYPE } from './register.js';
+
+export { PREDICT_COMMAND, WIZARD_VIEW_TYPE } from './register.js';
 
 /** What the host needs beyond the services (tests may replace it). */
 export type WizardHostParts = WizardParts;
@@ -71,42 +72,52 @@ export class WizardPanel {
   }
 }
 
-/** Registers the command and the panel serializer. Called by extension.ts's activate(). */
-export function registerWizard(context: vscode.ExtensionContext, services: WizardServices, parts?: WizardHostParts): vscode.Disposable {
-  const hostParts = parts ?? defaultWizardParts((line) => services.log.info(line));
-  const disposables: vscode.Disposable[] = [
-    vscode.commands.registerCommand(PREDICT_COMMAND, async (node?: unknown) => {
-      const startedAt = performance.now();
-      try {
-        const ref = await resolveTable(services, node);
-        if (!ref) return undefined;
-        return await openWizard(context, services, hostParts, ref, startedAt);
-      } catch (e) {
-        services.log.error(`Predict with a model: ${messageOf(e)}`, e);
-        void vscode.window.showErrorMessage(`Predict with a model: ${messageOf(e)}`);
-        return undefined;
-      }
-    }),
-    vscode.window.registerWebviewPanelSerializer(WIZARD_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
-        // The saved state comes from the webview: check it like any message.
-        const ref = refFromSaved(saved);
-        if (!ref) {
-          panel.dispose();
-          return;
-        }
-        try {
-          await openWizard(context, services, hostParts, ref, performance.now(), panel);
-        } catch (e) {
-          services.log.error(`Could not restore the wizard on ${displayObjectName(ref.table)}: ${messageOf(e)}`, e);
-          panel.dispose();
-        }
-      },
-    }),
-  ];
-  const all = vscode.Disposable.from(...disposables);
-  context.subscriptions.push(all);
-  return all;
+let defaultParts: WizardHostParts | undefined;
+
+/**
+ * The Predict with a model command (registered by register.ts, which loads this module on first use):
+ * the table from a tree node, a plain `{ connectionName, table }` or the palette's quick picks, then the wizard.
+ */
+export async function predictWithModel(
+  context: vscode.ExtensionContext,
+  services: WizardServices,
+  node?: unknown,
+  parts?: WizardHostParts,
+  startedAt = performance.now(),
+): Promise<WizardPanel | undefined> {
+  const hostParts = parts ?? (defaultParts ??= defaultWizardParts((line) => services.log.info(line)));
+  try {
+    const ref = await resolveTable(services, node);
+    if (!ref) return undefined;
+    return await openWizard(context, services, hostParts, ref, startedAt);
+  } catch (e) {
+    services.log.error(`Predict with a model: ${messageOf(e)}`, e);
+    void vscode.window.showErrorMessage(`Predict with a model: ${messageOf(e)}`);
+    return undefined;
+  }
+}
+
+/** Restores a wizard panel that VS Code kept across a reload (the panel serializer of register.ts). */
+export async function restoreWizard(
+  context: vscode.ExtensionContext,
+  services: WizardServices,
+  panel: vscode.WebviewPanel,
+  saved: unknown,
+  parts?: WizardHostParts,
+): Promise<void> {
+  const hostParts = parts ?? (defaultParts ??= defaultWizardParts((line) => services.log.info(line)));
+  // The saved state comes from the webview: check it like any message.
+  const ref = refFromSaved(saved);
+  if (!ref) {
+    panel.dispose();
+    return;
+  }
+  try {
+    await openWizard(context, services, hostParts, ref, performance.now(), panel);
+  } catch (e) {
+    services.log.error(`Could not restore the wizard on ${displayObjectName(ref.table)}: ${messageOf(e)}`, e);
+    panel.dispose();
+  }
 }
 
 function refFromSaved(saved: unknown): WizardTableRef | undefined {

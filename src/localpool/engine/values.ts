@@ -16,8 +16,13 @@ let bindings: Bindings | null | undefined;
 function duckBindings(): Bindings | null {
   if (bindings === undefined) {
     try {
-      const fromApi = createRequire(require.resolve('@duckdb/node-api'));
-      const m = fromApi('@duckdb/node-bindings') as Bindings | { default: Bindings };
+      let m: Bindings | { default: Bindings };
+      try {
+        m = createRequire(require.resolve('@duckdb/node-api'))('@duckdb/node-bindings') as Bindings | { default: Bindings };
+      } catch {
+        // The extension's package bundles the node API: its bindings are the package beside the bundle.
+        m = createRequire(__filename)('@duckdb/node-bindings') as Bindings | { default: Bindings };
+      }
       bindings = 'default' in m ? m.default : m;
     } catch {
       bindings = null;

@@ -1,0 +1,29 @@
+/**
+ * Registers the wizard's command and panel serializer at activation. Everything behind them (the
+ * panel, the controller, the model readers, script generation and deploy: host.ts and what it
+ * imports) is a bundle of its own, loaded the first time the command runs or a panel is restored.
+ */
+import * as vscode from 'vscode';
+import type { WizardHostParts } from './host.js';
+import type { WizardServices } from './services.js';
+
+export const PREDICT_COMMAND = 'predictWizard.predictWithModel';
+export const WIZARD_VIEW_TYPE = 'predictWizard.wizard';
+
+/** Registers the command and the panel serializer. Called by extension.ts's activate(). */
+export function registerWizard(context: vscode.ExtensionContext, services: WizardServices, parts?: WizardHostParts): vscode.Disposable {
+  const host = () => import('./host.js');
+  const all = vscode.Disposable.from(
+    vscode.commands.registerCommand(PREDICT_COMMAND, async (node?: unknown) => {
+      const startedAt = performance.now();
+      return (await host()).predictWithModel(context, services, node, parts, startedAt);
+    }),
+    vscode.window.registerWebviewPanelSerializer(WIZARD_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
+        await (await host()).restoreWizard(context, services, panel, saved, parts);
+      },
+    }),
+  );
+  context.subscriptions.push(all);
+  return all;
+}
