@@ -9,6 +9,7 @@ import { describeProfile } from './connections/config.js';
 import { serverInfo } from './sql/catalog.js';
 import { registerRunScript, type ResultsView } from './results/command.js';
 import { EXPLORER_VIEW, REFRESH_COMMAND, RETRY_COMMAND, SqlPoolExplorer, tableFromNode, type ErrorNode, type ExplorerNode } from './tree/explorer.js';
+import { SHOW_MORE_COMMAND, type ShowMoreNode } from './tree/explorer.js';
 import { registerWizard } from './wizard/register.js';
 import { registerLoadData } from './load-host/register.js';
 import { registerLifecycleCommands } from './lifecycle-host/commands.js';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(
     vscode.commands.registerCommand(REFRESH_COMMAND, (node?: ExplorerNode) => explorer.refresh(node)),
     vscode.commands.registerCommand(RETRY_COMMAND, (node: ErrorNode) => explorer.retry(node)),
+    vscode.commands.registerCommand(SHOW_MORE_COMMAND, (node: ShowMoreNode) => explorer.showMore(node)),
   );
 
   registerConnectionCommands(context, { store, sessions, log });

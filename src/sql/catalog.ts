@@ -115,6 +115,48 @@ export async function listObjects(db: CatalogRunner, schema: string): Promise<Ca
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Where the next page of a schema's objects starts: after this object (tables come before views). */
+export interface ObjectCursor {
+  readonly kind: CatalogObjectKind;
+  readonly name: string;
+}
+
+function pageLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new RangeError(`A catalog page holds 1 to 100 000 rows (got ${limit}).`);
+  return limit;
+}
+
+const TABLE_TYPE_OF: Readonly<Record<CatalogObjectKind, string>> = { table: 'BASE TABLE', view: 'VIEW' };
+
+/**
+ * Up to `limit` tables and views of one schema, tables first, each kind in the server's name order,
+ * after `after` (keyset paging with TOP, which every target runs). `next` is where the following
+ * page starts, when there is one.
+ */
+export async function listObjectsPage(
+  db: CatalogRunner,
+  schema: string,
+  options: { readonly limit: number; readonly after?: ObjectCursor },
+): Promise<{ objects: CatalogObject[]; next?: ObjectCursor }> {
+  const limit = pageLimit(options.limit);
+  const params = [nameParam('schema', schema)];
+  let where = 'TABLE_SCHEMA = @schema';
+  if (options.after) {
+    where += ' AND (TABLE_TYPE > @afterType OR (TABLE_TYPE = @afterType AND TABLE_NAME > @afterName))';
+    params.push(nameParam('afterType', TABLE_TYPE_OF[options.after.kind]), nameParam('afterName', options.after.name));
+  }
+  const result = await db.query(`SELECT TOP (${limit + 1}) TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE ${where} ORDER BY TABLE_TYPE, TABLE_NAME`, params);
+  const objects: CatalogObject[] = [];
+  const rows = rowsOf(result, `the tables of schema '${schema}'`, 2);
+  for (const r of rows.slice(0, limit)) {
+    const name = text(r[0]);
+    if (!name) continue;
+    objects.push({ schema, name, kind: (text(r[1]) ?? '').toUpperCase() === 'VIEW' ? 'view' : 'table' });
+  }
+  const last = objects[objects.length - 1];
+  return { objects, ...(rows.length > limit && last ? { next: { kind: last.kind, name: last.name } } : {}) };
+}
+
 /**
  * The declared type of an INFORMATION_SCHEMA.COLUMNS row as T-SQL text.
  * `maxLength` is CHARACTER_MAXIMUM_LENGTH (characters; -1 = max).
@@ -208,6 +250,37 @@ export async function listColumns(db: CatalogRunner, object: { schema: string; n
     .map((r) => columnFromRow(r, keys))
     .filter((c): c is CatalogColumn => c !== undefined)
     .sort((a, b) => a.ordinal - b.ordinal);
+}
+
+/**
+ * Up to `limit` columns of a table or view in declaration order, after the column at ordinal
+ * `afterOrdinal` (keyset paging); `next` is the ordinal the following page starts after. Throws
+ * CatalogError when the first page is empty: the object does not exist.
+ */
+export async function listColumnsPage(
+  db: CatalogRunner,
+  object: { schema: string; name: string },
+  options: { readonly limit: number; readonly afterOrdinal?: number },
+): Promise<{ columns: CatalogColumn[]; next?: number }> {
+  const limit = pageLimit(options.limit);
+  const params = [nameParam('schema', object.schema), nameParam('table', object.name)];
+  let where = 'TABLE_SCHEMA = @schema AND TABLE_NAME = @table';
+  if (options.afterOrdinal !== undefined) {
+    where += ' AND ORDINAL_POSITION > @after';
+    params.push({ name: 'after', type: { name: 'int' }, value: options.afterOrdinal });
+  }
+  const result = await db.query(`SELECT TOP (${limit + 1}) ${COLUMNS_SELECT.slice('SELECT '.length)} FROM INFORMATION_SCHEMA.COLUMNS WHERE ${where} ORDER BY ORDINAL_POSITION`, params);
+  const rows = rowsOf(result, `the columns of ${object.schema}.${object.name}`, 8);
+  if (rows.length === 0 && options.afterOrdinal === undefined) {
+    throw new CatalogError(`The table or view ${object.schema}.${object.name} does not exist, or you have no permission to see it. Refresh the explorer.`);
+  }
+  const keys = await keyColumns(db, object.schema, object.name);
+  const columns = rows
+    .slice(0, limit)
+    .map((r) => columnFromRow(r, keys))
+    .filter((c): c is CatalogColumn => c !== undefined);
+  const last = columns[columns.length - 1];
+  return { columns, ...(rows.length > limit && last ? { next: last.ordinal } : {}) };
 }
 
 export type ExistingObjectKind = 'table' | 'view' | 'procedure';

@@ -4,7 +4,9 @@
  * the message, an error icon and a Retry.
  */
 import * as vscode from 'vscode';
-import { listColumns, listObjects, listSchemas, type CatalogColumn, type CatalogObjectKind } from '../sql/catalog.js';
+import { listColumnsPage, listObjectsPage, listSchemas, type CatalogColumn, type CatalogObjectKind, type ObjectCursor } from '../sql/catalog.js';
+import { EXPLORER_PAGE_SIZE } from './page-size.js';
+import { PagedChildren } from './paging.js';
 import type { ConnectionProfile } from '../connections/config.js';
 import type { ConnectionStore, SessionManager } from '../connections/store.js';
 import type { WizardTableRef } from '../wizard/services.js';
@@ -13,8 +15,10 @@ import { ModelsNode, isModelsTreeNode, modelsChildren, modelsTreeItem, type Depl
 export const EXPLORER_VIEW = 'predictWizard.explorer';
 export const RETRY_COMMAND = 'predictWizard.explorer.retry';
 export const REFRESH_COMMAND = 'predictWizard.explorer.refresh';
+export const SHOW_MORE_COMMAND = 'predictWizard.explorer.showMore';
+export { EXPLORER_PAGE_SIZE };
 
-export type ExplorerNode = ConnectionNode | DatabaseNode | SchemaNode | ObjectNode | ColumnNode | ErrorNode | InfoNode | ModelsTreeNode;
+export type ExplorerNode = ConnectionNode | DatabaseNode | SchemaNode | ObjectNode | ColumnNode | ErrorNode | InfoNode | ShowMoreNode | ModelsTreeNode;
 
 export class ConnectionNode {
   readonly kind = 'connection';
@@ -101,12 +105,26 @@ export class InfoNode {
   }
 }
 
+/** The last child of a schema or table whose catalog has more than the pages shown: click to load the next page. */
+export class ShowMoreNode {
+  readonly kind = 'more';
+  constructor(
+    readonly parent: SchemaNode | ObjectNode,
+    readonly shown: number,
+  ) {}
+  get id(): string {
+    return `${this.parent.id}/more`;
+  }
+}
+
 export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
   /** Set when the model lifecycle is registered: each database then shows a Models node. */
   deployedModels?: DeployedCatalog;
+  private readonly objectPages = new PagedChildren<ObjectNode, ObjectCursor>(EXPLORER_PAGE_SIZE);
+  private readonly columnPages = new PagedChildren<ColumnNode, number>(EXPLORER_PAGE_SIZE);
 
   constructor(
     private readonly store: ConnectionStore,
@@ -123,7 +141,15 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
 
   /** Reloads `node`'s children, or the whole tree. */
   refresh(node?: ExplorerNode): void {
+    this.objectPages.forget(node?.id);
+    this.columnPages.forget(node?.id);
     this.changed.fire(node);
+  }
+
+  /** Show more: the next page of the node's parent, appended to what it shows. */
+  showMore(node: ShowMoreNode): void {
+    const pages = node.parent.kind === 'schema' ? this.objectPages : this.columnPages;
+    if (pages.showMore(node.parent.id)) this.changed.fire(node.parent);
   }
 
   /** Retry: reload the node whose children failed (reconnecting when the connection was lost). */
@@ -201,6 +227,15 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
         item.contextValue = 'info';
         return item;
       }
+      case 'more': {
+        const item = new vscode.TreeItem('Show more…', C.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.contextValue = 'more';
+        item.tooltip = `${node.shown} shown; click to load the next ${EXPLORER_PAGE_SIZE}`;
+        item.command = { command: SHOW_MORE_COMMAND, title: 'Show more', arguments: [node] };
+        return item;
+      }
     }
   }
 
@@ -222,6 +257,7 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
         return node.parent;
       case 'error':
       case 'info':
+      case 'more':
         return node.parent;
     }
   }
@@ -242,17 +278,22 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
           return [...models, ...schemas.map((s) => new SchemaNode(node.connectionName, node.database, s))];
         }
         case 'schema': {
-          const conn = await this.sessions.connection(node.connectionName, node.database);
-          const objects = await listObjects(conn, node.schema);
-          if (!objects.length) return [new InfoNode(node, 'No tables or views')];
-          // Tables first, then views, each by name.
-          objects.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'table' ? -1 : 1));
-          return objects.map((o) => new ObjectNode(node.connectionName, node.database, node.schema, o.name, o.kind));
+          // Tables first, then views, each in the server's name order; a page at a time.
+          const list = await this.objectPages.load(node.id, async (after, limit) => {
+            const conn = await this.sessions.connection(node.connectionName, node.database);
+            const page = await listObjectsPage(conn, node.schema, { limit, after });
+            return { items: page.objects.map((o) => new ObjectNode(node.connectionName, node.database, node.schema, o.name, o.kind)), next: page.next };
+          });
+          if (!list.items.length) return [new InfoNode(node, 'No tables or views')];
+          return list.hasMore ? [...list.items, new ShowMoreNode(node, list.items.length)] : [...list.items];
         }
         case 'object': {
-          const conn = await this.sessions.connection(node.connectionName, node.database);
-          const columns = await listColumns(conn, node.table);
-          return columns.map((c) => new ColumnNode(node, c));
+          const list = await this.columnPages.load(node.id, async (afterOrdinal, limit) => {
+            const conn = await this.sessions.connection(node.connectionName, node.database);
+            const page = await listColumnsPage(conn, node.table, { limit, afterOrdinal });
+            return { items: page.columns.map((c) => new ColumnNode(node, c)), next: page.next };
+          });
+          return list.hasMore ? [...list.items, new ShowMoreNode(node, list.items.length)] : [...list.items];
         }
         case 'models':
         case 'model':

@@ -98,3 +98,55 @@ test('the tree names the server as the login message does: host:port', () => {
   assert.match(String((item.tooltip as { value: string }).value), /127\\\.0\\\.0\\\.1:14330/);
   assert.equal(ex.serverText({ server: 'pool.sql.azuresynapse.net', port: undefined }), 'pool.sql.azuresynapse.net:1433');
 });
+
+/** A server whose schema `big` holds `tables` tables and two views, answering the explorer's page queries by their TOP and cursor. */
+function bigSchema(tables: number) {
+  const rows = [
+    ...Array.from({ length: tables }, (_, i) => [`T${String(i).padStart(5, '0')}`, 'BASE TABLE']),
+    ['V1', 'VIEW'],
+    ['V2', 'VIEW'],
+  ];
+  const queries: string[] = [];
+  const conn = {
+    query: async (sql: string, params: { name: string; value: unknown }[] = []) => {
+      queries.push(sql);
+      const p = Object.fromEntries(params.map((x) => [x.name, x.value]));
+      const top = Number(/TOP \((\d+)\)/.exec(sql)![1]);
+      const after = (r: string[]) => p.afterType === undefined || r[1]! > String(p.afterType) || (r[1] === p.afterType && r[0]! > String(p.afterName));
+      const page = rows.filter(after).slice(0, top);
+      return { resultSets: [{ columns: [{ name: 'TABLE_NAME' }, { name: 'TABLE_TYPE' }], rows: page, truncated: false, rowCount: page.length }], messages: [], rowCounts: [] };
+    },
+  };
+  return { conn, queries };
+}
+
+test('a schema with 10 000 tables shows its first page and "Show more…", which appends the next page', async () => {
+  const { conn, queries } = bigSchema(10_000);
+  const { e } = explorer(async () => conn);
+  const schema = new ex.SchemaNode('Wrong password', 'SQLPool01', 'big');
+  let children = await e.getChildren(schema);
+  assert.equal(children.length, ex.EXPLORER_PAGE_SIZE + 1);
+  assert.equal(e.getTreeItem(children[0]!).label, 'T00000');
+  const more = children[children.length - 1]!;
+  const item = e.getTreeItem(more);
+  assert.equal(item.label, 'Show more…');
+  assert.equal(item.command?.command, ex.SHOW_MORE_COMMAND);
+  assert.equal(queries.length, 1);
+  e.showMore(more as InstanceType<Explorer['ShowMoreNode']>);
+  children = await e.getChildren(schema);
+  assert.equal(children.length, 2 * ex.EXPLORER_PAGE_SIZE + 1);
+  assert.equal(e.getTreeItem(children[ex.EXPLORER_PAGE_SIZE]!).label, `T${String(ex.EXPLORER_PAGE_SIZE).padStart(5, '0')}`);
+  assert.equal(queries.length, 2, 'the first page was not read again');
+  // Every page, to the views at the end: tables first, then views, nothing twice, nothing missing.
+  for (let last = children[children.length - 1]!; last.kind === 'more'; last = children[children.length - 1]!) {
+    e.showMore(last);
+    children = await e.getChildren(schema);
+  }
+  const labels = children.map((c) => String(e.getTreeItem(c).label));
+  assert.equal(labels.length, 10_002);
+  assert.equal(new Set(labels).size, 10_002);
+  assert.deepEqual(labels.slice(-3), ['T09999', 'V1', 'V2']);
+  // Refresh starts again from the first page.
+  e.refresh(schema);
+  assert.equal((await e.getChildren(schema)).length, ex.EXPLORER_PAGE_SIZE + 1);
+});
