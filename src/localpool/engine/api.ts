@@ -133,6 +133,11 @@ export type RawLayout = 'u8' | 'i16' | 'i32' | 'i64' | 'f32' | 'f64' | 'bool' | 
 export type BlockColumn =
   /** Fixed-width items straight from the engine's memory; `validity` bit i (byte i >> 3, bit i & 7) set = not NULL, null = none NULL. */
   | { readonly kind: 'raw'; readonly layout: RawLayout; readonly bytes: Uint8Array; readonly validity: Uint8Array | null }
+  /**
+   * Text (UTF-8) or binary items read from the engine's memory one at a time, without a string or
+   * buffer object per value where they are short; `validity` as for 'raw'.
+   */
+  | { readonly kind: 'bytes'; readonly item: (i: number) => Uint8Array; readonly validity: Uint8Array | null }
   /** Values as they cross the engine boundary (text, binary, other types). */
   | { readonly kind: 'values'; readonly values: readonly SqlValue[] };
 

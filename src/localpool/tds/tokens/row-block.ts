@@ -9,8 +9,63 @@ interface ColumnPlan {
   /** Fixed-width items written straight from the engine's memory … */
   readonly raw: RawCells | undefined;
   readonly validity: Uint8Array | null;
+  /** … or text / binary items read one at a time … */
+  readonly items: ByteItems | undefined;
   /** … or values, written by the encoder. */
   readonly values: readonly SqlValue[] | undefined;
+}
+
+/** A bounded nvarchar, varchar or varbinary column whose items arrive as bytes (UTF-8 for text). */
+interface ByteItems {
+  readonly item: (i: number) => Uint8Array;
+  readonly form: 'nvarchar' | 'varchar' | 'varbinary';
+  /** The declared length, in characters or bytes. */
+  readonly max: number;
+}
+
+const utf8 = new TextDecoder();
+
+function byteItems(encoder: ColumnEncoder, item: (i: number) => Uint8Array): ByteItems | undefined {
+  const t = encoder.native;
+  if (!t || typeof t.length !== 'number') return undefined;
+  if (t.name === 'nvarchar' && t.length <= 4000) return { item, form: 'nvarchar', max: t.length };
+  if (t.name === 'varchar' && t.length <= 8000) return { item, form: 'varchar', max: t.length };
+  if (t.name === 'varbinary' && t.length <= 8000) return { item, form: 'varbinary', max: t.length };
+  return undefined;
+}
+
+/** Whether every byte is ASCII, where UTF-8, Windows-1252 and (widened) UTF-16 agree. */
+function isAscii(b: Uint8Array): boolean {
+  for (let k = 0; k < b.length; k++) if (b[k]! >= 0x80) return false;
+  return true;
+}
+
+/** One item with its 2-byte length, in the column's form; what the fast forms cannot hold goes through the encoder (and its checks). */
+function writeItem(w: WireWriter, p: ColumnPlan, items: ByteItems, i: number): void {
+  const src = items.item(i);
+  const n = src.length;
+  if (items.form === 'varbinary') {
+    if (n <= items.max) w.u16(n).bytes(src);
+    else p.encoder.write(w, Buffer.from(src));
+    return;
+  }
+  if (n > items.max || !isAscii(src)) {
+    p.encoder.write(w, utf8.decode(src));
+    return;
+  }
+  if (items.form === 'varchar') {
+    w.u16(n).bytes(src);
+    return;
+  }
+  const buf = w.reserve(2 + 2 * n);
+  let pos = w.length;
+  buf[pos++] = (2 * n) & 0xff;
+  buf[pos++] = (2 * n) >> 8;
+  for (let k = 0; k < n; k++) {
+    buf[pos++] = src[k]!;
+    buf[pos++] = 0;
+  }
+  w.advance(pos);
 }
 
 /**
@@ -37,8 +92,10 @@ export class RowBlockWriter {
     this.plans = encoders.map((encoder, j) => {
       const c = block.columns[j]!;
       const raw = c.kind === 'raw' && encoder.native ? rawCells(c.layout, c.bytes, encoder.native) : undefined;
-      if (raw && c.kind === 'raw') return { encoder, raw, validity: c.validity, values: undefined };
-      return { encoder, raw: undefined, validity: null, values: block.values(j) };
+      if (raw && c.kind === 'raw') return { encoder, raw, items: undefined, validity: c.validity, values: undefined };
+      const items = c.kind === 'bytes' ? byteItems(encoder, c.item) : undefined;
+      if (items && c.kind === 'bytes') return { encoder, raw: undefined, items, validity: c.validity, values: undefined };
+      return { encoder, raw: undefined, items: undefined, validity: null, values: block.values(j) };
     });
     this.bitmapBytes = Math.ceil(encoders.length / 8);
     this.fixedMax = 1 + this.bitmapBytes + this.plans.reduce((n, p) => n + (p.raw ? p.raw.maxBytes : 0), 0);
@@ -95,6 +152,16 @@ export class RowBlockWriter {
               continue;
             }
             pos = p.raw.write(buf, pos, i);
+          } else if (p.items) {
+            w.advance(pos);
+            if (p.validity !== null && (p.validity[i >> 3]! & (1 << (i & 7))) === 0) {
+              if (anyNull) continue;
+              w.u16(0xffff);
+            } else {
+              writeItem(w, p, p.items, i);
+            }
+            pos = w.length;
+            buf = w.reserve(this.fixedMax);
           } else {
             const v = p.values![i] ?? null;
             if (v === null && anyNull) continue;
