@@ -154,17 +154,12 @@ function validityOf(b: Bindings, vector: Vector, count: number): Uint8Array | nu
 }
 
 /**
- * Items of a VARCHAR or BLOB vector, whose memory holds a 16-byte string_t per item: the length,
- * then the bytes inline when there are at most 12, else a prefix and a pointer to them.
+ * The bytes of item `i` of a VARCHAR or BLOB vector longer than 12 bytes, whose string_t holds
+ * its length, a prefix and a pointer to them.
  */
-function stringItems(b: Bindings, data: Uint8Array): (i: number) => Uint8Array {
+function longStrings(b: Bindings, data: Uint8Array): (i: number) => Uint8Array {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  return (i) => {
-    const o = i * 16;
-    const length = view.getUint32(o, true);
-    if (length <= 12) return data.subarray(o + 4, o + 4 + length);
-    return b.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + o + 8, length);
-  };
+  return (i) => b.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + i * 16 + 8, view.getUint32(i * 16, true));
 }
 
 /**
@@ -185,7 +180,8 @@ export function readBlock(chunk: ChunkLike, duckTypes: readonly string[], wires:
     const duck = duckTypes[j]!.toUpperCase();
     if (b && (duck === 'VARCHAR' || duck === 'BLOB')) {
       const vector = b.data_chunk_get_vector(raw as Parameters<Bindings['data_chunk_get_vector']>[0], j);
-      return { kind: 'bytes', item: stringItems(b, b.vector_get_data(vector, n * 16)), validity: validityOf(b, vector, n) };
+      const data = b.vector_get_data(vector, n * 16);
+      return { kind: 'strings', data, long: longStrings(b, data), validity: validityOf(b, vector, n) };
     }
     return { kind: 'values', values: readColumn(chunk, j, wire) };
   });

@@ -15,9 +15,10 @@ interface ColumnPlan {
   readonly values: readonly SqlValue[] | undefined;
 }
 
-/** A bounded nvarchar, varchar or varbinary column whose items arrive as bytes (UTF-8 for text). */
+/** A bounded nvarchar, varchar or varbinary column whose items arrive as string_t (UTF-8 for text). */
 interface ByteItems {
-  readonly item: (i: number) => Uint8Array;
+  readonly data: Uint8Array;
+  readonly long: (i: number) => Uint8Array;
   readonly form: 'nvarchar' | 'varchar' | 'varbinary';
   /** The declared length, in characters or bytes. */
   readonly max: number;
@@ -25,45 +26,48 @@ interface ByteItems {
 
 const utf8 = new TextDecoder();
 
-function byteItems(encoder: ColumnEncoder, item: (i: number) => Uint8Array): ByteItems | undefined {
+function byteItems(encoder: ColumnEncoder, data: Uint8Array, long: (i: number) => Uint8Array): ByteItems | undefined {
   const t = encoder.native;
   if (!t || typeof t.length !== 'number') return undefined;
-  if (t.name === 'nvarchar' && t.length <= 4000) return { item, form: 'nvarchar', max: t.length };
-  if (t.name === 'varchar' && t.length <= 8000) return { item, form: 'varchar', max: t.length };
-  if (t.name === 'varbinary' && t.length <= 8000) return { item, form: 'varbinary', max: t.length };
+  if (t.name === 'nvarchar' && t.length <= 4000) return { data, long, form: 'nvarchar', max: t.length };
+  if (t.name === 'varchar' && t.length <= 8000) return { data, long, form: 'varchar', max: t.length };
+  if (t.name === 'varbinary' && t.length <= 8000) return { data, long, form: 'varbinary', max: t.length };
   return undefined;
 }
 
-/** Whether every byte is ASCII, where UTF-8, Windows-1252 and (widened) UTF-16 agree. */
-function isAscii(b: Uint8Array): boolean {
-  for (let k = 0; k < b.length; k++) if (b[k]! >= 0x80) return false;
+/** Whether bytes [from, from + n) are all ASCII, where UTF-8, Windows-1252 and (widened) UTF-16 agree. */
+function isAscii(b: Uint8Array, from: number, n: number): boolean {
+  for (let k = from; k < from + n; k++) if (b[k]! >= 0x80) return false;
   return true;
 }
 
 /** One item with its 2-byte length, in the column's form; what the fast forms cannot hold goes through the encoder (and its checks). */
 function writeItem(w: WireWriter, p: ColumnPlan, items: ByteItems, i: number): void {
-  const src = items.item(i);
-  const n = src.length;
+  const n = (items.data[i * 16]! | (items.data[i * 16 + 1]! << 8) | (items.data[i * 16 + 2]! << 16)) + items.data[i * 16 + 3]! * 0x1000000;
+  // Up to 12 bytes sit in the string_t itself; longer ones are fetched.
+  const src = n <= 12 ? items.data : items.long(i);
+  const from = n <= 12 ? i * 16 + 4 : 0;
   if (items.form === 'varbinary') {
-    if (n <= items.max) w.u16(n).bytes(src);
-    else p.encoder.write(w, Buffer.from(src));
+    if (n > items.max) {
+      p.encoder.write(w, Buffer.from(src.subarray(from, from + n)));
+      return;
+    }
+  } else if (n > items.max || !isAscii(src, from, n)) {
+    p.encoder.write(w, utf8.decode(src.subarray(from, from + n)));
     return;
   }
-  if (n > items.max || !isAscii(src)) {
-    p.encoder.write(w, utf8.decode(src));
-    return;
-  }
-  if (items.form === 'varchar') {
-    w.u16(n).bytes(src);
-    return;
-  }
-  const buf = w.reserve(2 + 2 * n);
+  const width = items.form === 'nvarchar' ? 2 : 1;
+  const buf = w.reserve(2 + width * n);
   let pos = w.length;
-  buf[pos++] = (2 * n) & 0xff;
-  buf[pos++] = (2 * n) >> 8;
-  for (let k = 0; k < n; k++) {
-    buf[pos++] = src[k]!;
-    buf[pos++] = 0;
+  buf[pos++] = (width * n) & 0xff;
+  buf[pos++] = (width * n) >> 8;
+  if (width === 1) {
+    for (let k = 0; k < n; k++) buf[pos++] = src[from + k]!;
+  } else {
+    for (let k = 0; k < n; k++) {
+      buf[pos++] = src[from + k]!;
+      buf[pos++] = 0;
+    }
   }
   w.advance(pos);
 }
@@ -93,8 +97,8 @@ export class RowBlockWriter {
       const c = block.columns[j]!;
       const raw = c.kind === 'raw' && encoder.native ? rawCells(c.layout, c.bytes, encoder.native) : undefined;
       if (raw && c.kind === 'raw') return { encoder, raw, items: undefined, validity: c.validity, values: undefined };
-      const items = c.kind === 'bytes' ? byteItems(encoder, c.item) : undefined;
-      if (items && c.kind === 'bytes') return { encoder, raw: undefined, items, validity: c.validity, values: undefined };
+      const items = c.kind === 'strings' ? byteItems(encoder, c.data, c.long) : undefined;
+      if (items && c.kind === 'strings') return { encoder, raw: undefined, items, validity: c.validity, values: undefined };
       return { encoder, raw: undefined, items: undefined, validity: null, values: block.values(j) };
     });
     this.bitmapBytes = Math.ceil(encoders.length / 8);
