@@ -116,15 +116,16 @@ export class RowBlockWriter {
   }
 
   /**
-   * Writes rows from `from` on until `w` holds `budget` bytes or the block ends; returns the next
-   * row. A row that fails (a value its type cannot hold) is taken back whole before the error.
+   * Writes rows from `from` on until `w` holds `budget` bytes (at least one row) or the block
+   * ends; returns the next row. A row that fails (a value its type cannot hold) is taken back whole
+   * before the error.
    */
   write(w: WireWriter, from: number, budget: number): number {
     const plans = this.plans;
     const columns = plans.length;
     const n = this.block.rowCount;
     let i = from;
-    for (; i < n && w.length < budget; i++) {
+    for (; i < n && (i === from || w.length < budget); i++) {
       const start = w.length;
       let anyNull = false;
       if (this.nbcRow && this.mayBeNull) {
