@@ -42,8 +42,12 @@ function startChild(env: Record<string, string>): ChildProcess {
 
 function firstMessage<T>(child: ChildProcess): Promise<T> {
   return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m as T));
-    child.once('exit', (code) => reject(new Error(`the pool process exited (${code ?? 'signal'}) before answering`)));
+    const onExit = (code: number | null): void => reject(new Error(`the pool process exited (${code ?? 'signal'}) before answering`));
+    child.once('message', (m) => {
+      child.off('exit', onExit);
+      resolve(m as T);
+    });
+    child.once('exit', onExit);
   });
 }
 

@@ -140,6 +140,12 @@ export type RawLayout = 'u8' | 'i16' | 'i32' | 'i64' | 'f32' | 'f64' | 'bool' | 
 export type BlockColumn =
   /** Fixed-width items straight from the engine's memory; `validity` bit i (byte i >> 3, bit i & 7) set = not NULL, null = none NULL. */
   | { readonly kind: 'raw'; readonly layout: RawLayout; readonly bytes: Uint8Array; readonly validity: Uint8Array | null }
+  /**
+   * Text (UTF-8) or binary items in DuckDB's string_t form, 16 bytes each in `data`: a 4-byte
+   * length, then the bytes inline when there are at most 12; `long(i)` returns a longer item's
+   * bytes. No string or buffer object is built per short value. `validity` as for 'raw'.
+   */
+  | { readonly kind: 'strings'; readonly data: Uint8Array; readonly long: (i: number) => Uint8Array; readonly validity: Uint8Array | null }
   /** Values as they cross the engine boundary (text, binary, other types). */
   | { readonly kind: 'values'; readonly values: readonly SqlValue[] };
 

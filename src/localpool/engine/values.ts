@@ -149,6 +149,24 @@ export function rawLayoutOf(duck: string, wire: WireType): { layout: RawLayout; 
   return raw && raw.wire.includes(wire.name) ? raw : undefined;
 }
 
+type Vector = ReturnType<Bindings['data_chunk_get_vector']>;
+
+/** A vector's validity mask, or null when none of its first `count` items is NULL. */
+function validityOf(b: Bindings, vector: Vector, count: number): Uint8Array | null {
+  const words = Math.ceil(count / 64);
+  const validity = (b.vector_get_validity(vector, words * 8) as Uint8Array | null | undefined) ?? null;
+  return !validity || maskAllSet(new BigUint64Array(validity.buffer, validity.byteOffset, words), count) ? null : validity;
+}
+
+/**
+ * The bytes of item `i` of a VARCHAR or BLOB vector longer than 12 bytes, whose string_t holds
+ * its length, a prefix and a pointer to them.
+ */
+function longStrings(b: Bindings, data: Uint8Array): (i: number) => Uint8Array {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return (i) => b.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + i * 16 + 8, view.getUint32(i * 16, true));
+}
+
 /**
  * A chunk's rows as a RowBlock: fixed-width columns as views of DuckDB's vector memory (no value is
  * built), the others as values. Valid while the chunk is: encode it before fetching the next.
@@ -162,10 +180,13 @@ export function readBlock(chunk: ChunkLike, duckTypes: readonly string[], wires:
     if (b && layout) {
       const vector = b.data_chunk_get_vector(raw as Parameters<Bindings['data_chunk_get_vector']>[0], j);
       const bytes = b.vector_get_data(vector, n * layout.width);
-      const words = Math.ceil(n / 64);
-      const validity = (b.vector_get_validity(vector, words * 8) as Uint8Array | null | undefined) ?? null;
-      const noNulls = !validity || maskAllSet(new BigUint64Array(validity.buffer, validity.byteOffset, words), n);
-      return { kind: 'raw', layout: layout.layout, bytes, validity: noNulls ? null : validity };
+      return { kind: 'raw', layout: layout.layout, bytes, validity: validityOf(b, vector, n) };
+    }
+    const duck = duckTypes[j]!.toUpperCase();
+    if (b && (duck === 'VARCHAR' || duck === 'BLOB')) {
+      const vector = b.data_chunk_get_vector(raw as Parameters<Bindings['data_chunk_get_vector']>[0], j);
+      const data = b.vector_get_data(vector, n * 16);
+      return { kind: 'strings', data, long: longStrings(b, data), validity: validityOf(b, vector, n) };
     }
     return { kind: 'values', values: readColumn(chunk, j, wire) };
   });
