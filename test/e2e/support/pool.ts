@@ -104,6 +104,7 @@ export async function startTestPool(options: TestPoolOptions): Promise<TestPool>
     beginTransaction: (name) => s.beginTransaction(name),
     commitTransaction: () => s.commitTransaction(),
     rollbackTransaction: () => s.rollbackTransaction(),
+    ...(s.bulkLoad ? { bulkLoad: s.bulkLoad.bind(s) } : {}),
     close: () => s.close(),
   });
 
