@@ -89,5 +89,5 @@ export function modelNode(node: unknown): ModelNode {
 
 /** Reloads the Models node of the database `node` belongs to. */
 export function refreshModels(explorer: SqlPoolExplorer, node: { connectionName: string; database: string }): void {
-  explorer.refresh(new ModelsNode(node.connectionName, node.database));
+  explorer.refresh(ModelsNode.of(node.connectionName, node.database));
 }
