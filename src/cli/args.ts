@@ -11,11 +11,12 @@ import { parseArgsMessage, UsageError } from './errors.js';
 
 import { ENV, PROGRAM } from './constants.js';
 import { LOCALPOOL_HELP, parseLocalPoolArgs, type LocalPoolArgs } from './localpool.js';
+import { LIFECYCLE_COMMANDS, LIFECYCLE_MAIN_HELP, LIFECYCLE_OPTIONS, lifecycleHelp, parseLifecycle, type LifecycleCommand, type LifecycleCommandName } from './lifecycle-args.js';
 
 export { ENV, PROGRAM } from './constants.js';
 
-export type CommandName = 'localpool' | 'models' | 'versions' | 'script' | 'deploy' | 'run';
-export const COMMANDS: readonly CommandName[] = ['localpool', 'models', 'versions', 'script', 'deploy', 'run'];
+export type CommandName = 'localpool' | 'models' | 'versions' | 'script' | 'deploy' | 'run' | LifecycleCommandName;
+export const COMMANDS: readonly CommandName[] = ['localpool', 'models', 'versions', 'script', 'deploy', 'run', ...LIFECYCLE_COMMANDS];
 
 // ---------------------------------------------------------------------------------------------
 // Help
@@ -68,6 +69,7 @@ Commands:
   script      print the scoring script for a table and a model version
   deploy      store the model in the model table and print the script (--run to run it)
   run         run a T-SQL script split on GO lines
+${LIFECYCLE_MAIN_HELP}
 
 Secrets come from the environment only, never from the command line:
   ${ENV.sqlPassword}      the SQL login's password
@@ -131,6 +133,7 @@ Script:
   --max-rows <n>               rows of each result set to print (default 100)
 ${COMMON_HELP}
 `,
+  ...lifecycleHelp(SQL_HELP, REGISTRY_HELP, COMMON_HELP),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -179,7 +182,8 @@ export type ParsedCommand =
   | ({ readonly command: 'versions'; readonly registry: string; readonly model: string; readonly json: boolean } & Common)
   | ({ readonly command: 'script'; readonly sql: SqlOptions; readonly plan: PlanOptions } & Common)
   | ({ readonly command: 'deploy'; readonly sql: SqlOptions; readonly plan: PlanOptions; readonly run: boolean; readonly maxRows: number } & Common)
-  | ({ readonly command: 'run'; readonly sql: SqlOptions; readonly file: string; readonly maxRows: number } & Common);
+  | ({ readonly command: 'run'; readonly sql: SqlOptions; readonly file: string; readonly maxRows: number } & Common)
+  | LifecycleCommand<SqlOptions>;
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -220,6 +224,7 @@ const OPTIONS: Readonly<Record<Exclude<CommandName, 'localpool'>, Options>> = {
   script: { ...COMMON, ...SQL, ...PLAN },
   deploy: { ...COMMON, ...SQL, ...PLAN, run: { type: 'boolean' }, 'max-rows': { type: 'string' } },
   run: { ...COMMON, ...SQL, file: { type: 'string', short: 'f' }, 'max-rows': { type: 'string' } },
+  ...(Object.fromEntries(LIFECYCLE_COMMANDS.map((c) => [c, { ...COMMON, ...SQL, ...LIFECYCLE_OPTIONS[c] }])) as Record<LifecycleCommandName, Options>),
 };
 
 /** Options that would carry a secret: refused, with where the secret goes instead. */
@@ -440,5 +445,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
       const file = required(command, values, 'file', "the script to run, e.g. --file score.sql ('-' for stdin)");
       return { command, verbose, sql, file, maxRows: wholeNumber(command, 'max-rows', str(values, 'max-rows'), 1, 100_000, 100) };
     }
+    default:
+      return parseLifecycle(command, values, verbose, { sqlOptions, usage, objectName });
   }
 }

@@ -133,7 +133,7 @@ export async function versionsCommand(cmd: Cmd<'versions'>, ctx: Ctx): Promise<n
 // script, deploy
 
 /** The version named by --model: the one given, or the newest ONNX version. */
-async function chooseVersion(registry: WizardRegistry, ref: ModelRef, signal: AbortSignal | undefined): Promise<ModelVersionInfo> {
+export async function chooseVersion(registry: WizardRegistry, ref: ModelRef, signal: AbortSignal | undefined): Promise<ModelVersionInfo> {
   let version: ModelVersionInfo;
   if (ref.version !== undefined) {
     version = await registry.source.getVersion(ref.name, ref.version, { signal });

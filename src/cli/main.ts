@@ -7,6 +7,7 @@ import { context, deployCommand, modelsCommand, runCommand, scriptCommand, versi
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, oneLine, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { runLocalPool } from './localpool.js';
+import { lifecycleCommand } from './lifecycle.js';
 
 /** Secrets that must never reach the output, even inside a server's or a library's message. */
 function secretsOf(io: CliIo): string[] {
@@ -37,6 +38,8 @@ async function dispatch(cmd: Exclude<ParsedCommand, { command: 'help' }>, io: Cl
       return deployCommand(cmd, ctx);
     case 'run':
       return runCommand(cmd, ctx);
+    default:
+      return lifecycleCommand(cmd, ctx);
   }
 }
 

@@ -352,3 +352,20 @@ export function toScoringPlan(m: ReadBackMapping, ctx: { target: PredictTarget; 
     modelColumns: m.modelColumns,
   };
 }
+
+/**
+ * The input names of a model row's inputs_schema, as deploy writes it (`[{"name": "Cost", …}]`) or an
+ * MLflow signature's inputs; undefined when the text says none (then readBackMapping guesses).
+ */
+export function inputNamesFromSchema(text: string | undefined): string[] | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const list = Array.isArray(parsed) ? parsed : (parsed as { inputs?: unknown })?.inputs;
+    if (!Array.isArray(list)) return undefined;
+    const names = list.map((x) => (x && typeof x === 'object' ? (x as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === 'string');
+    return names.length ? names : undefined;
+  } catch {
+    return undefined;
+  }
+}

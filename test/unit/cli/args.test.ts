@@ -36,10 +36,10 @@ describe('commands and help', () => {
   });
 
   test('an unknown command lists the commands', () => {
-    assert.equal(usageMessage(['predict']), "predict-wizard: unknown command 'predict'; the commands are localpool, models, versions, script, deploy, run (see 'predict-wizard --help').");
+    assert.equal(usageMessage(['predict']), "predict-wizard: unknown command 'predict'; the commands are localpool, models, versions, script, deploy, run, deployed, upgrade, rollback, compare, delete-model (see 'predict-wizard --help').");
     assert.equal(
       usageMessage(['--server', 'x']),
-      "predict-wizard: name a command before the options: one of localpool, models, versions, script, deploy, run (see 'predict-wizard --help').",
+      "predict-wizard: name a command before the options: one of localpool, models, versions, script, deploy, run, deployed, upgrade, rollback, compare, delete-model (see 'predict-wizard --help').",
     );
   });
 
