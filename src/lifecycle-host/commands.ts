@@ -66,6 +66,8 @@ export function registerLifecycleCommands(deps: LifecycleHostDeps): void {
     vscode.commands.registerCommand(c.editPrediction, run('Edit prediction', async (n) => (await import('./edit.js')).editPrediction(deps, scoringNode(n)))),
     vscode.commands.registerCommand(c.upgrade, run('Upgrade', async (n) => (await import('./repoint.js')).upgrade(deps, lifecycleNode(n)))),
     vscode.commands.registerCommand(c.rollBack, run('Roll back', async (n) => (await import('./repoint.js')).rollBack(deps, scoringNode(n)))),
+    vscode.commands.registerCommand(c.compare, run('Compare versions', async (n) => (await import('./compare.js')).compareCommand(deps, scoringNode(n)))),
+    vscode.commands.registerCommand(c.delete, run('Delete model', async (n) => (await import('./delete.js')).deleteModelCommand(deps, modelNode(n)))),
     vscode.commands.registerCommand(c.saveOnnx, run('Save as .onnx', async (n) => (await actions()).saveOnnx(deps, modelNode(n)))),
   );
 }
@@ -87,5 +89,5 @@ export function modelNode(node: unknown): ModelNode {
 
 /** Reloads the Models node of the database `node` belongs to. */
 export function refreshModels(explorer: SqlPoolExplorer, node: { connectionName: string; database: string }): void {
-  explorer.refresh(new ModelsNode(node.connectionName, node.database));
+  explorer.refresh(ModelsNode.of(node.connectionName, node.database));
 }

@@ -273,7 +273,7 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
         case 'database': {
           const conn = await this.sessions.connection(node.connectionName, node.database);
           const schemas = await listSchemas(conn);
-          const models = this.deployedModels ? [new ModelsNode(node.connectionName, node.database)] : [];
+          const models = this.deployedModels ? [ModelsNode.of(node.connectionName, node.database)] : [];
           if (!schemas.length) return [...models, new InfoNode(node, 'No schemas you can see')];
           return [...models, ...schemas.map((s) => new SchemaNode(node.connectionName, node.database, s))];
         }

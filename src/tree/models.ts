@@ -19,7 +19,18 @@ export interface DeployedCatalog {
 
 export class ModelsNode {
   readonly kind = 'models';
-  constructor(
+  private static readonly shown = new Map<string, ModelsNode>();
+  /**
+   * The one node of a database: VS Code knows tree elements by identity, so a refresh after a change
+   * must fire the very object the tree holds.
+   */
+  static of(connectionName: string, database: string): ModelsNode {
+    const key = JSON.stringify([connectionName, database]);
+    let node = ModelsNode.shown.get(key);
+    if (!node) ModelsNode.shown.set(key, (node = new ModelsNode(connectionName, database)));
+    return node;
+  }
+  private constructor(
     readonly connectionName: string,
     readonly database: string,
   ) {}

@@ -91,13 +91,16 @@ describe('Models node', () => {
     const children = await e.getChildren(new ex.DatabaseNode('Pool', 'SQLPool01'));
     assert.deepEqual(labels(e, children), ['Models', 'wwi_ml']);
     assert.equal(e.getTreeItem(children[0]!).contextValue, 'models');
+    // A refresh after a change fires this very object: VS Code knows tree elements by identity.
+    assert.equal(children[0], models.ModelsNode.of('Pool', 'SQLPool01'));
+    assert.notEqual(children[0], models.ModelsNode.of('Pool', 'OtherDb'));
     const plain = explorer(undefined);
     assert.deepEqual(labels(plain, await plain.getChildren(new ex.DatabaseNode('Pool', 'SQLPool01'))), ['wwi_ml']);
   });
 
   test('models show version, size and users; under a model, the views and procedures scoring with it', async () => {
     const e = explorer({});
-    const [m1, m2] = await e.getChildren(new models.ModelsNode('Pool', 'SQLPool01'));
+    const [m1, m2] = await e.getChildren(models.ModelsNode.of('Pool', 'SQLPool01'));
     const i1 = e.getTreeItem(m1!);
     const i2 = e.getTreeItem(m2!);
     assert.deepEqual([i1.label, i1.description, i1.contextValue], ['clf:1', '2 KB', 'deployedModel']);
@@ -110,27 +113,27 @@ describe('Models node', () => {
     assert.deepEqual(labels(e, none), ['No view or procedure scores with it']);
     assert.equal(e.getParent(users[0]!), m2);
     assert.equal(e.getParent(m2!)!.kind, 'models');
-    assert.equal(e.getParent(new models.ModelsNode('Pool', 'SQLPool01'))!.kind, 'database');
+    assert.equal(e.getParent(models.ModelsNode.of('Pool', 'SQLPool01'))!.kind, 'database');
   });
 
   test('a database without model tables, or with empty ones, says so', async () => {
     const e = explorer({ listModelTables: async () => [] });
-    assert.deepEqual(labels(e, await e.getChildren(new models.ModelsNode('Pool', 'SQLPool01'))), ['No model tables (a table with ID and model columns)']);
+    assert.deepEqual(labels(e, await e.getChildren(models.ModelsNode.of('Pool', 'SQLPool01'))), ['No model tables (a table with ID and model columns)']);
     const empty = explorer({ listDeployedModels: async () => [] });
-    assert.deepEqual(labels(empty, await empty.getChildren(new models.ModelsNode('Pool', 'SQLPool01'))), ['No models stored in wwi_ml.AMLModel']);
+    assert.deepEqual(labels(empty, await empty.getChildren(models.ModelsNode.of('Pool', 'SQLPool01'))), ['No models stored in wwi_ml.AMLModel']);
   });
 
   test('with several model tables, each model names its table', async () => {
     const other: ModelTableRef = { ...table, table: { schema: 'dbo', name: 'Models' } };
     const e = explorer({ listModelTables: async () => [table, other], listDeployedModels: async (_db, t) => [{ ...row('1'), modelTable: t }] });
-    const nodes = await e.getChildren(new models.ModelsNode('Pool', 'SQLPool01'));
+    const nodes = await e.getChildren(models.ModelsNode.of('Pool', 'SQLPool01'));
     assert.deepEqual(nodes.map((n) => e.getTreeItem(n).description), ['2 KB · wwi_ml.AMLModel', '2 KB · dbo.Models']);
     assert.notEqual(e.getTreeItem(nodes[0]!).id, e.getTreeItem(nodes[1]!).id);
   });
 
   test('a failure shows on the Models node with a Retry', async () => {
     const e = explorer({ listScoringObjects: async () => { throw new Error('Invalid object name sys.sql_modules.'); } });
-    const node = new models.ModelsNode('Pool', 'SQLPool01');
+    const node = models.ModelsNode.of('Pool', 'SQLPool01');
     const [err] = await e.getChildren(node);
     const item = e.getTreeItem(err!);
     assert.equal(item.label, 'Invalid object name sys.sql_modules.');
