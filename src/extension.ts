@@ -10,9 +10,11 @@ import { serverInfo } from './sql/catalog.js';
 import { registerRunScript, type ResultsView } from './results/command.js';
 import { EXPLORER_VIEW, REFRESH_COMMAND, RETRY_COMMAND, SqlPoolExplorer, tableFromNode, type ErrorNode, type ExplorerNode } from './tree/explorer.js';
 import { SHOW_MORE_COMMAND, type ShowMoreNode } from './tree/explorer.js';
-import { registerWizard } from './wizard/register.js';
+import { registerWizard, REVEAL_OBJECT_COMMAND } from './wizard/register.js';
 import { registerLoadData } from './load-host/register.js';
 import { registerLifecycleCommands } from './lifecycle-host/commands.js';
+import { revealObject, type RevealObjectArgs } from './tree/reveal.js';
+
 import type { WizardDatabase, WizardServices } from './wizard/services.js';
 
 /** What activate() returns: the extension's parts, for the tests that run inside VS Code. */
@@ -47,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.commands.registerCommand(REFRESH_COMMAND, (node?: ExplorerNode) => explorer.refresh(node)),
     vscode.commands.registerCommand(RETRY_COMMAND, (node: ErrorNode) => explorer.retry(node)),
     vscode.commands.registerCommand(SHOW_MORE_COMMAND, (node: ShowMoreNode) => explorer.showMore(node)),
+    vscode.commands.registerCommand(REVEAL_OBJECT_COMMAND, (args: RevealObjectArgs) => revealObject(treeView, store, args)),
   );
 
   registerConnectionCommands(context, { store, sessions, log });

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { LOCAL_POOL_NODE_FLAGS } from '../localpool/node-flags.js';
+import { poolErrorForUser } from './localpool-state.js';
 
 export interface LocalPoolLaunch {
   /** The extension's root (where dist/ and, in development, src/ live). */
@@ -54,7 +55,8 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-function canConnect(host: string, port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on host:port (within a second). */
+export function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host, port });
     const done = (ok: boolean) => {
@@ -75,7 +77,7 @@ export function caCertCandidates(dataDir: string): string[] {
 
 export async function startLocalPoolProcess(opts: LocalPoolLaunch): Promise<LocalPoolProcess> {
   const how = localPoolCommand(opts.root);
-  if (!how) throw new Error(`The local pool is not built: run "npm run build" in ${opts.root} (dist/localpool.js is missing).`);
+  if (!how) throw new Error(`The local pool's program is missing from the extension (${join(opts.root, 'dist', 'localpool.js')}): reinstall the extension.`);
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => {});
   if (await canConnect(host, opts.port)) {
@@ -118,7 +120,8 @@ export async function startLocalPoolProcess(opts: LocalPoolLaunch): Promise<Loca
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   for (;;) {
     if (hasExited) {
-      throw new Error(`The local pool stopped while starting${tail.trim() ? `: ${tail.trim().split(/\r?\n/).slice(-3).join(' ').replaceAll(opts.password, '***')}` : ''}.`);
+      const why = poolErrorForUser(tail.replaceAll(opts.password, '***'), opts.dataDir).replace(/\.$/, '');
+      throw new Error(`The local pool stopped while starting${why ? `: ${why}` : ''}.`);
     }
     if (await canConnect(host, opts.port)) break;
     if (Date.now() > deadline) {

@@ -8,6 +8,7 @@ import { BatchSplitError } from '../sql/batches.js';
 import { pickConnection } from '../connections/commands.js';
 import type { ConnectionStore, SessionManager } from '../connections/store.js';
 import { renderResultsHtml, summarizeRun, type ScriptRun } from './html.js';
+import { scriptConnections } from './script-connections.js';
 
 export const RUN_SCRIPT_COMMAND = 'predictWizard.runScript';
 export const RESULTS_VIEW_TYPE = 'predictWizard.results';
@@ -59,8 +60,8 @@ export class ResultsView implements vscode.Disposable {
 export function registerRunScript(context: vscode.ExtensionContext, deps: RunScriptDeps): ResultsView {
   const view = new ResultsView(deps.extensionUri);
   const diagnostics = vscode.languages.createDiagnosticCollection('predictWizard');
-  /** The connection last used for each document. */
-  const chosen = new Map<string, string>();
+  /** The connection of each document: the one the wizard opened it for, or the one last used on it. */
+  const chosen = scriptConnections;
 
   const command = vscode.commands.registerCommand(RUN_SCRIPT_COMMAND, async (arg?: RunScriptArgs | vscode.Uri): Promise<ScriptRun | undefined> => {
     const args: RunScriptArgs = arg instanceof vscode.Uri ? { uri: arg } : (arg ?? {});
@@ -78,9 +79,11 @@ export function registerRunScript(context: vscode.ExtensionContext, deps: RunScr
       return undefined;
     }
     const key = document.uri.toString();
-    const profile = await pickConnection(deps.store, args.connectionName ?? chosen.get(key), 'Run the script on which connection?');
+    const known = chosen.get(key);
+    const named = args.connectionName ?? (known && deps.store.get(known) ? known : undefined);
+    const profile = await pickConnection(deps.store, named, 'Run the script on which connection?');
     if (!profile) return undefined;
-    chosen.set(key, profile.name);
+    chosen.remember(key, profile.name);
     diagnostics.delete(document.uri);
 
     const title = basename(document.uri.path) || 'script';
@@ -144,7 +147,7 @@ export function registerRunScript(context: vscode.ExtensionContext, deps: RunScr
     view,
     vscode.workspace.onDidCloseTextDocument((d) => {
       diagnostics.delete(d.uri);
-      chosen.delete(d.uri.toString());
+      chosen.forget(d.uri.toString());
     }),
   );
   return view;

@@ -35,6 +35,8 @@ export interface ScriptRun {
   readonly cancelled: boolean;
   /** A failure that stopped the run (connection lost, ...), when one did. */
   readonly failure?: string;
+  /** Columns the script's PREDICT calls return (see predict-columns.ts): shown in view when a result set has them. */
+  readonly predictColumns?: readonly string[];
 }
 
 export function escapeHtml(text: string): string {
@@ -79,23 +81,33 @@ export interface RenderOptions {
 }
 
 export function renderResultsHtml(run: ScriptRun, opts: RenderOptions): string {
+  const predicted = new Set(run.predictColumns ?? []);
   const sets = run.resultSets
     .map((set, i) => {
+      // A PREDICT's result: its outputs come last, so the grid opens at its right end with the first (key) column pinned.
+      const isPredict = set.columns.length > 1 && set.columns.some((c) => predicted.has(c.name));
+      const role = (c: number, name: string): string => (!isPredict ? '' : c === 0 ? 'key' : predicted.has(name) ? 'predicted' : '');
+      const cls = (c: number, name: string): string => (role(c, name) ? ` class="${role(c, name)}"` : '');
       const head = set.columns
-        .map((c) => `<th title="${escapeHtml(`${c.name} ${c.type}${c.nullable ? ' NULL' : ' NOT NULL'}`)}"><span class="name">${escapeHtml(c.name || '(no column name)')}</span><span class="type">${escapeHtml(c.type)}</span></th>`)
+        .map((c, n) => `<th${cls(n, c.name)} title="${escapeHtml(`${c.name} ${c.type}${c.nullable ? ' NULL' : ' NOT NULL'}`)}"><span class="name">${escapeHtml(c.name || '(no column name)')}</span><span class="type">${escapeHtml(c.type)}</span></th>`)
         .join('');
       const body = set.rows
         .map(
           (row, r) =>
             `<tr><td class="rownum">${r + 1}</td>${row
-              .map((v, c) => (v === null || v === undefined ? '<td class="null">NULL</td>' : `<td>${escapeHtml(cellText(v, set.columns[c]?.type))}</td>`))
+              .map((v, c) => {
+                const name = set.columns[c]?.name ?? '';
+                return v === null || v === undefined
+                  ? `<td class="${['null', role(c, name)].join(' ').trim()}">NULL</td>`
+                  : `<td${cls(c, name)}>${escapeHtml(cellText(v, set.columns[c]?.type))}</td>`;
+              })
               .join('')}</tr>`,
         )
         .join('\n');
       const capped = set.truncated
         ? `<p class="capped">Showing the first ${set.rows.length} of ${set.rowCount} rows (the view keeps at most ${run.maxRows} rows per result set; change predictWizard.results.maxRows).</p>`
         : '';
-      return `<section class="result-set" data-index="${i}">
+      return `<section class="result-set${isPredict ? ' predict' : ''}" data-index="${i}">
 <h2>Result ${i + 1} <span class="meta">batch ${set.batch} · ${plural(set.rowCount, 'row')} · ${plural(set.columns.length, 'column')}</span></h2>
 ${capped}<div class="grid"><table><thead><tr><th class="rownum"></th>${head}</tr></thead>
 <tbody>

@@ -6,6 +6,7 @@
 import { scriptLine, splitBatches, type SqlBatch } from '../sql/batches.js';
 import { SqlConnectionError, type BatchOutcome, type RunOptions } from '../sql/connection.js';
 import type { ScriptMessage, ScriptResultSet, ScriptRun } from './html.js';
+import { predictOutputColumns } from './predict-columns.js';
 
 /** What running a script needs from a connection (SqlConnection fits). */
 export interface ScriptRunner {
@@ -82,5 +83,6 @@ export async function runScript(db: ScriptRunner, script: string, opts: RunScrip
     maxRows: opts.maxRows,
     cancelled,
     ...(failure ? { failure } : {}),
+    predictColumns: predictOutputColumns(script),
   };
 }

@@ -13,10 +13,16 @@ import { defaultWizardParts, type WizardParts } from './parts.js';
 import { readModelForWizard } from './model-reader.js';
 import type { HostMessage, WizardView } from './protocol.js';
 import type { WizardDatabase, WizardServices, WizardTableRef } from './services.js';
+import type { WizardPlan } from './state.js';
+import { deployedMessage, scriptDocumentName } from './deployed.js';
+import { tableChoices } from './table-picker.js';
+import { scriptConnections } from '../results/script-connections.js';
+import { RUN_SCRIPT_COMMAND } from '../results/command.js';
+import { REFRESH_COMMAND } from '../tree/explorer.js';
 
-import { WIZARD_VIEW_TYPE } from './register.js';
+import { REVEAL_OBJECT_COMMAND, WIZARD_VIEW_TYPE } from './register.js';
 
-export { PREDICT_COMMAND, WIZARD_VIEW_TYPE } from './register.js';
+export { PREDICT_COMMAND, REVEAL_OBJECT_COMMAND, WIZARD_VIEW_TYPE } from './register.js';
 
 /** What the host needs beyond the services (tests may replace it). */
 export type WizardHostParts = WizardParts;
@@ -151,16 +157,29 @@ async function resolveTable(services: WizardServices, node: unknown): Promise<Wi
   if (!conn) return undefined;
   const db = await services.openDatabase(conn.name);
   try {
-    const tables = await (services.catalog?.(db) ?? sqlCatalog(db.sql)).listTables();
+    const catalog = services.catalog?.(db) ?? sqlCatalog(db.sql);
+    const tables = await catalog.listTables();
     if (!tables.length) {
       void vscode.window.showErrorMessage(`Predict with a model: the database of ${conn.name} has no tables.`);
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(
-      tables.map((t) => ({ label: displayObjectName(t), table: t })),
-      { title: 'Predict with a model: choose the table to score', placeHolder: 'schema.table', matchOnDescription: true },
-    );
-    return pick ? { connectionName: conn.name, table: pick.table } : undefined;
+    const modelTables = await catalog.modelTables().catch((e: unknown) => {
+      services.log.warn(`Could not tell model tables apart: ${messageOf(e)}`);
+      return [] as string[];
+    });
+    const choices = tableChoices(tables, modelTables);
+    type Item = vscode.QuickPickItem & { table?: ObjectName };
+    const items: Item[] = choices.data.map((t) => ({ label: displayObjectName(t), table: t }));
+    if (choices.modelTables.length) {
+      items.push({ label: 'Model tables', kind: vscode.QuickPickItemKind.Separator });
+      items.push(...choices.modelTables.map((t) => ({ label: displayObjectName(t), description: 'holds models', table: t })));
+    }
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'Predict with a model: choose the table to score',
+      placeHolder: 'schema.table',
+      matchOnDescription: true,
+    });
+    return pick?.table ? { connectionName: conn.name, table: pick.table } : undefined;
   } finally {
     await db.release();
   }
@@ -224,10 +243,7 @@ export async function openWizard(
         holder.wizard?.record(message);
         void panel.webview.postMessage(message);
       },
-      openScript: async (script) => {
-        const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: script });
-        await vscode.window.showTextDocument(doc, { preview: false });
-      },
+      openScript: (script, plan) => openDeployedScript(ref.connectionName, script, plan),
       close: () => panel.dispose(),
       showError: (message) => void vscode.window.showErrorMessage(message),
       log: services.log,
@@ -251,6 +267,25 @@ export async function openWizard(
   for (const m of early.splice(0)) await w.receive(m);
   services.log.info(`Predict with a model opened on ${ref.connectionName} · ${displayObjectName(table)}`);
   return w;
+}
+
+/** Opens the script in an untitled editor named after the object, on the wizard's connection, and says what was stored. */
+async function openDeployedScript(connectionName: string, script: string, plan: WizardPlan): Promise<void> {
+  const open = vscode.workspace.textDocuments.filter((d) => d.isUntitled).map((d) => d.uri.path);
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: scriptDocumentName(plan.scriptName, open) });
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  await editor.edit((b) => b.insert(new vscode.Position(0, 0), script));
+  if (doc.languageId !== 'sql') await vscode.languages.setTextDocumentLanguage(doc, 'sql');
+  scriptConnections.remember(doc.uri.toString(), connectionName);
+  // The model table may be new, and its row count changed: show the schema as it is now.
+  void vscode.commands.executeCommand(REFRESH_COMMAND).then(undefined, () => undefined);
+  const run = 'Run Script';
+  const reveal = 'Reveal in SQL Pools';
+  void vscode.window.showInformationMessage(deployedMessage(plan), run, reveal).then(async (choice) => {
+    if (choice === run) await vscode.commands.executeCommand(RUN_SCRIPT_COMMAND, { uri: doc.uri });
+    else if (choice === reveal) await vscode.commands.executeCommand(REVEAL_OBJECT_COMMAND, { connectionName, object: plan.modelTable });
+  });
 }
 
 async function runDeployWithProgress(

@@ -9,6 +9,8 @@ import type { WizardServices } from './services.js';
 
 export const PREDICT_COMMAND = 'predictWizard.predictWithModel';
 export const WIZARD_VIEW_TYPE = 'predictWizard.wizard';
+/** Reveals a deployed object in the SQL Pools view (the deploy notification's action). */
+export const REVEAL_OBJECT_COMMAND = 'predictWizard.explorer.revealObject';
 
 /** Registers the command and the panel serializer. Called by extension.ts's activate(). */
 export function registerWizard(context: vscode.ExtensionContext, services: WizardServices, parts?: WizardHostParts): vscode.Disposable {

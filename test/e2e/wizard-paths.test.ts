@@ -22,7 +22,7 @@ import { LAB_MODEL, labelsByKey, labPlan, registryOnnxBytes, scoreDirectly } fro
 import { poolConnectionSetting, startTestPool, type TestPool } from './support/pool.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { chooseVersion, fillStorePage, next, openWizard, waitForScript } from './support/wizard.js';
-import { childLabels, clickEnabled, closeAllEditors, clickNotificationButton, expandPath, pickQuickItem, toast, treeRow } from './support/workbench.js';
+import { childLabels, clickEnabled, closeAllEditors, clickNotificationButton, expandPath, toast, treeRow } from './support/workbench.js';
 
 const CONNECTION = 'Lab pool';
 const WRONG = 'Wrong password pool';
@@ -130,7 +130,7 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
     await saveScreenshot(wb, 'wizard-3-procedure-new-table');
 
     await clickEnabled(view.getByTestId('deploy'));
-    await wb.page.locator('.tabs-container .tab.active[aria-label*="Untitled-"]').waitFor({ timeout: 60_000 });
+    await wb.page.locator('.tabs-container .tab.active[aria-label^="PredictCustomerRating.sql"]').waitFor({ timeout: 60_000 });
     assert.equal(await wb.activeEditorText(), expectedScript);
 
     const check = await pool.connect();
@@ -145,10 +145,11 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
       await check.close();
     }
 
+    // The script came from the wizard's connection: Run Script runs there without asking.
     await wb.runCommand('Predict Wizard: Run Script on a SQL Pool');
-    await pickQuickItem(wb, CONNECTION);
     const results = wb.webview();
     await results.locator('section.result-set').first().waitFor({ timeout: 60_000 });
+    assert.equal(await wb.page.locator('.quick-input-widget').isVisible(), false, 'no connection was asked for');
     assert.match(await results.locator('p.summary').innerText(), /^Done: 2 batches, 1 result set, no errors/);
 
     const after = await pool.connect();
@@ -201,7 +202,7 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
       pool.release();
     }
     await waitFor(async () => (await toast(wb, /Deploying aml-synapse-classifier:2/).count()) === 0, 'the progress notification to close');
-    assert.equal(await wb.page.locator('.tabs-container .tab[aria-label*="Untitled-"]').count(), 0, 'no script editor opens');
+    assert.equal(await wb.page.locator('.tabs-container .tab[aria-label^="CancelledPrediction.sql"]').count(), 0, 'no script editor opens');
     assert.equal(await view.getByTestId('page-title').innerText(), 'Store objects in the database', 'the wizard stays open on page 3');
 
     const conn = await pool.connect();

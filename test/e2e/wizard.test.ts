@@ -18,17 +18,34 @@ import { writeSampleRegistry, type SampleRegistry } from '../../src/samples/regi
 import { objectExists, type CatalogRunner } from '../../src/sql/catalog.js';
 import { generateScoringScript, type ScoringPlan } from '../../src/sql/script.js';
 import { parseSqlType } from '../../src/sql/types.js';
+import type { FrameLocator } from 'playwright-core';
 import { startVSCode, type VSCodeSession } from './harness.js';
 import { LAB_MODEL, labelsByKey, labPlan, registryOnnxBytes, scoreDirectly } from './support/lab.js';
 import { poolConnectionSetting, startTestPool, type TestPool } from './support/pool.js';
 import { saveScreenshot } from './support/screenshots.js';
-import { childLabels, clickEnabled, contextMenuPath, expandPath, pickQuickItem, treeRow, valueOf, waitForPage } from './support/workbench.js';
+import { childLabels, clickEnabled, contextMenuPath, expandPath, treeRow, valueOf, waitForPage } from './support/workbench.js';
 
 const CONNECTION = 'Lab pool';
 const PASSWORD_ENV = 'LAB_POOL_PASSWORD';
 /** The outputs the wizard lists for aml-synapse-classifier v2, with their SQL types. */
 const LAB_OUTPUTS: [string, string][] = [['label_out', 'bigint'], ['probability_out', 'real']];
 const TABLE_PATH = [CONNECTION, 'SQLPool01', 'wwi_ml', 'CustomerTest'];
+
+/** The data-testid of the wizard's focused control (through the shadow roots), once focus has settled. */
+async function focusedTestId(view: FrameLocator): Promise<string> {
+  const root = view.locator('predict-wizard');
+  let id = '';
+  for (let i = 0; i < 50; i++) {
+    id = await root.evaluate((w) => {
+      let el = w.shadowRoot?.activeElement ?? null;
+      while (el && !el.getAttribute('data-testid')) el = el.parentElement;
+      return el?.getAttribute('data-testid') ?? '';
+    });
+    if (id) return id;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return id;
+}
 
 describe('Predict with a model: the lab, clicked through', () => {
   const dir = mkdtempSync(join(tmpdir(), 'predict-e2e-lab-'));
@@ -82,15 +99,23 @@ describe('Predict with a model: the lab, clicked through', () => {
     await saveScreenshot(wb, 'explorer-customertest');
   });
 
-  step('right-click → Machine Learning → Predict with a model; page 1 lists both versions; version 2 is chosen', async () => {
+  step('right-click → Machine Learning → Predict with a model; page 1 groups both versions under the model; version 2 is chosen', async () => {
     const wb = vsc.workbench;
     await contextMenuPath(wb, await treeRow(wb, TABLE_PATH), ['Machine Learning', 'Predict with a model']);
     const view = wb.webview();
     await waitForPage(view, 'Choose a pre-trained model');
     assert.equal((await view.getByTestId('wizard-title').innerText()).includes('CustomerTest'), true);
+    // Focus starts on the page's first control, the registry.
+    assert.equal(await focusedTestId(view), 'registry');
+    // Versions grouped by model: version 2 on the model's line, version 1 folded under it until opened.
     const versions = view.locator(`[data-testid="version-row"][data-key^="${LAB_MODEL}:"]`);
     await versions.first().waitFor({ state: 'visible', timeout: 30_000 });
-    assert.deepEqual((await versions.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))).sort(), [`${LAB_MODEL}:1`, `${LAB_MODEL}:2`]);
+    const keys = () => versions.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
+    assert.deepEqual(await keys(), [`${LAB_MODEL}:2`]);
+    await versions.first().locator('[data-testid="version-fold"]').click();
+    await view.locator(`[data-testid="version-row"][data-key="${LAB_MODEL}:1"]`).waitFor({ timeout: 15_000 });
+    assert.deepEqual(await keys(), [`${LAB_MODEL}:2`, `${LAB_MODEL}:1`]);
+    assert.equal(await view.locator('[data-testid="versions"] thead th').last().innerText(), "Can't be used because");
     const v2 = view.locator(`[data-testid="version-row"][data-key="${LAB_MODEL}:2"]`);
     await v2.click();
     await view.locator(`[data-testid="version-row"][data-key="${LAB_MODEL}:2"][aria-selected="true"]`).waitFor({ timeout: 15_000 });
@@ -125,6 +150,13 @@ describe('Predict with a model: the lab, clicked through', () => {
     }
     assert.deepEqual(outputRows, LAB_OUTPUTS);
     assert.equal(await view.getByTestId('mapping-errors').count(), 0);
+    assert.equal(await focusedTestId(view), 'input-source', 'focus starts on the first source column');
+    // The float columns cast to real: said once above the grid, one short line on each row.
+    const summary = view.getByTestId('cast-summary');
+    assert.equal(await summary.count(), 1);
+    assert.match(await summary.locator('summary').innerText(), new RegExp(`^⚠ ${FLOAT_FEATURES.length} columns are cast from float to \\[real\\], which can lose data: `));
+    const lines = await view.getByTestId('input-warning').allInnerTexts();
+    assert.deepEqual(lines, FLOAT_FEATURES.map(() => '⚠ float → [real] can lose data (see above)'));
     await view.getByTestId('page-title').scrollIntoViewIfNeeded();
     await saveScreenshot(wb, 'wizard-2-map-columns', { docs: true });
 
@@ -176,10 +208,14 @@ describe('Predict with a model: the lab, clicked through', () => {
     await saveScreenshot(wb, 'wizard-3-store-objects', { docs: true });
   });
 
-  step('Deploy model + open script opens an untitled SQL editor with the script', async () => {
+  step('Deploy model + open script opens the script in a tab named after the view and says what it stored', async () => {
     const wb = vsc.workbench;
     await clickEnabled(wb.webview().getByTestId('deploy'));
-    await wb.page.locator('.tabs-container .tab.active[aria-label*="Untitled-"]').waitFor({ timeout: 60_000 });
+    await wb.page.locator('.tabs-container .tab.active[aria-label^="CustomerPrediction.sql"]').waitFor({ timeout: 60_000 });
+    assert.equal(
+      await wb.waitForNotification(/is stored in/),
+      'Model aml-synapse-classifier:2 is stored in wwi_ml.AMLModel. Run the script to create the view wwi_ml.CustomerPrediction.',
+    );
     const text = await wb.activeEditorText();
     assert.equal(text, generateScoringScript(plan).text);
     assert.match(text, /WHERE \[ID\] = N'aml-synapse-classifier:2'/);
@@ -189,14 +225,21 @@ describe('Predict with a model: the lab, clicked through', () => {
     await saveScreenshot(wb, 'deployed-script-editor', { docs: true });
   });
 
-  step('Run Script runs it on the pool; the results view shows the predictions', async () => {
+  step("the notification's Run Script runs it on the wizard's connection without asking; the results view shows the predictions", async () => {
     const wb = vsc.workbench;
-    await wb.runCommand('Predict Wizard: Run Script on a SQL Pool');
-    const placeholder = await pickQuickItem(wb, CONNECTION);
-    assert.equal(placeholder, 'Run the script on which connection?');
+    // The toast may have moved into the notification center by now.
+    const stored = { hasText: /is stored in/ };
+    let toast = wb.page.locator('.notifications-toasts .notification-list-item', stored).first();
+    if (!(await toast.isVisible())) {
+      await wb.runCommand('Notifications: Show Notifications');
+      toast = wb.page.locator('.notifications-center .notification-list-item', stored).first();
+    }
+    await toast.hover();
+    await toast.locator('.monaco-button', { hasText: /^Run Script$/ }).click();
     const results = wb.webview();
     const grid = results.locator('section.result-set').first();
     await grid.waitFor({ timeout: 60_000 });
+    assert.equal(await wb.page.locator('.quick-input-widget').isVisible(), false, 'no connection was asked for');
     assert.match(await results.locator('p.summary').innerText(), /^Done: 2 batches, 1 result set, no errors in .* on 'Lab pool'\./);
     const head = await grid.locator('thead th .name').allInnerTexts();
     assert.deepEqual(head, ['CustomerKey', ...CUSTOMER_FEATURES, 'label_out', 'probability_out']);

@@ -22,6 +22,14 @@ import { modelPage } from './pages/model-page.js';
 import { storePage } from './pages/store-page.js';
 import { baseStyles } from './styles/base.js';
 import { tableStyles } from './styles/tables.js';
+import { footerReason } from './view-model.js';
+
+/** The control that gets focus when a page appears: the first one the user fills in. */
+const FIRST_CONTROL: Readonly<Record<WizardView['page'], string>> = {
+  model: '#registry',
+  map: '[data-testid="input-source"]',
+  store: 'vscode-radio[name="scriptType"][checked]',
+};
 
 export class PredictWizard extends LitElement {
   static override properties = { view: { state: true } };
@@ -29,6 +37,7 @@ export class PredictWizard extends LitElement {
   view?: WizardView;
   private renderedReported = false;
   private focusAfterPageChange = false;
+  private lastScript?: string;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -46,8 +55,9 @@ export class PredictWizard extends LitElement {
   private onHostMessage = (e: MessageEvent<HostMessage>): void => {
     const m = e.data;
     if (m && StateNotification.is(m)) {
-      if (this.view && this.view.page !== m.params.view.page) this.focusAfterPageChange = true;
+      if (this.view?.page !== m.params.view.page) this.focusAfterPageChange = true;
       this.view = m.params.view;
+      if (this.view.script) this.lastScript = this.view.script;
     }
   };
 
@@ -72,9 +82,11 @@ export class PredictWizard extends LitElement {
       this.renderedReported = true;
       requestAnimationFrame(() => postRendered());
     }
-    if (this.focusAfterPageChange) {
+    if (this.focusAfterPageChange && this.view) {
       this.focusAfterPageChange = false;
-      this.renderRoot.querySelector<HTMLElement>('h1')?.focus();
+      const target = this.renderRoot.querySelector<HTMLElement>(FIRST_CONTROL[this.view.page]) ?? this.renderRoot.querySelector<HTMLElement>('h1');
+      // The control draws its focusable parts in its own first update, after this one.
+      if (target) void Promise.resolve((target as Partial<LitElement>).updateComplete).then(() => requestAnimationFrame(() => target.focus()));
     }
   }
 
@@ -82,7 +94,7 @@ export class PredictWizard extends LitElement {
     const v = this.view;
     if (!v) return html`<vscode-progress-ring aria-label="Loading the wizard"></vscode-progress-ring>`;
     const step = WIZARD_PAGES.indexOf(v.page) + 1;
-    const c: PageContext = { view: v, edit: postEdit, command: postCommand, requestPreview };
+    const c: PageContext = { view: v, lastScript: this.lastScript, edit: postEdit, command: postCommand, requestPreview };
     return html`
       <div class="steps" data-testid="steps">Step ${step} of ${WIZARD_PAGES.length}</div>
       <h1 tabindex="-1" data-testid="page-title">${PAGE_TITLES[v.page]}</h1>
@@ -95,6 +107,7 @@ export class PredictWizard extends LitElement {
 
   private footer(v: WizardView): TemplateResult {
     const last = v.page === 'store';
+    const reason = footerReason(v);
     return html`
       <div class="footer">
         <vscode-button secondary data-testid="back" ?disabled=${!v.canBack} @click=${() => postCommand(BackCommand)}>Back</vscode-button>
@@ -104,7 +117,7 @@ export class PredictWizard extends LitElement {
             >`
           : html`<vscode-button data-testid="next" ?disabled=${!v.canNext} @click=${() => postCommand(NextCommand)}>Next</vscode-button>`}
         <vscode-button secondary data-testid="cancel" @click=${() => postCommand(CancelCommand)}>Cancel</vscode-button>
-        ${v.blockedReason ? html`<span class="reason" aria-live="polite" data-testid="blocked-reason">${v.blockedReason}</span>` : nothing}
+        ${reason ? html`<span class="reason" aria-live="polite" data-testid="blocked-reason">${reason}</span>` : nothing}
       </div>
     `;
   }

@@ -16,6 +16,10 @@ export async function openWizard(wb: Workbench, tablePath: readonly string[]): P
 /** Page 1: chooses the version `key` (`name:version`) and waits until Next is possible. */
 export async function chooseVersion(view: FrameLocator, key: string): Promise<void> {
   const row = view.locator(`[data-testid="version-row"][data-key="${key}"]`);
+  // Older versions are folded under their model's line: open it when the version is not shown.
+  const group = view.locator(`[data-testid="version-row"][data-group="${key.slice(0, key.lastIndexOf(':'))}"]`).first();
+  await group.waitFor({ state: 'visible', timeout: 30_000 });
+  if (!(await row.isVisible())) await group.locator('[data-testid="version-fold"]').click();
   await row.waitFor({ state: 'visible', timeout: 30_000 });
   await row.click();
   await view.locator(`[data-testid="version-row"][data-key="${key}"][aria-selected="true"]`).waitFor({ timeout: 15_000 });

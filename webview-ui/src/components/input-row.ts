@@ -1,9 +1,10 @@
 /** One row of page 2's inputs: source column → model input → input type, Delete; its warnings below it. */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { InputRowView, WizardEdit, WizardView } from '../../../src/wizard/protocol.js';
+import type { RowWarning } from '../view-model.js';
 import { fieldError, typeChoices, valueOf } from './common.js';
 
-export function inputRow(v: WizardView, r: InputRowView, i: number, edit: (e: WizardEdit) => void): TemplateResult {
+export function inputRow(v: WizardView, r: InputRowView, i: number, warnings: readonly RowWarning[], edit: (e: WizardEdit) => void): TemplateResult {
   const n = i + 1;
   return html`
     <tr data-testid="input-row" data-id=${r.id}>
@@ -49,8 +50,11 @@ export function inputRow(v: WizardView, r: InputRowView, i: number, edit: (e: Wi
         >
       </td>
     </tr>
-    ${r.warnings.length
-      ? html`<tr><td colspan="4">${r.warnings.map((w) => html`<div class="warning" data-testid="input-warning">⚠ ${w}</div>`)}</td></tr>`
-      : nothing}
+    ${warnings.length ? html`<tr class="warnings"><td colspan="4">${warnings.map(rowWarning)}</td></tr>` : nothing}
   `;
+}
+
+/** One short line; the whole warning in its tooltip. */
+function rowWarning(w: RowWarning): TemplateResult {
+  return html`<div class="warning" data-testid="input-warning" title=${w.detail ?? w.short}>⚠ ${w.short}</div>`;
 }

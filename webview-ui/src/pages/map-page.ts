@@ -5,17 +5,20 @@ import type { WizardView } from '../../../src/wizard/protocol.js';
 import { inputRow } from '../components/input-row.js';
 import { outputRow } from '../components/output-row.js';
 import { passThroughSelect } from '../components/pass-through.js';
+import { inputWarnings, type CastSummary } from '../view-model.js';
 import type { PageContext } from './context.js';
 
 export function mapPage(c: PageContext): TemplateResult {
   const v = c.view;
   const edit = c.edit.bind(c);
+  const warnings = inputWarnings(v.inputs);
   return html`
     <div class="hint">Map the source table columns to the expected model inputs.</div>
     <h2 id="inputs-heading">Inputs</h2>
+    ${warnings.summaries.map(castSummary)}
     <table class="mapping" aria-labelledby="inputs-heading" data-testid="inputs">
       <thead><tr><th>Source column</th><th>Model input</th><th>Input type</th><th></th></tr></thead>
-      <tbody>${repeat(v.inputs, (r) => r.id, (r, i) => inputRow(v, r, i, edit))}</tbody>
+      <tbody>${repeat(v.inputs, (r) => r.id, (r, i) => inputRow(v, r, i, warnings.rows.get(r.id) ?? [], edit))}</tbody>
     </table>
     <vscode-button secondary data-testid="add-input" @click=${() => c.edit({ field: 'addInput' })}>+ New input</vscode-button>
 
@@ -43,6 +46,14 @@ export function mapPage(c: PageContext): TemplateResult {
     </div>
     ${previewTable(v)}
   `;
+}
+
+/** Several rows losing data by the same cast, said once; the reasons open below it. */
+function castSummary(s: CastSummary): TemplateResult {
+  return html`<details class="warning cast-summary" data-testid="cast-summary">
+    <summary>⚠ ${s.columns.length} columns are cast from ${s.from} to ${s.to}, which can lose data: ${s.columns.join(', ')}</summary>
+    <div>${s.reasons}.</div>
+  </details>`;
 }
 
 function previewTable(v: WizardView): TemplateResult | typeof nothing {

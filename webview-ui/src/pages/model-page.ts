@@ -2,7 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { LoadMoreCommand, NextCommand, RefreshCommand } from '../../../src/wizard/protocol.js';
 import { valueOf } from '../components/common.js';
-import { versionGrid } from '../components/version-grid.js';
+import '../components/version-grid.js';
 import type { PageContext } from './context.js';
 
 export function modelPage(c: PageContext): TemplateResult {
@@ -38,7 +38,11 @@ export function modelPage(c: PageContext): TemplateResult {
       ? html`<div class="row" role="status"><vscode-progress-ring></vscode-progress-ring> Loading model versions…</div>`
       : nothing}
     ${v.versionsError ? html`<div class="error" role="alert" data-testid="versions-error">${v.versionsError}</div>` : nothing}
-    ${versionGrid(v, { choose: (key) => c.edit({ field: 'selectedVersion', value: key }), next: () => c.command(NextCommand) })}
+    <version-grid
+      .view=${v}
+      @choose=${(e: CustomEvent<string>) => c.edit({ field: 'selectedVersion', value: e.detail })}
+      @next=${() => c.command(NextCommand)}
+    ></version-grid>
     ${v.versionsStatus === 'loaded' && v.versions.length === 0 && v.versionsMore === 'none'
       ? html`<div class="hint" data-testid="no-versions">${v.search ? 'No model version matches the search.' : 'This registry has no model versions.'}</div>`
       : nothing}

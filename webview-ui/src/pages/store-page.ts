@@ -2,6 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { WizardView } from '../../../src/wizard/protocol.js';
 import { fieldError, valueOf } from '../components/common.js';
+import { shownScript } from '../view-model.js';
 import type { PageContext } from './context.js';
 
 export function storePage(c: PageContext): TemplateResult {
@@ -50,10 +51,19 @@ export function storePage(c: PageContext): TemplateResult {
     ${v.modelTableMode === 'existing' ? existingTable(c) : newTable(c)}
 
     <h2 id="script-heading">Script</h2>
-    ${v.script
-      ? html`<pre class="script" tabindex="0" aria-labelledby="script-heading" data-testid="script">${v.script}</pre>`
-      : html`<div class="hint" data-testid="script-missing">The script appears here once every field is valid.</div>`}
+    ${script(v.script, c.lastScript)}
     ${deployStatus(v)}
+  `;
+}
+
+/** The generated script; while a field is wrong, the last valid one, marked out of date. */
+function script(current: string, lastValid: string | undefined): TemplateResult {
+  const shown = shownScript(current, lastValid);
+  if (!shown) return html`<div class="hint" data-testid="script-missing">The script appears here once every field is valid.</div>`;
+  if (!shown.stale) return html`<pre class="script" tabindex="0" aria-labelledby="script-heading" data-testid="script">${shown.text}</pre>`;
+  return html`
+    <div class="warning" id="script-stale-note" data-testid="script-stale-note">Out of date: the last valid script. It is updated once the fields above are valid.</div>
+    <pre class="script stale" tabindex="0" aria-labelledby="script-heading" aria-describedby="script-stale-note" data-testid="script-stale">${shown.text}</pre>
   `;
 }
 

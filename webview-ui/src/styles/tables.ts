@@ -9,6 +9,15 @@ export const tableStyles = css`
   tr.version:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
   tr.version[aria-selected='true'] { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
   tr.version[aria-disabled='true'] { color: var(--vscode-disabledForeground, var(--vscode-descriptionForeground)); cursor: default; }
+  tr.version td.name { white-space: nowrap; }
+  tr.version .name-text { display: inline-block; max-width: 34ch; overflow: hidden; text-overflow: ellipsis; vertical-align: bottom; }
+  tr.version.older .name-text { color: var(--vscode-descriptionForeground); padding-left: 1.2em; }
+  tr.version .fold { display: inline-block; width: 1.2em; text-align: center; cursor: pointer; }
+  tr.version .fold.none { cursor: default; }
+  tr.version .fold::before { content: '▸'; }
+  tr.version .fold.open::before { content: '▾'; }
+  tr.version .fold.none::before { content: ''; }
+  td.nowrap { white-space: nowrap; }
   .mapping td { border-bottom: none; }
   pre.script {
     font-family: var(--vscode-editor-font-family);
@@ -16,5 +25,8 @@ export const tableStyles = css`
     background: var(--vscode-textCodeBlock-background, var(--vscode-editor-background));
     padding: 8px; overflow: auto; max-height: 320px; white-space: pre; border: 1px solid var(--vscode-editorWidget-border, transparent);
   }
+  pre.script.stale { opacity: 0.65; border-style: dashed; }
+  .cast-summary { margin: 4px 0; }
+  .cast-summary summary { cursor: pointer; }
   .preview { max-height: 360px; overflow: auto; }
 `;
