@@ -8,8 +8,8 @@
 //
 // Everything it starts (code-server's process group, Chromium, temporary directories) is torn down by
 // close(), and by a process 'exit' hook if a test dies before calling it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
@@ -30,12 +30,12 @@ export function locateCodeServer(): string {
 }
 
 /** Checks what a run needs before starting anything, with the command that fixes each missing piece. */
-export function checkPrerequisites(): void {
+export function checkPrerequisites(opts: { development?: boolean } = {}): void {
   locateCodeServer();
   if (!existsSync(chromiumPath)) {
     throw new Error(`Chromium is not installed at ${chromiumPath}. Run: bash scripts/install-system-deps.sh`);
   }
-  if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) {
+  if (opts.development !== false && !existsSync(join(repoRoot, 'dist', 'extension.js'))) {
     throw new Error(`The extension is not built (${join(repoRoot, 'dist', 'extension.js')} is missing). Run: npm run build`);
   }
 }
@@ -51,6 +51,11 @@ export interface CodeServerOptions {
   port?: number;
   /** Print code-server's output as it comes (the demo does; tests keep it in `output()`). */
   echo?: boolean;
+  /**
+   * The extensions folder (e.g. one `installExtension` filled); it is the caller's and stays after close().
+   * Default: a fresh empty one, removed by close().
+   */
+  extensionsDir?: string;
 }
 
 export interface CodeServer {
@@ -100,7 +105,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   const dir = locateCodeServer();
   const tmp = mkdtempSync(join(tmpdir(), 'predict-e2e-'));
   const userDataDir = join(tmp, 'user-data');
-  const extensionsDir = join(tmp, 'extensions');
+  const extensionsDir = opts.extensionsDir ?? join(tmp, 'extensions');
   const folder = opts.folder ?? join(tmp, 'workspace');
   for (const d of [userDataDir, extensionsDir, folder, join(userDataDir, 'User')]) mkdirSync(d, { recursive: true });
   const settings = {
@@ -190,6 +195,31 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   });
 
   return { host, port, origin: `http://${host}:${port}`, folder, userDataDir, output: () => out, exited: exitedPromise, close };
+}
+
+/**
+ * Installs a VSIX as a user does (`code-server --install-extension <vsix> --extensions-dir <dir>`) and
+ * returns the installed extension's folder. Start the workbench with `{ extensionsDir, extensionDevelopmentPath: null }`.
+ */
+export function installExtension(vsix: string, extensionsDir: string): string {
+  const dir = locateCodeServer();
+  mkdirSync(extensionsDir, { recursive: true });
+  const userDataDir = mkdtempSync(join(tmpdir(), 'predict-install-'));
+  try {
+    const r = spawnSync(process.execPath, [join(dir, 'out', 'node', 'entry.js'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+      encoding: 'utf8',
+      env: { ...process.env, EXTENSIONS_GALLERY: '{}' },
+      timeout: 300_000,
+    });
+    const output = `${r.stdout}${r.stderr}`;
+    if (r.status !== 0 || !/was successfully installed/.test(output)) throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${output}`);
+  } finally {
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+  const { publisher, name } = extensionManifest();
+  const installed = readdirSync(extensionsDir).find((d) => d.toLowerCase().startsWith(`${publisher}.${name}-`.toLowerCase()));
+  if (!installed) throw new Error(`${extensionsDir} holds no ${publisher}.${name} after the install: ${readdirSync(extensionsDir).join(', ')}`);
+  return join(extensionsDir, installed);
 }
 
 /** Launches Debian's Chromium headless with a fresh profile. */
@@ -433,7 +463,7 @@ export interface StartVSCodeOptions extends CodeServerOptions, WorkbenchUrlOptio
 
 /** code-server + Chromium + the workbench for `folder`, with this extension loaded for development. */
 export async function startVSCode(opts: StartVSCodeOptions = {}): Promise<VSCodeSession> {
-  checkPrerequisites();
+  checkPrerequisites({ development: opts.extensionDevelopmentPath !== null });
   const started = Date.now();
   const server = await startCodeServer(opts);
   let browser: Browser | undefined;
