@@ -27,6 +27,10 @@ const lazyBundles = {
   'models-azureml': 'src/models/sources/azureml.ts', // the Azure SDKs (@azure/arm-machinelearning, @azure/storage-blob)
   'model-cache': 'src/models/cache.ts', // downloads, shared by the MLflow and Azure ML sources
   samples: 'src/samples/registry.ts', // the sample registry and the models it fits
+  'load-data': 'src/load-host/flow.ts', // Load data…: DuckDB's file readers, bulk load
+  'lifecycle-actions': 'src/lifecycle-host/actions.ts', // Models node: compare, delete, save, open script
+  'lifecycle-edit': 'src/lifecycle-host/edit.ts', // Edit prediction: read back a deployed object into the wizard
+  'lifecycle-repoint': 'src/lifecycle-host/repoint.ts', // Upgrade and Roll back
 };
 /** Small modules loaded at activation but kept in one copy: their error classes are checked with instanceof across bundles. */
 const sharedBundles = {
