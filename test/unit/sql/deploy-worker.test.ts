@@ -93,10 +93,15 @@ async function deployUntilCheck(sql: FakeSql, signal?: AbortSignal): Promise<{ d
     signal,
     log: (l) => lines.push(l),
   });
-  deploy.catch(() => undefined);
+  let settled = false;
+  deploy.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   for (;;) {
     const pid = sharedOnnxWorker().pid;
     if (pid !== undefined && lines.some((l) => l.includes('waiting for ONNX Runtime'))) return { deploy, pid };
+    if (settled) throw new Error(`the deploy ended before it waited for ONNX Runtime's check:\n${lines.join('\n')}`);
     await new Promise((r) => setImmediate(r));
   }
 }
