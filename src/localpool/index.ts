@@ -53,6 +53,7 @@ export async function startLocalPool(options: LocalPoolOptions): Promise<LocalPo
       password: options.password,
       tls: { ...options.tls, dir: options.dataDir ? join(options.dataDir, 'tls') : undefined },
       limits: options.limits,
+      spillDir: options.dataDir ? join(options.dataDir, 'spill') : undefined,
       log: options.log,
     });
   } catch (e) {

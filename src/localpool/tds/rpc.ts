@@ -4,6 +4,7 @@ import { decodeValue, readTypeInfo, type TypeInfo } from './data-types/index.js'
 import { ProtocolError, RequestError } from './errors.js';
 import type { MessageReader } from './incoming.js';
 import { ProcId } from './protocol.js';
+import { SpilledValue, type SpillFiles } from './param-spill.js';
 
 const PLP_NULL = 0xffffffffffffffffn;
 const PLP_UNKNOWN = 0xfffffffffffffffen;
@@ -123,9 +124,21 @@ export class PlpStream implements StreamedValue {
 }
 
 export interface ReadParameterOptions {
-  /** varbinary(max) values longer than this stream to the engine instead of being buffered. */
+  /** varbinary(max), nvarchar(max) and varchar(max) values longer than this are not held in memory. */
   readonly streamThreshold: number;
+  /** Where large values that are not the last parameter go while the rest of the request is read. */
+  readonly spill?: SpillFiles;
 }
+
+/** What readParameterValue knows of a parameter's place. */
+interface Place {
+  /** The last parameter of the request: a large value streams to the engine. */
+  readonly last: boolean;
+  /** sp_executesql's @statement and @params: always text in memory. */
+  readonly buffered: boolean;
+}
+
+const LARGE_TYPES = new Set(['varbinary', 'binary', 'nvarchar', 'nchar', 'varchar', 'char']);
 
 /** Reads a PLP value fully (budgeted). */
 async function readPlpBuffered(r: MessageReader, name: string, declared: bigint): Promise<Buffer> {
@@ -149,7 +162,8 @@ async function readParameterValue(
   info: TypeInfo,
   name: string,
   options: ReadParameterOptions,
-): Promise<SqlValue | PlpStream> {
+  place: Place,
+): Promise<SqlValue | StreamedValue> {
   switch (info.lengthKind) {
     case 'fixed':
       return decodeValue(info, await r.readBytes(info.fixedLength!, `parameter ${name}`));
@@ -167,13 +181,15 @@ async function readParameterValue(
       const declared = await r.u64(`parameter ${name}`);
       if (declared === PLP_NULL) return null;
       const known = declared === PLP_UNKNOWN ? undefined : declared;
-      if (info.type.name !== 'varbinary' && info.type.name !== 'binary') {
+      // Text that is the last parameter is held in memory (within the message budget), as before.
+      const binary = info.type.name === 'varbinary' || info.type.name === 'binary';
+      if (place.buffered || !LARGE_TYPES.has(info.type.name) || (place.last && !binary)) {
         return decodeValue(info, await readPlpBuffered(r, name, declared));
       }
       if (known !== undefined && known > BigInt(Number.MAX_SAFE_INTEGER)) {
         throw new ProtocolError(`Parameter ${name} declares ${known} bytes.`);
       }
-      // Buffer up to the threshold; past it, hand the engine a stream of the rest.
+      // Buffer up to the threshold; past it, the last parameter streams and any other is spilled.
       const prefix: Buffer[] = [];
       let total = 0;
       for (;;) {
@@ -187,7 +203,9 @@ async function readParameterValue(
         let left = len;
         while (left > 0) {
           if (total >= options.streamThreshold) {
-            return new PlpStream(r, name, prefix, left, known === undefined ? undefined : Number(known));
+            const length = known === undefined ? undefined : Number(known);
+            if (place.last || !options.spill) return new PlpStream(r, name, prefix, left, length);
+            return spillPlp(r, name, options.spill, prefix, left, length);
           }
           const piece = await r.readUpTo(Math.min(left, options.streamThreshold - total));
           if (!piece) throw new ProtocolError(`The message ended inside parameter ${name}.`);
@@ -200,24 +218,72 @@ async function readParameterValue(
   }
 }
 
+/** Writes the rest of a large PLP value to a spill file; the value then reads from the file. */
+async function spillPlp(r: MessageReader, name: string, spill: SpillFiles, prefix: Buffer[], chunkLeft: number, length: number | undefined): Promise<SpilledValue> {
+  const file = await spill.create();
+  try {
+    for (const p of prefix) await file.write(p);
+    let left = chunkLeft;
+    for (;;) {
+      while (left > 0) {
+        const piece = await r.readUpTo(left);
+        if (!piece) throw new ProtocolError(`The message ended inside parameter ${name}.`);
+        await file.write(piece);
+        left -= piece.length;
+      }
+      left = await r.u32('a PLP chunk length');
+      if (left === 0) break;
+    }
+  } finally {
+    await file.close();
+  }
+  if (length !== undefined && file.length !== length) {
+    throw new ProtocolError(`Parameter ${name} declares ${length} bytes but carries ${file.length}.`);
+  }
+  return new SpilledValue(file.path, file.length, name);
+}
+
 export interface RpcParameters {
   readonly params: Parameter[];
   /** The streamed parameter, always the last one read, when there is one. */
   readonly stream?: PlpStream;
 }
 
-/** Reads the parameters of an RPC until the end of the message or a value that streams. */
-export async function readRpcParameters(r: MessageReader, options: ReadParameterOptions): Promise<RpcParameters> {
+/** How many parameters sp_executesql's @params text declares ('@a int, @b decimal(10,2)' declares 2). */
+export function declaredParameterCount(text: string): number {
+  let depth = 0;
+  let count = text.trim() ? 1 : 0;
+  for (const ch of text.replace(/'[^']*'/g, '')) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) count++;
+  }
+  return count;
+}
+
+/**
+ * Reads the parameters of an RPC until the end of the message or a value that streams. For
+ * sp_executesql (`isExecuteSql`) the @params text tells which parameter is the last: its large
+ * value streams; large values before it are spilled to files (`options.spill`).
+ */
+export async function readRpcParameters(r: MessageReader, options: ReadParameterOptions, isExecuteSql = false): Promise<RpcParameters> {
   const params: Parameter[] = [];
+  let expected: number | undefined;
   while (!(await r.atEnd())) {
     const name = await r.bVarchar('a parameter name');
     const status = await r.u8('parameter status flags');
     const shown = name || `#${params.length + 1}`;
     const info = await readTypeInfo(r, shown);
-    const value = await readParameterValue(r, info, shown, options);
+    const index = params.length;
+    const place: Place = {
+      buffered: isExecuteSql && index < 2,
+      last: isExecuteSql ? expected === undefined || index >= expected - 1 : !options.spill,
+    };
+    const value = await readParameterValue(r, info, shown, options, place);
     const output = (status & 0x01) !== 0;
     params.push({ name, type: info.type, value, output });
     if (value instanceof PlpStream) return { params, stream: value };
+    if (isExecuteSql && index === 1 && typeof value === 'string') expected = 2 + declaredParameterCount(value);
   }
   return { params };
 }

@@ -1,4 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tls from 'node:tls';
 import type { Engine } from '../engine/api.js';
 import { createSelfSignedCertificate, loadOrCreateCertificate } from './cert.js';
@@ -22,6 +24,8 @@ export interface TdsServerOptions {
    */
   readonly tls?: { readonly certPath?: string; readonly keyPath?: string; readonly dir?: string };
   readonly limits?: Partial<ServerLimits>;
+  /** Folder for large parameter values that are not the last of their request. Default: one under the system's temp folder. */
+  readonly spillDir?: string;
   /** Where diagnostics go (never passwords). Default: nowhere. */
   readonly log?: (line: string) => void;
 }
@@ -72,6 +76,7 @@ export async function startTdsServer(options: TdsServerOptions): Promise<TdsServ
     passwordDigest: digestPassword(options.password),
     tls: secureContext,
     limits,
+    spillDir: options.spillDir ?? join(tmpdir(), `localpool-spill-${process.pid}`),
     version: parseVersion(options.engine.serverInfo.productVersion),
     nextSpid: () => (spid = spid >= 32000 ? 51 : spid + 1),
     loggedInCount: () => [...sessions].filter((s) => s.isLoggedIn).length,

@@ -14,6 +14,7 @@ import { MAX_PACKET_SIZE, MIN_PACKET_SIZE, PacketFramer } from './packet.js';
 import { buildPreloginResponse, Encryption, parsePrelogin } from './prelogin.js';
 import { DEFAULT_COLLATION, DoneStatus, PacketType } from './protocol.js';
 import { Reply } from './reply.js';
+import { SpillFiles } from './param-spill.js';
 import { PlpStream, readRpcHeader, readRpcParameters } from './rpc.js';
 import { readSqlBatch } from './sql-batch.js';
 import { writeDone } from './tokens/done.js';
@@ -42,6 +43,8 @@ export interface SessionContext {
   readonly passwordDigest: Buffer;
   readonly tls: tls.SecureContext;
   readonly limits: ServerLimits;
+  /** Where large parameter values that are not the last of their request are kept while it runs. */
+  readonly spillDir: string;
   readonly version: readonly [number, number, number];
   nextSpid(): number;
   loggedInCount(): number;
@@ -105,7 +108,11 @@ export class Session {
       resume: () => this.input.resume(),
     });
     socket.on('error', () => this.queue.end(new ConnectionClosedError()));
-    socket.on('close', () => this.queue.end());
+    socket.on('close', () => {
+      // A dropped connection ends the request it was running.
+      this.current?.abort();
+      this.queue.end();
+    });
   }
 
   get isLoggedIn(): boolean {
@@ -527,13 +534,14 @@ export class Session {
     const reply = new Reply(this.writer, mode, () => session.inTransaction);
     let stream: PlpStream | undefined;
     let returnStatus: number | undefined;
+    const spill = new SpillFiles(this.ctx.spillDir);
     try {
       let events: AsyncIterable<EngineEvent>;
       if (mode === 'batch') {
         events = session.execute(await readSqlBatch(msg, this.writer.version.allHeaders), [], controller.signal);
       } else {
         const header = await readRpcHeader(msg, this.writer.version.allHeaders);
-        const read = await readRpcParameters(msg, { streamThreshold: this.ctx.limits.streamThresholdBytes });
+        const read = await readRpcParameters(msg, { streamThreshold: this.ctx.limits.streamThresholdBytes, spill }, header.isExecuteSql);
         stream = read.stream;
         if (header.isExecuteSql) {
           const [statement, , ...rest] = read.params;
@@ -566,6 +574,7 @@ export class Session {
       }
     } finally {
       this.current = undefined;
+      await spill.removeAll();
     }
     await reply.finish({ returnStatus });
   }
