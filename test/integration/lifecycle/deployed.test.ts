@@ -93,6 +93,20 @@ test('scoring objects: found whatever the quoting; a view that selects a model r
   assert.deepEqual(usersOf(objects, { schema: 'dbo', name: 'models' }, 'aml-synapse-classifier:1').map((o) => o.name.name), ['Bare']);
 });
 
+test('without sys.sql_modules, the pool\'s INFORMATION_SCHEMA with OBJECT_DEFINITION finds the same objects', async () => {
+  const noModules = {
+    query: (sql: string, params?: never) => (sql.includes('sys.sql_modules') ? Promise.reject(new Error("Invalid object name 'sys.sql_modules'.")) : env.conn.query(sql, params)),
+  };
+  const key = (o: { kind: string; name: { schema?: string; name: string }; modelId: string; definition: string }) => [o.kind, o.name.schema, o.name.name, o.modelId, o.definition];
+  const viaModules = (await listScoringObjects(env.conn)).map(key);
+  const viaInformationSchema = (await listScoringObjects(noModules)).map(key);
+  assert.equal(viaModules.length, 4);
+  assert.deepEqual(
+    viaInformationSchema.sort((a, b) => String(a[2]).localeCompare(String(b[2]))),
+    viaModules.sort((a, b) => String(a[2]).localeCompare(String(b[2]))),
+  );
+});
+
 test('delete model: refused while a view or procedure uses it, listing them; otherwise one row goes', async () => {
   const aml = (await listModelTables(env.conn)).find((t) => t.table.name === 'AMLModel')!;
   await assert.rejects(deleteModel(env.conn, aml, 'aml-synapse-classifier:2'), (e: unknown) => {
