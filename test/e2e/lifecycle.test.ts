@@ -9,13 +9,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CUSTOMER_FEATURES, FLOAT_FEATURES, type CustomerFeature } from '../../src/samples/customers.js';
 import { writeSampleRegistry, type SampleRegistry } from '../../src/samples/registry.js';
 import { startVSCode, type VSCodeSession } from './harness.js';
 import { LAB_MODEL, labelsByKey, registryOnnxBytes, scoreDirectly } from './support/lab.js';
 import { poolConnectionSetting, startTestPool, type TestPool } from './support/pool.js';
 import { saveScreenshot } from './support/screenshots.js';
-import { childLabels, clickEnabled, closeAllEditors, contextMenuPath, expandPath, pickQuickItem, treeRow } from './support/workbench.js';
-import { chooseVersion, fillStorePage, next, openWizard } from './support/wizard.js';
+import { childLabels, clickEnabled, closeAllEditors, contextMenuPath, expandPath, pickQuickItem, treeRow, valueOf, waitForPage } from './support/workbench.js';
+import { chooseVersion, fillStorePage, next, openWizard, waitForScript } from './support/wizard.js';
 
 const CONNECTION = 'Lab pool';
 const PASSWORD_ENV = 'LIFECYCLE_POOL_PASSWORD';
@@ -189,5 +190,35 @@ describe('Living with models: Models node, Upgrade, Roll back, Compare, Delete',
     assert.deepEqual((await pool.rows('SELECT [ID] FROM [wwi_ml].[AMLModel] ORDER BY [ID]')).map((r) => r[0]), [V1]);
     await waitForModels([V1]);
     assert.deepEqual(await viewLabels(), direct.get(V1), 'the view still scores with version 1');
+  });
+
+  step('Open Scoring Script on the view shows its definition, now on version 1', async () => {
+    const wb = vsc.workbench;
+    await contextMenuPath(wb, await treeRow(wb, [...MODELS, V1, VIEW]), ['Open Scoring Script']);
+    await wb.page.locator('.tabs-container .tab.active[aria-label*="Untitled-"]').waitFor({ timeout: 30_000 });
+    const text = await wb.activeEditorText();
+    assert.match(text, /VIEW \[wwi_ml\]\.\[CustomerPrediction\]/);
+    assert.match(text, new RegExp(`\\[ID\\] = N'${V1}'`));
+    await closeAllEditors(wb);
+  });
+
+  step('Edit Prediction opens the wizard on page 2 with the view\'s mapping, then page 3 names it, replaced, on version 1', async () => {
+    const wb = vsc.workbench;
+    await contextMenuPath(wb, await treeRow(wb, [...MODELS, V1, VIEW]), ['Edit Prediction']);
+    const view = wb.webview();
+    await waitForPage(view, 'Map columns', 60_000);
+    const rows = view.getByTestId('input-row');
+    await rows.first().waitFor({ timeout: 15_000 });
+    const mapping: [string, string, string][] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const r = rows.nth(i);
+      mapping.push([await valueOf(r.getByTestId('input-source')), await valueOf(r.getByTestId('input-model')), await valueOf(r.getByTestId('input-type'))]);
+    }
+    assert.deepEqual(mapping, CUSTOMER_FEATURES.map((f) => [f, f, FLOAT_FEATURES.includes(f as CustomerFeature) ? 'real' : 'bigint']));
+    await next(view, 'Store objects in the database');
+    assert.equal(await valueOf(view.getByTestId('script-name')), VIEW);
+    const script = await waitForScript(view, (t) => t.includes(`N'${V1}'`), `a script on ${V1}`, 30_000);
+    assert.match(script, /\[CustomerKey\],/, 'the pass-through key is kept');
+    assert.equal(await view.getByTestId('replace-existing').evaluate((e) => (e as unknown as { checked: boolean }).checked), true);
   });
 });
