@@ -85,6 +85,6 @@ export async function editPrediction(deps: LifecycleHostDeps, node: ScoringObjec
   }
   const read = await readVersion(deps, node.connectionName, mapping, chosen);
   if (!read) return undefined;
-  await openWizardOnMapping(deps, node.connectionName, mapping, read, `Editing ${what}: deploying replaces it.`);
+  await openWizardOnMapping(deps, node.connectionName, mapping, read);
   return undefined;
 }

@@ -28,7 +28,7 @@ export class ConfusionTable extends LitElement {
             ${r.cells.map(
               (cell) =>
                 html`<td class="${cell.agree ? 'agree' : 'disagree'} ${cell.count ? 'nonzero' : ''}" title=${cell.share}>
-                  ${cell.count}<span class="share">${cell.share}</span>
+                  ${cell.count}${cell.count ? html`<span class="share">${cell.share}</span>` : nothing}
                 </td>`,
             )}
             <td>${r.total}</td>
