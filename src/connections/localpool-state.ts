@@ -98,7 +98,8 @@ export function poolErrorForUser(tail: string, dataDir: string): string {
   const text = lines.slice(-3).join(' ');
   if (/Could not set lock on file|Conflicting lock/i.test(text)) {
     const pid = /PID (\d+)/i.exec(text)?.[1];
-    return `Another program${pid ? ` (process ${pid})` : ''} already uses the local pool's data folder ${dataDir}. Stop it, or set predictWizard.localPool.dataDir to another folder.`;
+    const who = `Another program${pid ? ` (process ${pid})` : ''}`;
+    return `${who} already uses the local pool's data folder ${dataDir}. Stop it, or set predictWizard.localPool.dataDir to another folder.`;
   }
   return text;
 }

@@ -83,7 +83,8 @@ export class LocalPoolController implements vscode.Disposable {
       this.reused = false;
       const started = pool;
       if (started.pid) {
-        const state: PoolState = { pid: started.pid, host: started.host, port: started.port, caCertPath: started.caCertPath, startedAt: new Date().toISOString() };
+        const { host, port: listening, caCertPath } = started;
+        const state: PoolState = { pid: started.pid, host, port: listening, caCertPath, startedAt: new Date().toISOString() };
         await writePoolState(dataDir, state).catch((e: unknown) => log.warn(`Could not record the local pool in ${dataDir}: ${String(e)}`));
         void started.exited.then(() => removePoolState(dataDir, started.pid).catch(() => undefined));
       }

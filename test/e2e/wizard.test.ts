@@ -23,13 +23,21 @@ import { startVSCode, type VSCodeSession } from './harness.js';
 import { LAB_MODEL, labelsByKey, labPlan, registryOnnxBytes, scoreDirectly } from './support/lab.js';
 import { poolConnectionSetting, startTestPool, type TestPool } from './support/pool.js';
 import { saveScreenshot } from './support/screenshots.js';
-import { childLabels, clickEnabled, contextMenuPath, expandPath, treeRow, valueOf, waitForPage } from './support/workbench.js';
+import { childLabels, clickEnabled, contextMenuPath, expandPath, treeRow, typeInto, valueOf, waitForPage } from './support/workbench.js';
 
 const CONNECTION = 'Lab pool';
 const PASSWORD_ENV = 'LAB_POOL_PASSWORD';
 /** The outputs the wizard lists for aml-synapse-classifier v2, with their SQL types. */
 const LAB_OUTPUTS: [string, string][] = [['label_out', 'bigint'], ['probability_out', 'real']];
 const TABLE_PATH = [CONNECTION, 'SQLPool01', 'wwi_ml', 'CustomerTest'];
+
+/** The row (0-based, among the input rows) of the wizard's focused control. */
+async function focusedRowIndex(view: FrameLocator): Promise<number> {
+  return view.locator('predict-wizard').evaluate((w) => {
+    const row = w.shadowRoot?.activeElement?.closest('tr[data-testid="input-row"]');
+    return row ? [...(row.parentElement?.querySelectorAll('tr[data-testid="input-row"]') ?? [])].indexOf(row) : -1;
+  });
+}
 
 /** The data-testid of the wizard's focused control (through the shadow roots), once focus has settled. */
 async function focusedTestId(view: FrameLocator): Promise<string> {
@@ -151,10 +159,19 @@ describe('Predict with a model: the lab, clicked through', () => {
     assert.deepEqual(outputRows, LAB_OUTPUTS);
     assert.equal(await view.getByTestId('mapping-errors').count(), 0);
     assert.equal(await focusedTestId(view), 'input-source', 'focus starts on the first source column');
+    // The input grid is one Tab stop; arrow keys move inside it.
+    const firstSource = view.getByTestId('input-source').first();
+    await firstSource.press('Tab');
+    assert.equal(await focusedTestId(view), 'add-input', 'Tab leaves the grid at once');
+    await firstSource.press('ArrowRight');
+    assert.deepEqual([await focusedTestId(view), await focusedRowIndex(view)], ['input-model', 0]);
+    await view.getByTestId('input-model').first().press('ArrowDown');
+    assert.deepEqual([await focusedTestId(view), await focusedRowIndex(view)], ['input-model', 1]);
     // The float columns cast to real: said once above the grid, one short line on each row.
     const summary = view.getByTestId('cast-summary');
     assert.equal(await summary.count(), 1);
-    assert.match(await summary.locator('summary').innerText(), new RegExp(`^⚠ ${FLOAT_FEATURES.length} columns are cast from float to \\[real\\], which can lose data: `));
+    const summaryText = new RegExp(`^⚠ ${FLOAT_FEATURES.length} columns are cast from float to \\[real\\], which can lose data: `);
+    assert.match(await summary.locator('summary').innerText(), summaryText);
     const lines = await view.getByTestId('input-warning').allInnerTexts();
     assert.deepEqual(lines, FLOAT_FEATURES.map(() => '⚠ float → [real] can lose data (see above)'));
     await view.getByTestId('page-title').scrollIntoViewIfNeeded();
@@ -189,6 +206,20 @@ describe('Predict with a model: the lab, clicked through', () => {
     const tableValue = async () => valueOf(view.getByTestId('existing-table'));
     for (let i = 0; i < 50 && (await tableValue()) === ''; i++) await wb.page.waitForTimeout(100);
     assert.equal(await tableValue(), 'wwi_ml.AMLModel');
+
+    // A name that is taken: the last valid script stays, marked out of date; the error shows once; the
+    // Replace checkbox names itself once. Then the suggested name again.
+    await view.getByTestId('script').waitFor({ timeout: 15_000 });
+    await typeInto(view.getByTestId('script-name'), 'wwi_ml.CustomerTest');
+    const taken = 'An object named wwi_ml.CustomerTest already exists. Choose another name, or replace it.';
+    await view.getByTestId('script-stale').waitFor({ timeout: 15_000 });
+    assert.match(await view.getByTestId('script-stale').innerText(), /^CREATE VIEW \[wwi_ml\]\./m);
+    assert.equal(await view.getByText(taken, { exact: true }).count(), 1, 'the error shows once');
+    const replace = view.getByTestId('replace-existing');
+    assert.equal(await replace.evaluate((e) => e.shadowRoot?.textContent?.split('Replace the existing object').length), 2, 'the label shows once');
+    await saveScreenshot(wb, 'wizard-3-name-taken');
+    await typeInto(view.getByTestId('script-name'), 'wwi_ml.CustomerPrediction');
+    await view.getByTestId('script').waitFor({ timeout: 15_000 });
 
     const conn = await pool.connect();
     try {
@@ -256,10 +287,20 @@ describe('Predict with a model: the lab, clicked through', () => {
     }
     assert.equal(shown.length, expected.size, 'one grid row per CustomerTest row');
     assert.deepEqual(labelsByKey(shown as [number, string][]), expected);
-    // The picture: the results maximized, scrolled to the prediction columns.
+    // The grid opens on the prediction columns, with the key column pinned beside them.
+    const shownColumns = await grid.locator('.grid').evaluate((g) => {
+      const box = g.getBoundingClientRect();
+      return [...g.querySelectorAll('thead th')]
+        .filter((th) => {
+          const r = th.getBoundingClientRect();
+          return r.left >= box.left - 1 && r.right <= box.right + 1;
+        })
+        .map((th) => th.querySelector('.name')?.textContent ?? '');
+    });
+    for (const c of ['CustomerKey', 'label_out', 'probability_out']) assert.ok(shownColumns.includes(c), `${c} is in view (shown: ${shownColumns.join(', ')})`);
+    // The picture: the results maximized.
     await wb.page.locator('.tabs-container .tab[aria-label^="Results: "]').click();
     await wb.runCommand('View: Toggle Maximize Editor Group');
-    await grid.locator('.grid').evaluate((g) => (g.scrollLeft = g.scrollWidth));
     await saveScreenshot(wb, 'results-view', { docs: true });
   });
 

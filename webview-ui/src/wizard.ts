@@ -15,6 +15,7 @@ import {
   type HostMessage,
   type WizardView,
 } from '../../src/wizard/protocol.js';
+import { syncTabStops } from './components/roving-grid.js';
 import { postCommand, postEdit, postReady, postRendered, requestPreview } from './api.js';
 import type { PageContext } from './pages/context.js';
 import { mapPage } from './pages/map-page.js';
@@ -78,6 +79,7 @@ export class PredictWizard extends LitElement {
   };
 
   protected override updated(): void {
+    this.renderRoot.querySelectorAll<HTMLElement>('tbody.roving').forEach(syncTabStops);
     if (this.view && !this.renderedReported) {
       this.renderedReported = true;
       requestAnimationFrame(() => postRendered());

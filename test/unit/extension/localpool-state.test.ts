@@ -51,11 +51,15 @@ describe('local pool: reusing the pool another window started', () => {
 
   test("the pool's errors reach the user without development commands", () => {
     const tail = [
-      'npm run localpool --: the local pool did not start: IO Error: Could not set lock on file "/d/pool.duckdb": Conflicting lock is held in /usr/bin/node (PID 777) by user root.',
+      'npm run localpool --: the local pool did not start: IO Error: Could not set lock on file "/d/pool.duckdb": ' +
+        'Conflicting lock is held in /usr/bin/node (PID 777) by user root.',
       '',
     ].join('\n');
     const shown = poolErrorForUser(tail, '/d');
-    assert.equal(shown, "Another program (process 777) already uses the local pool's data folder /d. Stop it, or set predictWizard.localPool.dataDir to another folder.");
+    assert.equal(
+      shown,
+      "Another program (process 777) already uses the local pool's data folder /d. Stop it, or set predictWizard.localPool.dataDir to another folder.",
+    );
     const other = poolErrorForUser("npm run localpool --: unknown option '--x' (see 'npm run localpool -- --help').", '/d');
     assert.equal(other, "unknown option '--x'.");
     assert.doesNotMatch(other, /npm/);

@@ -20,7 +20,9 @@ function run(columns: string[], predictColumns?: string[]): ScriptRun {
     startedAt: new Date(0),
     elapsedMs: 1,
     batches: 1,
-    resultSets: [{ batch: 1, columns: columns.map((name) => ({ name, type: 'int', nullable: true })), rows: [columns.map(() => 1)], rowCount: 1, truncated: false }],
+    resultSets: [
+      { batch: 1, columns: columns.map((name) => ({ name, type: 'int', nullable: true })), rows: [columns.map(() => 1)], rowCount: 1, truncated: false },
+    ],
     messages: [],
     rowCounts: [],
     maxRows: 10,

@@ -21,7 +21,10 @@ describe('after a deploy', () => {
       scriptType: 'view' as const,
       scriptName: { schema: 'wwi_ml', name: 'CustomerPrediction' },
     };
-    assert.equal(deployedMessage(plan), 'Model aml-synapse-classifier:2 is stored in wwi_ml.AMLModel. Run the script to create the view wwi_ml.CustomerPrediction.');
+    assert.equal(
+      deployedMessage(plan),
+      'Model aml-synapse-classifier:2 is stored in wwi_ml.AMLModel. Run the script to create the view wwi_ml.CustomerPrediction.',
+    );
     assert.equal(
       deployedMessage({ ...plan, createModelTable: true, scriptType: 'procedure', scriptName: { schema: 'wwi_ml', name: 'Score' } }),
       'Model aml-synapse-classifier:2 is stored in the new table wwi_ml.AMLModel. Run the script to create the stored procedure wwi_ml.Score.',

@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterVersions, initialState, nameKey, planOf, reduce, viewOf, type WizardAction, type WizardPlan, type WizardState, type Transition } from '../../../src/wizard/state.js';
+import { filterVersions, initialState, nameKey, planOf, reduce, viewOf } from '../../../src/wizard/state.js';
+import type { WizardAction, WizardPlan, WizardState, Transition } from '../../../src/wizard/state.js';
 import { createWizardRules } from '../../../src/wizard/rules.js';
 import type { ModelVersionRow, WizardEdit } from '../../../src/wizard/protocol.js';
 import { FieldDrafts } from '../../../webview-ui/src/drafts.js';

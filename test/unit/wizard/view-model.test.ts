@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { castWarning } from '../../../src/wizard/mapping.js';
 import { parseSqlType } from '../../../src/sql/types.js';
 import type { InputRowView, ModelVersionRow, WizardView } from '../../../src/wizard/protocol.js';
-import { footerReason, groupOpen, groupVersions, inputWarnings, parseCastWarning, shownScript, visibleVersionRows } from '../../../webview-ui/src/view-model.js';
+import { footerReason, groupOpen, groupVersions, inputWarnings } from '../../../webview-ui/src/view-model.js';
+import { parseCastWarning, shownScript, visibleVersionRows } from '../../../webview-ui/src/view-model.js';
 
 function version(name: string, v: string, created: string): ModelVersionRow {
   return { key: `${name}:${v}`, name, version: v, created, createdBy: '', framework: 'onnx' };
@@ -71,7 +72,10 @@ describe('page 2: lossy-cast warnings', () => {
     assert.deepEqual([w.summaries[0]!.from, w.summaries[0]!.to, w.summaries[0]!.columns], ['float', '[real]', ['Cost', 'Margin', 'Tax']]);
     assert.deepEqual(w.rows.get(1)!.map((x) => x.short), ['float → [real] can lose data (see above)']);
     assert.equal(w.rows.get(1)![0]!.detail, rows[0]!.warnings[0], 'the whole warning stays in the note');
-    assert.deepEqual(w.rows.get(2)!.map((x) => x.short), ['Column "Margin" also feeds input "x"; check that this is intended.', 'float → [real] can lose data (see above)']);
+    assert.deepEqual(w.rows.get(2)!.map((x) => x.short), [
+      'Column "Margin" also feeds input "x"; check that this is intended.',
+      'float → [real] can lose data (see above)',
+    ]);
     assert.deepEqual(w.rows.get(4)!.map((x) => x.short), ['bigint → [int] can lose data'], 'a cast on one row only: no summary');
     assert.deepEqual(w.rows.get(5), []);
   });
@@ -81,7 +85,8 @@ describe('footer and page 3', () => {
   const base = { page: 'store', blockedReason: 'An object named wwi_ml.X already exists.', mappingErrors: [], inputs: [], outputs: [] };
 
   test('the footer does not repeat an error the page shows beside its field', () => {
-    const v = { ...base, scriptName: { text: 'wwi_ml.X', error: 'An object named wwi_ml.X already exists.' }, modelTableMode: 'existing', newTableName: { text: '' } };
+    const scriptName = { text: 'wwi_ml.X', error: 'An object named wwi_ml.X already exists.' };
+    const v = { ...base, scriptName, modelTableMode: 'existing', newTableName: { text: '' } };
     assert.equal(footerReason(v as unknown as WizardView), undefined);
     const other = { ...v, scriptName: { text: 'wwi_ml.X' }, blockedReason: 'Generating the script failed.' };
     assert.equal(footerReason(other as unknown as WizardView), 'Generating the script failed.');

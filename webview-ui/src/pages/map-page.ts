@@ -3,10 +3,14 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { WizardView } from '../../../src/wizard/protocol.js';
 import { inputRow } from '../components/input-row.js';
+import { onGridFocus, onGridKey } from '../components/roving-grid.js';
 import { outputRow } from '../components/output-row.js';
 import { passThroughSelect } from '../components/pass-through.js';
 import { inputWarnings, type CastSummary } from '../view-model.js';
 import type { PageContext } from './context.js';
+
+/** The grid's arrow keys, ahead of the dropdowns' own handling. */
+const ROVING_KEYS = { handleEvent: onGridKey, capture: true };
 
 export function mapPage(c: PageContext): TemplateResult {
   const v = c.view;
@@ -18,14 +22,16 @@ export function mapPage(c: PageContext): TemplateResult {
     ${warnings.summaries.map(castSummary)}
     <table class="mapping" aria-labelledby="inputs-heading" data-testid="inputs">
       <thead><tr><th>Source column</th><th>Model input</th><th>Input type</th><th></th></tr></thead>
-      <tbody>${repeat(v.inputs, (r) => r.id, (r, i) => inputRow(v, r, i, warnings.rows.get(r.id) ?? [], edit))}</tbody>
+      <tbody class="roving" @keydown=${ROVING_KEYS} @focusin=${onGridFocus}>
+        ${repeat(v.inputs, (r) => r.id, (r, i) => inputRow(v, r, i, warnings.rows.get(r.id) ?? [], edit))}
+      </tbody>
     </table>
     <vscode-button secondary data-testid="add-input" @click=${() => c.edit({ field: 'addInput' })}>+ New input</vscode-button>
 
     <h2 id="outputs-heading">Outputs</h2>
     <table class="mapping" aria-labelledby="outputs-heading" data-testid="outputs">
       <thead><tr><th>Model output</th><th>Output type</th><th></th></tr></thead>
-      <tbody>${repeat(v.outputs, (r) => r.id, (r, i) => outputRow(v, r, i, edit))}</tbody>
+      <tbody class="roving" @keydown=${ROVING_KEYS} @focusin=${onGridFocus}>${repeat(v.outputs, (r) => r.id, (r, i) => outputRow(v, r, i, edit))}</tbody>
     </table>
     <vscode-button secondary data-testid="add-output" @click=${() => c.edit({ field: 'addOutput' })}>+ New output</vscode-button>
 

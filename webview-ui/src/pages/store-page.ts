@@ -62,7 +62,9 @@ function script(current: string, lastValid: string | undefined): TemplateResult 
   if (!shown) return html`<div class="hint" data-testid="script-missing">The script appears here once every field is valid.</div>`;
   if (!shown.stale) return html`<pre class="script" tabindex="0" aria-labelledby="script-heading" data-testid="script">${shown.text}</pre>`;
   return html`
-    <div class="warning" id="script-stale-note" data-testid="script-stale-note">Out of date: the last valid script. It is updated once the fields above are valid.</div>
+    <div class="warning" id="script-stale-note" data-testid="script-stale-note">
+      Out of date: the last valid script. It is updated once the fields above are valid.
+    </div>
     <pre class="script stale" tabindex="0" aria-labelledby="script-heading" aria-describedby="script-stale-note" data-testid="script-stale">${shown.text}</pre>
   `;
 }
