@@ -54,7 +54,8 @@ export function isInsertBulk(sql: string): boolean {
 }
 
 function syntax(near: Token | undefined): SqlError {
-  return new SqlError(102, `Incorrect syntax near '${near && near.kind !== 'eof' ? near.value : 'the end of the INSERT BULK statement'}'.`, near?.line ?? 1, 15);
+  const what = near && near.kind !== 'eof' ? near.value : 'the end of the INSERT BULK statement';
+  return new SqlError(102, `Incorrect syntax near '${what}'.`, near?.line ?? 1, 15);
 }
 
 /** Parses `INSERT BULK name [(col type [COLLATE c] [NULL | NOT NULL], …)] [WITH (option, …)]`. */
@@ -224,7 +225,8 @@ export class BulkInserts {
       throw bulkError(4804, 'A bulk load must follow an INSERT BULK statement on the same connection: send INSERT BULK table (columns) first.');
     }
     if (this.s.doomed()) {
-      throw new SqlError(3930, 'The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.');
+      throw new SqlError(3930, 'The current transaction cannot be committed and cannot support operations that write to the log file. Roll ' +
+        'back the transaction.');
     }
     const duck = await this.duck();
     const converters = this.converters(duck, plan, client);
@@ -248,7 +250,8 @@ export class BulkInserts {
       appender = undefined;
       if (staging) {
         const cols = plan.columns.map((c) => q(c.name)).join(', ');
-        await conn.run(`INSERT INTO ${plan.object.duckName ?? `${q(plan.object.schema)}.${q(plan.object.name)}`} (${cols}) SELECT ${cols} FROM temp.main.${q(staging)}`);
+        await conn.run(`INSERT INTO ${plan.object.duckName ?? `${q(plan.object.schema)}.${q(plan.object.name)}`} (${cols}) SELECT ${cols} ` +
+          `FROM temp.main.${q(staging)}`);
         await conn.run(`DROP TABLE temp.main.${q(staging)}`);
         staging = undefined;
       }
@@ -271,19 +274,22 @@ export class BulkInserts {
     if (client.length !== plan.columns.length) {
       throw bulkError(
         4815,
-        `The bulk load sends ${client.length} columns, but its INSERT BULK statement names ${plan.columns.length} of table ${plan.display}. Send one value for each column the statement lists.`,
+        `The bulk load sends ${client.length} columns, but its INSERT BULK statement names ${plan.columns.length} of table ${plan.display}. ` +
+          `Send one value for each column the statement lists.`,
       );
     }
     return client.map((c, i) => {
       const target = plan.columns[i]!;
       if (c.name && c.name.toLowerCase() !== target.name.toLowerCase()) {
-        throw bulkError(4815, `Column ${i + 1} of the bulk load is '${c.name}', but its INSERT BULK statement has '${target.name}' there (table ${plan.display}).`);
+        throw bulkError(4815, `Column ${i + 1} of the bulk load is '${c.name}', but its INSERT BULK statement has '${target.name}' there ` +
+          `(table ${plan.display}).`);
       }
       const conv = converterFor(duck, c.type, target.type);
       if (!conv) {
         throw bulkError(
           4816,
-          `Invalid column type from bcp client for colid ${i + 1}: column '${target.name}' of ${plan.display} is ${formatType(target.type)} and cannot take ${formatType(c.type as TypeSpec)} values. Send the column as ${formatType(target.type)}.`,
+          `Invalid column type from bcp client for colid ${i + 1}: column '${target.name}' of ${plan.display} is ${formatType(target.type)} ` +
+            `and cannot take ${formatType(c.type as TypeSpec)} values. Send the column as ${formatType(target.type)}.`,
         );
       }
       return conv;
@@ -341,16 +347,23 @@ export class BulkInserts {
     const col = plan.columns[c]!;
     return bulkError(
       515,
-      `Cannot insert the value NULL into column '${col.name}', table '${plan.display}'; column does not allow nulls. Row ${row} of the bulk load, column ${c + 1}. No rows were loaded.`,
+      `Cannot insert the value NULL into column '${col.name}', table '${plan.display}'; column does not allow nulls. Row ${row} of the bulk ` +
+        `load, column ${c + 1}. No rows were loaded.`,
     );
   }
 
   private valueError(plan: Plan, c: number, row: number, e: BulkValueError): SqlError {
     const col = plan.columns[c]!;
-    const [number, what] = e.kind === 'overflow' ? [4867, 'overflow'] : e.kind === 'truncation' ? [4863, 'truncation'] : [4864, 'type mismatch or invalid character for the specified codepage'];
+    const [number, what] =
+      e.kind === 'overflow'
+        ? [4867, 'overflow']
+        : e.kind === 'truncation'
+          ? [4863, 'truncation']
+          : [4864, 'type mismatch or invalid character for the specified codepage'];
     return bulkError(
       number,
-      `Bulk load data conversion error (${what}) for row ${row}, column ${c + 1} (${col.name}): ${e.message} (the column is ${formatType(col.type)}). No rows were loaded into ${plan.display}; fix the value and load again.`,
+      `Bulk load data conversion error (${what}) for row ${row}, column ${c + 1} (${col.name}): ${e.message} (the column is ` +
+        `${formatType(col.type)}). No rows were loaded into ${plan.display}; fix the value and load again.`,
     );
   }
 }

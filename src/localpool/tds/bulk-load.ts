@@ -45,7 +45,8 @@ export async function readBulkMetadata(r: MessageReader): Promise<BulkMetadata> 
       if (e instanceof RequestError) {
         throw new RequestError(
           4816,
-          `Invalid column type from bcp client for colid ${i}: ${e.message.replace(/^Parameter column \d+ has/, 'the column has')} The local pool takes no text, ntext or image columns in a bulk load.`,
+          `Invalid column type from bcp client for colid ${i}: ${e.message.replace(/^Parameter column \d+ has/, 'the column has')} The ` +
+            `local pool takes no text, ntext or image columns in a bulk load.`,
         );
       }
       throw e;
@@ -191,7 +192,8 @@ export async function* readBulkRows(r: MessageReader, infos: readonly TypeInfo[]
       break;
     }
     if (total > maxRowBytes) {
-      throw new RequestError(8003, `A row of the bulk load is larger than the local pool accepts (${maxRowBytes} bytes). Load long values with a parameterised INSERT instead.`);
+      throw new RequestError(8003, `A row of the bulk load is larger than the local pool accepts (${maxRowBytes} bytes). Load long values ` +
+        `with a parameterised INSERT instead.`);
     }
     buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
     pos = 0;

@@ -219,7 +219,14 @@ async function readParameterValue(
 }
 
 /** Writes the rest of a large PLP value to a spill file; the value then reads from the file. */
-async function spillPlp(r: MessageReader, name: string, spill: SpillFiles, prefix: Buffer[], chunkLeft: number, length: number | undefined): Promise<SpilledValue> {
+async function spillPlp(
+  r: MessageReader,
+  name: string,
+  spill: SpillFiles,
+  prefix: Buffer[],
+  chunkLeft: number,
+  length: number | undefined,
+): Promise<SpilledValue> {
   const file = await spill.create();
   try {
     for (const p of prefix) await file.write(p);

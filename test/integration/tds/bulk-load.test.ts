@@ -56,9 +56,11 @@ describe('TDS bulk load into the local pool: tedious execBulkLoad', () => {
       { name: 'raw', type: TYPES.VarBinary, length: 16 },
     ];
     const data = [
-      [1, 1234567890123, 'Ünïcode ☃ name', 'abc', 12.5, 1.25, 0.5, true, new Date('2024-02-29T00:00:00Z'), new Date('2024-03-01T12:34:56.789Z'), 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', Buffer.from([1, 2, 3])],
+      [1, 1234567890123, 'Ünïcode ☃ name', 'abc', 12.5, 1.25, 0.5, true, new Date('2024-02-29T00:00:00Z'), new Date('2024-03-01T12:34:56.789Z'),
+        'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', Buffer.from([1, 2, 3])],
       [2, null, null, null, null, null, null, null, null, null, null, null],
-      [3, -5, '', 'x', -0.01, -1e10, 3, false, new Date('0001-01-01T00:00:00Z'), new Date('9999-12-31T23:59:59.999Z'), '00000000-0000-0000-0000-000000000000', Buffer.alloc(0)],
+      [3, -5, '', 'x', -0.01, -1e10, 3, false, new Date('0001-01-01T00:00:00Z'), new Date('9999-12-31T23:59:59.999Z'),
+        '00000000-0000-0000-0000-000000000000', Buffer.alloc(0)],
     ];
     const n = await tediousBulkLoad(conn, 'dbo.typed', columns, data);
     assert.equal(n, 3);
@@ -79,7 +81,8 @@ describe('TDS bulk load into the local pool: tedious execBulkLoad', () => {
 
   it('refuses a value of the wrong type, naming its row and column, and leaves the table unchanged', async () => {
     const columns: BulkColumnSpec[] = [STRICT[0]!, { name: 'small', type: TYPES.NVarChar, length: 10 }, STRICT[2]!];
-    await assert.rejects(tediousBulkLoad(conn, 'dbo.strict', columns, [[10, '1', 'a'], [11, '2', 'b'], [12, 'abc', 'c'], [13, '4', 'd']]), (e: Error & { number?: number }) => {
+    const data = [[10, '1', 'a'], [11, '2', 'b'], [12, 'abc', 'c'], [13, '4', 'd']];
+    await assert.rejects(tediousBulkLoad(conn, 'dbo.strict', columns, data), (e: Error & { number?: number }) => {
       assert.equal(e.number, 4864);
       assert.match(e.message, /row 3, column 2 \(small\)/);
       assert.match(e.message, /'abc' is not an integer/);
@@ -95,7 +98,8 @@ describe('TDS bulk load into the local pool: tedious execBulkLoad', () => {
       assert.match(e.message, /overflow\) for row 2, column 2 \(small\): 300 is outside the range of tinyint/);
       return true;
     });
-    await assert.rejects(tediousBulkLoad(conn, 'dbo.strict', STRICT, [[10, 5, 'a'], [11, 6, 'b'], [12, 7, 'c'], [null, 8, 'd']]), (e: Error & { number?: number }) => {
+    const withNull = [[10, 5, 'a'], [11, 6, 'b'], [12, 7, 'c'], [null, 8, 'd']];
+    await assert.rejects(tediousBulkLoad(conn, 'dbo.strict', STRICT, withNull), (e: Error & { number?: number }) => {
       assert.equal(e.number, 515);
       assert.match(e.message, /column 'id', table 'dbo\.strict'.*Row 4 of the bulk load, column 1/);
       return true;
@@ -111,7 +115,10 @@ describe('TDS bulk load into the local pool: tedious execBulkLoad', () => {
 
   it('refuses a column whose type cannot go into the table, a missing table and a missing column', async () => {
     const binary: BulkColumnSpec[] = [STRICT[0]!, { name: 'small', type: TYPES.VarBinary, length: 4 }, STRICT[2]!];
-    await assert.rejects(tediousBulkLoad(conn, 'dbo.strict', binary, [[10, Buffer.from([1]), 'a']]), /colid 2: column 'small' of dbo\.strict is tinyint and cannot take varbinary\(4\)/);
+    await assert.rejects(
+      tediousBulkLoad(conn, 'dbo.strict', binary, [[10, Buffer.from([1]), 'a']]),
+      /colid 2: column 'small' of dbo\.strict is tinyint and cannot take varbinary\(4\)/,
+    );
     await assert.rejects(tediousBulkLoad(conn, 'dbo.nothere', STRICT, [[1, 1, 'a']]), /Invalid object name 'dbo\.nothere'.*create it first/);
     await assert.rejects(tediousBulkLoad(conn, 'dbo.strict', [...STRICT, { name: 'extra', type: TYPES.Int }], [[1, 1, 'a', 1]]), /Invalid column name 'extra'/);
     assert.equal(await count(conn, 'dbo.strict'), 2);
@@ -155,7 +162,8 @@ describe('TDS bulk load into the local pool: tedious execBulkLoad', () => {
   });
 });
 
-describe('TDS bulk load into the local pool: FreeTDS freebcp', { skip: hasFreebcp ? false : 'FreeTDS freebcp is not installed (Debian package freetds-bin)' }, () => {
+describe('TDS bulk load into the local pool: FreeTDS freebcp', { skip: hasFreebcp ? false : 'FreeTDS freebcp is not installed (Debian ' +
+  'package freetds-bin)' }, () => {
   let pool: LocalPool;
   let conn: Connection;
   let dir: string;
