@@ -84,12 +84,28 @@ const MODULES_SQL =
   // sys.objects.type is char(2) ('V '): filtered here rather than in SQL, where servers differ on trailing spaces.
   'ORDER BY s.name, o.name';
 
-// INFORMATION_SCHEMA cuts definitions at 4000 characters; OBJECT_DEFINITION gives the whole text.
+// INFORMATION_SCHEMA cuts definitions at 4000 characters: longer ones are read again with OBJECT_DEFINITION.
 const INFORMATION_SCHEMA_SQL =
-  "SELECT TABLE_SCHEMA, TABLE_NAME, 'V', OBJECT_DEFINITION(OBJECT_ID(QUOTENAME(TABLE_SCHEMA) + '.' + QUOTENAME(TABLE_NAME))) FROM INFORMATION_SCHEMA.VIEWS " +
+  "SELECT TABLE_SCHEMA, TABLE_NAME, 'V', VIEW_DEFINITION FROM INFORMATION_SCHEMA.VIEWS " +
   'UNION ALL ' +
-  "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, 'P', OBJECT_DEFINITION(OBJECT_ID(QUOTENAME(ROUTINE_SCHEMA) + '.' + QUOTENAME(ROUTINE_NAME))) FROM INFORMATION_SCHEMA.ROUTINES " +
-  "WHERE ROUTINE_TYPE = 'PROCEDURE'";
+  "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, 'P', ROUTINE_DEFINITION FROM INFORMATION_SCHEMA.ROUTINES WHERE ROUTINE_TYPE = 'PROCEDURE'";
+const INFORMATION_SCHEMA_LIMIT = 4000;
+
+async function fromInformationSchema(db: CatalogRunner): Promise<(readonly SqlCell[])[]> {
+  const rows = ((await db.query(INFORMATION_SCHEMA_SQL)).resultSets[0]?.rows ?? []).map((r) => [...r]);
+  for (const r of rows) {
+    const def = text(r[3]);
+    const schema = text(r[0]);
+    const name = text(r[1]);
+    if ((def !== undefined && def.length < INFORMATION_SCHEMA_LIMIT) || schema === undefined || name === undefined) continue;
+    const full = await db.query('SELECT OBJECT_DEFINITION(OBJECT_ID(@name))', [
+      { name: 'name', type: { name: 'nvarchar', length: 4000 }, value: quoteObjectName({ schema, name }) },
+    ]);
+    const cell = full.resultSets[0]?.rows[0]?.[0];
+    if (typeof cell === 'string') r[3] = cell;
+  }
+  return rows;
+}
 
 /** Every view and procedure, with its definition (sys.sql_modules, else INFORMATION_SCHEMA with OBJECT_DEFINITION). */
 export async function listModules(db: CatalogRunner): Promise<{ kind: 'view' | 'procedure'; name: ObjectName; definition: string }[]> {
@@ -98,7 +114,7 @@ export async function listModules(db: CatalogRunner): Promise<{ kind: 'view' | '
     rows = (await db.query(MODULES_SQL)).resultSets[0]?.rows ?? [];
   } catch (first) {
     try {
-      rows = (await db.query(INFORMATION_SCHEMA_SQL)).resultSets[0]?.rows ?? [];
+      rows = await fromInformationSchema(db);
     } catch (e) {
       throw new LifecycleCatalogError(
         `Cannot read the definitions of views and procedures (sys.sql_modules: ${reasonOf(first)}; INFORMATION_SCHEMA: ${reasonOf(e)}). ` +

@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { displayObjectName } from '../../../src/sql/names.js';
 import { listDeployedModels, listModelTables, listScoringObjects, readModelBytes, usersOf } from '../../../src/lifecycle/deployed.js';
 import { deleteModel } from '../../../src/lifecycle/delete.js';
+import { inputNamesFromSchema, readBackMapping } from '../../../src/lifecycle/readback.js';
+import { repoint } from '../../../src/lifecycle/repoint.js';
 import { ModelInUseError } from '../../../src/lifecycle/types.js';
 import { deployAndCreate, onnxBytes, planFor, startEnv, storeRow, type LifecycleEnv } from './helpers.js';
 
@@ -91,6 +93,20 @@ test('scoring objects: found whatever the quoting; a view that selects a model r
   assert.deepEqual(usersOf(objects, { schema: 'dbo', name: 'models' }, 'aml-synapse-classifier:1').map((o) => o.name.name), ['Bare']);
 });
 
+test('without sys.sql_modules, the pool\'s INFORMATION_SCHEMA with OBJECT_DEFINITION finds the same objects', async () => {
+  const noModules = {
+    query: (sql: string, params?: never) => (sql.includes('sys.sql_modules') ? Promise.reject(new Error("Invalid object name 'sys.sql_modules'.")) : env.conn.query(sql, params)),
+  };
+  const key = (o: { kind: string; name: { schema?: string; name: string }; modelId: string; definition: string }) => [o.kind, o.name.schema, o.name.name, o.modelId, o.definition];
+  const viaModules = (await listScoringObjects(env.conn)).map(key);
+  const viaInformationSchema = (await listScoringObjects(noModules)).map(key);
+  assert.equal(viaModules.length, 4);
+  assert.deepEqual(
+    viaInformationSchema.sort((a, b) => String(a[2]).localeCompare(String(b[2]))),
+    viaModules.sort((a, b) => String(a[2]).localeCompare(String(b[2]))),
+  );
+});
+
 test('delete model: refused while a view or procedure uses it, listing them; otherwise one row goes', async () => {
   const aml = (await listModelTables(env.conn)).find((t) => t.table.name === 'AMLModel')!;
   await assert.rejects(deleteModel(env.conn, aml, 'aml-synapse-classifier:2'), (e: unknown) => {
@@ -108,4 +124,20 @@ test('delete model: refused while a view or procedure uses it, listing them; oth
   await assert.rejects(deleteModel(env.conn, aml, "spare's:3"), /There is no model 'spare's:3' in wwi_ml\.AMLModel/);
   const hostile = (await listModelTables(env.conn)).find((t) => t.table.name === HOSTILE_TABLE.name)!;
   await assert.rejects(deleteModel(env.conn, hostile, 'aml-synapse-classifier:2'), /used by procedure ml\]\]'; --\.Score'it \[now\]/);
+});
+
+test('a hand-written view (double quotes, lower case) is read back from the pool and moved to another version', async () => {
+  const hand = (await listScoringObjects(env.conn)).find((o) => o.name.name === 'Hand "Quoted"')!;
+  const aml = (await listModelTables(env.conn)).find((t) => t.table.name === 'AMLModel')!;
+  const row = (await listDeployedModels(env.conn, aml)).find((m) => m.id === hand.modelId);
+  const mapping = readBackMapping(hand, { modelInputs: inputNamesFromSchema(row?.inputsSchema) });
+  assert.deepEqual(mapping.passThrough, ['CustomerKey']);
+  assert.equal(mapping.inputs.length, 8);
+  await repoint({ db: env.conn, objects: [mapping], toModelId: 'aml-synapse-classifier:1' });
+  const after = (await listScoringObjects(env.conn)).find((o) => o.name.name === 'Hand "Quoted"')!;
+  assert.equal(after.modelId, 'aml-synapse-classifier:1');
+  assert.match(after.definition, /ALTER VIEW \[wwi_ml\]\.\[Hand "Quoted"\]\nAS\n/, 'rewritten in the generator\'s shape');
+  const rows = (await env.conn.query(`SELECT * FROM [wwi_ml].[Hand "Quoted"]`)).resultSets[0]!;
+  assert.equal(rows.rows.length, 30);
+  assert.deepEqual(rows.columns.map((c) => c.name).slice(0, 2), ['CustomerKey', 'Cost']);
 });

@@ -7,7 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { listScoringObjects, listDeployedModels, listModelTables } from '../../../src/lifecycle/deployed.js';
-import { readBackMapping } from '../../../src/lifecycle/readback.js';
+import { readBackMapping, toScoringPlan } from '../../../src/lifecycle/readback.js';
+import { parseSqlType } from '../../../src/sql/types.js';
 import { compareVersions } from '../../../src/lifecycle/compare.js';
 import { previousVersionId, repoint } from '../../../src/lifecycle/repoint.js';
 import { RepointError, type LifecycleSql, type ReadBackMapping, type RepointStep } from '../../../src/lifecycle/types.js';
@@ -232,4 +233,25 @@ test('upgrade then roll back to the previous version still in the table', async 
   await assertScoring((await mappings()).map((m) => ({ object: m.objectName, modelId: m.modelId })), { [VIEW.name]: V1, [PROC.name]: V1 });
   assert.deepEqual((await listDeployedModels(env.conn, table)).map((m) => m.id), [V1]);
   await assert.rejects(repoint({ db: env.conn, objects: await mappings(), toModelId: V2 }), /there is no model 'aml-synapse-classifier:2' with bytes in .*deploy that version first/);
+});
+
+test('with the wizard’s plans: each object is rewritten with its new mapping and checked against it', async () => {
+  const objects = await mappings();
+  const sourceColumns = (await env.conn.query('SELECT TOP (0) * FROM wwi_ml.CustomerTest')).resultSets[0]!.columns.map((c) => ({ name: c.name, type: parseSqlType(c.type) }));
+  const plans = objects.map((m) => ({ ...toScoringPlan(m, { target: 'synapse-dedicated', sourceColumns }), outputs: [{ name: 'label_out', type: parseSqlType('int') }] }));
+  const r = await repoint({ db: env.conn, objects, toModelId: V2, newRow: await newRow(V2), plans });
+  assert.equal(r.rewritten.length, 2);
+  const now = await mappings();
+  assert.deepEqual(now.map((m) => [m.modelId, m.outputs.map((o) => `${o.name} ${o.type.name}`)]), [
+    [V2, ['label_out int']],
+    [V2, ['label_out int']],
+  ]);
+  await assertScoring(now.map((m) => ({ object: m.objectName, modelId: m.modelId })), { [VIEW.name]: V2, [PROC.name]: V2 });
+  const wrong = plans.map((p) => ({ ...p, inputs: p.inputs.map((i) => (i.modelInput === 'Cost' ? { ...i, inputType: parseSqlType('float') } : i)) }));
+  await assert.rejects(repoint({ db: env.conn, objects: now, toModelId: V1, plans: wrong }), (e: unknown) => {
+    assert.ok(e instanceof RepointError);
+    assert.equal(e.step, 'check');
+    assert.match(e.message, /the model input 'Cost' takes float32 values, but the object feeds it float \(float64\)/);
+    return true;
+  });
 });

@@ -40,7 +40,7 @@ function result(rows: unknown[][]): QueryResult {
   return { resultSets: [{ columns: [1, 2, 3, 4].map((i) => ({ name: `c${i}`, type: 'nvarchar', nullable: true })), rows: rows as never, truncated: false, rowCount: rows.length }], messages: [], rowCounts: [] };
 }
 
-test('without sys.sql_modules, definitions come from INFORMATION_SCHEMA and OBJECT_DEFINITION', async () => {
+test('without sys.sql_modules, definitions come from INFORMATION_SCHEMA', async () => {
   const asked: string[] = [];
   const db: CatalogRunner = {
     query: async (sql) => {
@@ -53,10 +53,27 @@ test('without sys.sql_modules, definitions come from INFORMATION_SCHEMA and OBJE
     },
   };
   const objects = await listScoringObjects(db);
-  assert.equal(asked.length, 2);
+  assert.equal(asked.length, 2, 'definitions under 4000 characters are taken as INFORMATION_SCHEMA gives them');
   assert.match(asked[1]!, /INFORMATION_SCHEMA\.VIEWS/);
-  assert.match(asked[1]!, /OBJECT_DEFINITION/);
   assert.deepEqual(objects.map((o) => [o.kind, o.name.name, o.modelTable.name, o.modelId]), [['view', 'v', 'M', 'a:2']]);
+});
+
+test('a definition INFORMATION_SCHEMA cut at 4000 characters is read whole with OBJECT_DEFINITION', async () => {
+  const long = `CREATE VIEW s.v AS /* ${'x'.repeat(4100)} */ SELECT * FROM PREDICT(MODEL = (SELECT model FROM s.M WHERE ID = 'a:2'), DATA = d) WITH (x int) AS p`;
+  const params: unknown[] = [];
+  const db: CatalogRunner = {
+    query: async (sql, p) => {
+      if (sql.includes('sys.sql_modules')) throw new Error('no');
+      if (sql.includes('OBJECT_DEFINITION')) {
+        params.push(p?.[0]?.value);
+        return result([[long]]);
+      }
+      return result([['s', 'v', 'V', long.slice(0, 4000)]]);
+    },
+  };
+  const objects = await listScoringObjects(db);
+  assert.deepEqual(params, ['[s].[v]']);
+  assert.deepEqual(objects.map((o) => o.modelId), ['a:2']);
 });
 
 test('when neither catalog answers, the error says both and what permission is needed', async () => {
