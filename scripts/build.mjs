@@ -35,6 +35,10 @@ const lazyBundles = {
 /** Small modules loaded at activation but kept in one copy: their error classes are checked with instanceof across bundles. */
 const sharedBundles = {
   'model-source': 'src/models/source.ts',
+  // One map of which connection each SQL document belongs to: the wizard fills it, Run Script reads it.
+  'script-connections': 'src/results/script-connections.ts',
+  // One ONNX Runtime process for previews, deploy checks and comparisons, so a deploy reuses the session a preview loaded.
+  'onnx-worker': 'src/models/onnx-worker.ts',
 };
 const ACTIVATION_BUDGET = 1024 * 1024;
 
