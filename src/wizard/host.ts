@@ -1,8 +1,8 @@
 /**
  * The wizard's VS Code host, loaded on first use by register.ts: the `predictWizard.predictWithModel`
- * command (explorer context menu and palette), the WebviewPanel with a strict Content Security Policy, state restoration, and the
- * deploy wrapped in one cancellable progress notification. All logic lives in controller.ts and
- * state.ts; this file only connects them to VS Code.
+ * command (explorer context menu and palette), the WebviewPanel with a strict Content Security
+ * Policy, state restoration, and the deploy wrapped in one cancellable progress notification. All
+ * logic lives in controller.ts and state.ts; this file only connects them to VS Code.
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';

@@ -14,15 +14,27 @@ export const REVEAL_OBJECT_COMMAND = 'predictWizard.explorer.revealObject';
 
 /** Registers the command and the panel serializer. Called by extension.ts's activate(). */
 export function registerWizard(context: vscode.ExtensionContext, services: WizardServices, parts?: WizardHostParts): vscode.Disposable {
-  const host = () => import('./host.js');
+  /** The host module, or undefined (said to the user) when its bundle cannot load. */
+  const host = async () => {
+    try {
+      return await import('./host.js');
+    } catch (e) {
+      const message = `Predict with a model could not load its wizard (dist/wizard-host.js): ${e instanceof Error ? e.message : String(e)}. Reinstall the extension.`;
+      services.log.error(message, e);
+      void vscode.window.showErrorMessage(message);
+      return undefined;
+    }
+  };
   const all = vscode.Disposable.from(
     vscode.commands.registerCommand(PREDICT_COMMAND, async (node?: unknown) => {
       const startedAt = performance.now();
-      return (await host()).predictWithModel(context, services, node, parts, startedAt);
+      return (await host())?.predictWithModel(context, services, node, parts, startedAt);
     }),
     vscode.window.registerWebviewPanelSerializer(WIZARD_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
-        await (await host()).restoreWizard(context, services, panel, saved, parts);
+        const h = await host();
+        if (h) await h.restoreWizard(context, services, panel, saved, parts);
+        else panel.dispose();
       },
     }),
   );
