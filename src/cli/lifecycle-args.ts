@@ -40,8 +40,23 @@ export type LifecycleCommand<Sql> =
       readonly deleteOld: boolean;
       readonly verbose: boolean;
     }
-  | { readonly command: 'rollback'; readonly sql: Sql; readonly object: ObjectName; readonly to?: string; readonly deleteOld: boolean; readonly verbose: boolean }
-  | { readonly command: 'compare'; readonly sql: Sql; readonly object: ObjectName; readonly model: string; readonly rows: number; readonly json: boolean; readonly verbose: boolean }
+  | {
+      readonly command: 'rollback';
+      readonly sql: Sql;
+      readonly object: ObjectName;
+      readonly to?: string;
+      readonly deleteOld: boolean;
+      readonly verbose: boolean;
+    }
+  | {
+      readonly command: 'compare';
+      readonly sql: Sql;
+      readonly object: ObjectName;
+      readonly model: string;
+      readonly rows: number;
+      readonly json: boolean;
+      readonly verbose: boolean;
+    }
   | { readonly command: 'delete-model'; readonly sql: Sql; readonly id: string; readonly table?: ObjectName; readonly verbose: boolean };
 
 export const LIFECYCLE_MAIN_HELP = `  deployed    list the model tables, their models and the views and procedures that use each
@@ -150,7 +165,9 @@ export function parseLifecycle<Sql>(command: LifecycleCommandName, values: Value
       const text = required('model', 'the version to move to, e.g. --model aml-synapse-classifier:2');
       const at = text.lastIndexOf(':');
       const model = at < 0 ? { name: text } : { name: text.slice(0, at).trim(), version: text.slice(at + 1).trim() };
-      if (!model.name || model.version === '') throw h.usage(command, `--model '${text}' must be a model name, optionally with :version (e.g. aml-synapse-classifier:2)`);
+      if (!model.name || model.version === '') {
+        throw h.usage(command, `--model '${text}' must be a model name, optionally with :version (e.g. aml-synapse-classifier:2)`);
+      }
       return { command, sql, object: obj, registry, model, deleteOld, verbose };
     }
     case 'rollback': {
@@ -165,7 +182,9 @@ export function parseLifecycle<Sql>(command: LifecycleCommandName, values: Value
       let rows = 1000;
       if (rowsText !== undefined) {
         rows = Number(rowsText);
-        if (!/^\d+$/.test(rowsText.trim()) || rows < 1 || rows > 1_000_000) throw h.usage(command, `--rows must be a whole number from 1 to 1000000, not '${rowsText}'`);
+        if (!/^\d+$/.test(rowsText.trim()) || rows < 1 || rows > 1_000_000) {
+          throw h.usage(command, `--rows must be a whole number from 1 to 1000000, not '${rowsText}'`);
+        }
       }
       return { command, sql, object: obj, model, rows, json, verbose };
     }

@@ -35,16 +35,26 @@ async function open(cmd: LifecycleCmd, ctx: Ctx): Promise<SqlConnection> {
 }
 
 /** The scoring object named by --object, its mapping read back, and its model table. */
-async function findObject(conn: SqlConnection, name: ObjectName): Promise<{ object: ScoringObject; mapping: ReadBackMapping; table: ModelTableRef; models: DeployedModel[] }> {
+interface FoundObject {
+  readonly object: ScoringObject;
+  readonly mapping: ReadBackMapping;
+  readonly table: ModelTableRef;
+  readonly models: DeployedModel[];
+}
+
+async function findObject(conn: SqlConnection, name: ObjectName): Promise<FoundObject> {
   const objects = await listScoringObjects(conn);
   const object = objects.find((o) => sameTable(o.name, name));
   if (!object) {
     throw new CliFailure(
-      `${displayObjectName(name)} is not a view or stored procedure that scores with a model row (no PREDICT with MODEL = (SELECT … WHERE ID = '…') in its definition).`,
+      `${displayObjectName(name)} is not a view or stored procedure that scores with a model row ` +
+        `(no PREDICT with MODEL = (SELECT … WHERE ID = '…') in its definition).`,
     );
   }
   const table = (await listModelTables(conn)).find((t) => sameTable(object.modelTable, t.table));
-  if (!table) throw new CliFailure(`${displayObjectName(object.name)} reads its model from ${displayObjectName(object.modelTable)}, which is not a model table.`);
+  if (!table) {
+    throw new CliFailure(`${displayObjectName(object.name)} reads its model from ${displayObjectName(object.modelTable)}, which is not a model table.`);
+  }
   const models = await listDeployedModels(conn, table);
   const row = models.find((m) => sameName(m.id, object.modelId));
   let mapping: ReadBackMapping;
@@ -158,7 +168,15 @@ async function upgrade(cmd: Cmd<'upgrade'>, conn: SqlConnection, ctx: Ctx): Prom
   }
   ctx.note(`Moving ${displayObjectName(mapping.objectName)} from ${mapping.modelId} to ${toId}…`);
   try {
-    const r = await repoint({ db: conn, objects: [mapping], toModelId: toId, newRow, deleteOldRow: cmd.deleteOld, signal: ctx.io.signal, progress: progress(ctx) });
+    const r = await repoint({
+      db: conn,
+      objects: [mapping],
+      toModelId: toId,
+      newRow,
+      deleteOldRow: cmd.deleteOld,
+      signal: ctx.io.signal,
+      progress: progress(ctx),
+    });
     ctx.io.stdout(`${displayObjectName(mapping.objectName)} now uses ${toId}.${r.deletedId ? ` Deleted ${r.deletedId}.` : ''}\n`);
   } catch (e) {
     return failure(e);
@@ -201,7 +219,8 @@ async function compare(cmd: Cmd<'compare'>, conn: SqlConnection, ctx: Ctx): Prom
   out.push(`Agreement: ${(report.agreement * 100).toFixed(1)}% (${Math.round(report.agreement * report.rows)} of ${report.rows} rows)`);
   if (report.confusion) {
     out.push('', `Rows: ${report.modelA}; columns: ${report.modelB}`);
-    out.push(textTable(['', ...report.confusion.labels], report.confusion.labels.map((l, i) => [l, ...report.confusion!.counts[i]!.map(String)]), [false, ...report.confusion.labels.map(() => true)]).trimEnd());
+    const { labels, counts } = report.confusion;
+    out.push(textTable(['', ...labels], labels.map((l, i) => [l, ...counts[i]!.map(String)]), [false, ...labels.map(() => true)]).trimEnd());
   }
   if (report.errors) out.push(`Mean absolute difference: ${report.errors.meanAbs}`, `Largest absolute difference: ${report.errors.maxAbs}`);
   if (report.differing.length) {
@@ -221,7 +240,9 @@ async function compare(cmd: Cmd<'compare'>, conn: SqlConnection, ctx: Ctx): Prom
 async function deleteCommand(cmd: Cmd<'delete-model'>, conn: SqlConnection, ctx: Ctx): Promise<number> {
   const tables = await listModelTables(conn);
   let candidates = cmd.table ? tables.filter((t) => sameTable(cmd.table!, t.table)) : tables;
-  if (cmd.table && candidates.length === 0) throw new CliFailure(`${displayObjectName(cmd.table)} is not a model table (it needs an ID column and a varbinary(max) model column).`);
+  if (cmd.table && candidates.length === 0) {
+    throw new CliFailure(`${displayObjectName(cmd.table)} is not a model table (it needs an ID column and a varbinary(max) model column).`);
+  }
   if (!cmd.table) {
     const holding: ModelTableRef[] = [];
     for (const t of candidates) if ((await listDeployedModels(conn, t)).some((m) => sameName(m.id, cmd.id))) holding.push(t);

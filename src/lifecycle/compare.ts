@@ -101,7 +101,10 @@ export async function compareVersions(req: CompareRequest & { readonly worker?: 
 
   const select = [
     ...m.passThrough.map((p) => quoteName(p)),
-    ...m.inputs.map((i) => (i.castType ? `CAST(${quoteName(i.sourceColumn)} AS ${formatSqlType(i.castType)})` : quoteName(i.sourceColumn)) + ` AS ${quoteName(i.modelInput)}`),
+    ...m.inputs.map((i) => {
+      const col = i.castType ? `CAST(${quoteName(i.sourceColumn)} AS ${formatSqlType(i.castType)})` : quoteName(i.sourceColumn);
+      return `${col} AS ${quoteName(i.modelInput)}`;
+    }),
   ];
   let columns: { name: string; type: string }[];
   let data: SqlCell[][];
@@ -111,7 +114,8 @@ export async function compareVersions(req: CompareRequest & { readonly worker?: 
     columns = (set?.columns ?? []).map((c) => ({ name: c.name, type: c.type }));
     data = (set?.rows ?? []).map((row) => [...row]);
   } catch (e) {
-    throw new CompareError(`Cannot read the rows of ${displayObjectName(m.source)} that ${displayObjectName(m.objectName)} scores: ${reasonOf(e)}`, { cause: e });
+    const what = `the rows of ${displayObjectName(m.source)} that ${displayObjectName(m.objectName)} scores`;
+    throw new CompareError(`Cannot read ${what}: ${reasonOf(e)}`, { cause: e });
   }
   if (data.length === 0) throw new CompareError(`${displayObjectName(m.source)} has no rows to compare the versions on.`);
   if (signal?.aborted) throw new CompareError('Comparison cancelled.');

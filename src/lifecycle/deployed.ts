@@ -37,7 +37,13 @@ export async function listModelTables(db: CatalogRunner): Promise<ModelTableRef[
     if (!check.ok || check.columns.ID === undefined || check.columns.model === undefined) continue;
     const columns: Partial<Record<ModelTableColumnRole, string>> = {};
     for (const role of ROLES) if (check.columns[role] !== undefined) columns[role] = check.columns[role];
-    out.push({ table: { schema: c.table.schema, name: c.table.name }, idColumn: check.columns.ID, modelColumn: check.columns.model, columns, allColumns: c.columns.map((col) => col.name) });
+    out.push({
+      table: { schema: c.table.schema, name: c.table.name },
+      idColumn: check.columns.ID,
+      modelColumn: check.columns.model,
+      columns,
+      allColumns: c.columns.map((col) => col.name),
+    });
   }
   return out;
 }
@@ -171,6 +177,8 @@ export async function readModelBytes(db: CatalogRunner, table: ModelTableRef, id
   const rows = result.resultSets[0]?.rows ?? [];
   if (rows.length === 0) throw new LifecycleCatalogError(`There is no model '${id}' in ${displayObjectName(table.table)}; refresh the list of models.`);
   const cell = rows[0]![0];
-  if (!Buffer.isBuffer(cell)) throw new LifecycleCatalogError(`The model '${id}' in ${displayObjectName(table.table)} holds no bytes (its ${table.modelColumn} is NULL).`);
+  if (!Buffer.isBuffer(cell)) {
+    throw new LifecycleCatalogError(`The model '${id}' in ${displayObjectName(table.table)} holds no bytes (its ${table.modelColumn} is NULL).`);
+  }
   return new Uint8Array(cell.buffer, cell.byteOffset, cell.byteLength);
 }

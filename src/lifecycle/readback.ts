@@ -172,7 +172,9 @@ function readCte(r: Reader): { name: string; items: Item[]; source: ObjectName }
   else if (c.peek()?.kind === 'quoted' || (c.peek()?.kind === 'word' && !c.isPunct(')'))) {
     if (!isReserved(c.peek()!)) c.i++;
   }
-  if (!c.punct(')')) r.fail(`the CTE ${nameTok.value} goes on after FROM ${displayObjectName(source)} with ${r.near()}; the wizard reads every row of one table.`);
+  if (!c.punct(')')) {
+    r.fail(`the CTE ${nameTok.value} goes on after FROM ${displayObjectName(source)} with ${r.near()}; the wizard reads every row of one table.`);
+  }
   if (c.punct(',')) r.fail('the definition has more than one CTE; the wizard writes one.');
   return { name: nameTok.value, items, source };
 }
@@ -285,7 +287,9 @@ function readPredictArgs(r: Reader): { data: string; modelTable: ObjectName; mod
         r.expectPunct('=', 'after the ID column');
         if (c.peek()?.kind === 'string') literal = c.next();
       }
-      if (idColumn === undefined || literal === undefined) r.fail(`MODEL = (…) does not select the model row by a literal ID such as [ID] = N'name:version'.`);
+      if (idColumn === undefined || literal === undefined) {
+        r.fail(`MODEL = (…) does not select the model row by a literal ID such as [ID] = N'name:version'.`);
+      }
       if (!c.punct(')')) r.fail(`MODEL = (…) goes on after the ID with ${r.near()}.`);
       model = { modelTable, modelColumn, idColumn, modelId: literal.value };
     } else if (c.word('DATA')) {
@@ -331,7 +335,8 @@ export function toScoringPlan(m: ReadBackMapping, ctx: { target: PredictTarget; 
     const found = ctx.sourceColumns.find((c) => sameName(c.name, col));
     if (!found) {
       throw new ReadBackError(
-        `${displayObjectName(m.objectName)} reads the column ${col} of ${displayObjectName(m.source)}, which has no such column now (its columns: ${ctx.sourceColumns.map((c) => c.name).join(', ')}).`,
+        `${displayObjectName(m.objectName)} reads the column ${col} of ${displayObjectName(m.source)}, which has no such column now ` +
+          `(its columns: ${ctx.sourceColumns.map((c) => c.name).join(', ')}).`,
       );
     }
     return found.type;

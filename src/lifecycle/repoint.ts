@@ -122,7 +122,8 @@ export async function repoint(req: RepointRequest & RepointOptions): Promise<Rep
 
     let deletedId: string | undefined;
     if (req.deleteOldRow) {
-      const old = [...new Map(req.objects.filter((o) => o.modelId !== req.toModelId).map((o) => [`${o.modelId}\u0000${displayObjectName(o.modelTable)}`, o])).values()];
+      const moved = req.objects.filter((o) => o.modelId !== req.toModelId);
+      const old = [...new Map(moved.map((o) => [`${o.modelId}\u0000${displayObjectName(o.modelTable)}`, o])).values()];
       const deleted: string[] = [];
       for (const o of old) {
         begin('delete-old', `Deleting ${o.modelId}`);
@@ -167,7 +168,9 @@ async function newPlans(req: RepointRequest & RepointOptions): Promise<ScoringPl
     let plan = req.plans?.[i];
     if (!plan) {
       const cols = await listColumns(db, { schema: m.source.schema ?? m.objectName.schema ?? 'dbo', name: m.source.name });
-      if (cols.length === 0) throw new Error(`${displayObjectName(m.objectName)} reads ${displayObjectName(m.source)}, which does not exist or has no columns.`);
+      if (cols.length === 0) {
+        throw new Error(`${displayObjectName(m.objectName)} reads ${displayObjectName(m.source)}, which does not exist or has no columns.`);
+      }
       const sourceColumns = cols.map((c) => {
         if (!c.type) throw new Error(`the column ${c.name} of ${displayObjectName(m.source)} has the type ${c.typeText}, which this tool does not know.`);
         return { name: c.name, type: c.type };
@@ -177,7 +180,8 @@ async function newPlans(req: RepointRequest & RepointOptions): Promise<ScoringPl
     plan = { ...plan, modelId: req.toModelId, replaceExisting: false };
     if (req.newRow && !sameTable(plan.modelTable, req.newRow.table)) {
       throw new Error(
-        `${displayObjectName(plan.objectName)} reads its model from ${displayObjectName(plan.modelTable)}, but the new row goes to ${displayObjectName(req.newRow.table)}.`,
+        `${displayObjectName(plan.objectName)} reads its model from ${displayObjectName(plan.modelTable)}, ` +
+          `but the new row goes to ${displayObjectName(req.newRow.table)}.`,
       );
     }
     generateScoringScript(plan); // refuses a plan the wizard would refuse
@@ -241,7 +245,8 @@ function checkPlan(info: OnnxModelInfo, plan: ScoringPlan): void {
     }
   }
   if (problems.length) {
-    throw new Error(`${displayObjectName(plan.objectName)} does not fit the new version: ${problems.join('; ')}. Open the object in the wizard to change its mapping.`);
+    const what = `${displayObjectName(plan.objectName)} does not fit the new version: ${problems.join('; ')}.`;
+    throw new Error(`${what} Open the object in the wizard to change its mapping.`);
   }
 }
 
