@@ -6,8 +6,9 @@
  */
 import * as vscode from 'vscode';
 import type { ConnectionStore, SessionManager } from '../connections/store.js';
-import type { SqlPoolExplorer } from '../tree/explorer.js';
-import { ModelNode, ModelsNode, ScoringObjectNode } from '../tree/models.js';
+import { ObjectNode, type SqlPoolExplorer } from '../tree/explorer.js';
+import { ModelNode, ModelsNode, ScoringObjectNode, modelsChildren } from '../tree/models.js';
+import { displayObjectName, sameName } from '../sql/names.js';
 import type { WizardServices } from '../wizard/services.js';
 
 export const LIFECYCLE_COMMANDS = {
@@ -62,24 +63,39 @@ export function registerLifecycleCommands(deps: LifecycleHostDeps): void {
   const actions = () => import('./actions.js');
   const c = LIFECYCLE_COMMANDS;
   deps.context.subscriptions.push(
-    vscode.commands.registerCommand(c.openScript, run('Open scoring script', async (n) => (await actions()).openScript(scoringNode(n)))),
-    vscode.commands.registerCommand(c.editPrediction, run('Edit prediction', async (n) => (await import('./edit.js')).editPrediction(deps, scoringNode(n)))),
-    vscode.commands.registerCommand(c.upgrade, run('Upgrade', async (n) => (await import('./repoint.js')).upgrade(deps, lifecycleNode(n)))),
-    vscode.commands.registerCommand(c.rollBack, run('Roll back', async (n) => (await import('./repoint.js')).rollBack(deps, scoringNode(n)))),
-    vscode.commands.registerCommand(c.compare, run('Compare versions', async (n) => (await import('./compare.js')).compareCommand(deps, scoringNode(n)))),
+    vscode.commands.registerCommand(c.openScript, run('Open scoring script', async (n) => (await actions()).openScript(await scoringOf(deps, n)))),
+    vscode.commands.registerCommand(c.editPrediction, run('Edit prediction', async (n) => (await import('./edit.js')).editPrediction(deps, await scoringOf(deps, n)))),
+    vscode.commands.registerCommand(c.upgrade, run('Upgrade', async (n) => (await import('./repoint.js')).upgrade(deps, n instanceof ModelNode ? n : await scoringOf(deps, n)))),
+    vscode.commands.registerCommand(c.rollBack, run('Roll back', async (n) => (await import('./repoint.js')).rollBack(deps, await scoringOf(deps, n)))),
+    vscode.commands.registerCommand(c.compare, run('Compare versions', async (n) => (await import('./compare.js')).compareCommand(deps, await scoringOf(deps, n)))),
     vscode.commands.registerCommand(c.delete, run('Delete model', async (n) => (await import('./delete.js')).deleteModelCommand(deps, modelNode(n)))),
     vscode.commands.registerCommand(c.saveOnnx, run('Save as .onnx', async (n) => (await actions()).saveOnnx(deps, modelNode(n)))),
+  );
+}
+
+/**
+ * The Models node's entry for what the command ran on: a view or procedure under a model, or a view
+ * of the schema tree (found among the objects that score with a stored model).
+ */
+export async function scoringOf(deps: Pick<LifecycleHostDeps, 'explorer' | 'sessions'>, node: unknown): Promise<ScoringObjectNode> {
+  if (!(node instanceof ObjectNode) || node.objectKind !== 'view' || !deps.explorer.deployedModels) return scoringNode(node);
+  const models = ModelsNode.of(node.connectionName, node.database);
+  const db = () => deps.sessions.connection(node.connectionName, node.database);
+  const children = await modelsChildren(models, db, deps.explorer.deployedModels);
+  for (const m of Array.isArray(children) ? children : []) {
+    if (!(m instanceof ModelNode)) continue;
+    const use = m.users.find((u) => u.kind === 'view' && sameName(u.name.schema ?? '', node.schema) && sameName(u.name.name, node.name));
+    if (use) return new ScoringObjectNode(m, use);
+  }
+  throw new Error(
+    `The view ${displayObjectName({ schema: node.schema, name: node.name })} does not score with a model stored in a model table of ${node.database}. ` +
+      'Run the command on a view that selects its model with PREDICT from a model table (see the Models node).',
   );
 }
 
 export function scoringNode(node: unknown): ScoringObjectNode {
   if (node instanceof ScoringObjectNode) return node;
   throw new Error('Run this command on a view or procedure under a model in the SQL Pools view (Models node).');
-}
-
-export function lifecycleNode(node: unknown): ScoringObjectNode | ModelNode {
-  if (node instanceof ScoringObjectNode || node instanceof ModelNode) return node;
-  throw new Error('Run this command on a model, or on a view or procedure under it, in the SQL Pools view (Models node).');
 }
 
 export function modelNode(node: unknown): ModelNode {
