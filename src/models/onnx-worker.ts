@@ -7,7 +7,7 @@
  * at once (the process is killed).
  *
  * Lifetime: the process starts on the first request. A request that keeps its session (a preview)
- * leaves the process idle for `idleMs` (default 15 s) holding that session, so that previewing
+ * leaves the process idle for `idleMs` (default 15 s; the extension's shared worker two minutes) holding that session, so that previewing
  * again after changing a type, or the deploy check that follows, does not load the model again
  * (sessions are keyed by the SHA-256 of the model's bytes, so the same bytes under another path
  * count as the same model; a file's hash is kept while its size, time and inode do not change);
@@ -525,10 +525,15 @@ function messageOf(e: unknown): string {
 
 let shared: OnnxWorker | undefined;
 
+/** How long the extension's worker keeps a previewed model loaded while idle. */
+export const SHARED_IDLE_MS = 120_000;
+
 /** The extension's one ONNX Runtime worker. */
 export function sharedOnnxWorker(): OnnxWorker {
   if (!shared) {
-    shared = new OnnxWorker();
+    // A user previews on page 2, then names the objects on page 3 before Deploy: keep the previewed
+    // session long enough for the deploy's check to reuse it.
+    shared = new OnnxWorker({ idleMs: SHARED_IDLE_MS });
     process.once('exit', () => shared?.kill());
   }
   return shared;
