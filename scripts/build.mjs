@@ -39,6 +39,9 @@ const sharedBundles = {
   'script-connections': 'src/results/script-connections.ts',
   // One ONNX Runtime process for previews, deploy checks and comparisons, so a deploy reuses the session a preview loaded.
   'onnx-worker': 'src/models/onnx-worker.ts',
+  // The tree's node classes: commands loaded later (Load data…, the lifecycle) tell nodes apart with instanceof.
+  explorer: 'src/tree/explorer.ts',
+  'tree-models': 'src/tree/models.ts',
 };
 const ACTIVATION_BUDGET = 1024 * 1024;
 

@@ -106,9 +106,9 @@ describe('Living with models: Models node, Upgrade, Roll back, Compare, Delete',
     await next(view, 'Store objects in the database');
     await fillStorePage(view, { scriptType: 'view', scriptName: VIEW, modelTable: { existing: 'wwi_ml.AMLModel' } });
     await clickEnabled(view.getByTestId('deploy'));
-    await wb.page.locator('.tabs-container .tab.active[aria-label*="Untitled-"]').waitFor({ timeout: 60_000 });
+    // The script opens named after the view, and Run Script knows the wizard's connection: it does not ask.
+    await wb.page.locator('.tabs-container .tab.active[aria-label^="CustomerPrediction.sql"]').waitFor({ timeout: 60_000 });
     await wb.runCommand('Predict Wizard: Run Script on a SQL Pool');
-    await pickQuickItem(wb, CONNECTION);
     await wb.webview().locator('section.result-set').first().waitFor({ timeout: 60_000 });
     assert.equal(await viewModelId(), V1);
     assert.deepEqual(await viewLabels(), direct.get(V1));

@@ -77,8 +77,14 @@ describe('Load data: a CSV of customers into a new table, then Predict with a mo
     // code-server's file dialog is a quick input that takes a path.
     const input = wb.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(csv);
-    await wb.page.waitForTimeout(300);
+    // The dialog writes its starting folder into the box once it has read it: type the path after that,
+    // or the folder overwrites it.
+    for (let i = 0; i < 100 && !(await input.inputValue()); i++) await wb.page.waitForTimeout(100);
+    for (let i = 0; i < 5 && (await input.inputValue()) !== csv; i++) {
+      await input.fill(csv);
+      await wb.page.waitForTimeout(300);
+    }
+    assert.equal(await input.inputValue(), csv, 'the CSV path typed into the file dialog');
     await input.press('Enter');
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     for (let i = 0; i < 50 && (await input.inputValue()) !== 'new_customers'; i++) await wb.page.waitForTimeout(100);
@@ -114,9 +120,9 @@ describe('Load data: a CSV of customers into a new table, then Predict with a mo
     await next(view, 'Store objects in the database');
     await fillStorePage(view, { scriptType: 'view', scriptName: 'wwi_ml.NewCustomerPrediction', modelTable: { create: 'wwi_ml.LoadModels' } });
     await clickEnabled(view.getByTestId('deploy'));
-    await wb.page.locator('.tabs-container .tab.active[aria-label*="Untitled-"]').waitFor({ timeout: 60_000 });
+    // The script opens named after the view, and Run Script knows the wizard's connection: it does not ask.
+    await wb.page.locator('.tabs-container .tab.active[aria-label^="NewCustomerPrediction.sql"]').waitFor({ timeout: 60_000 });
     await wb.runCommand('Predict Wizard: Run Script on a SQL Pool');
-    await pickQuickItem(wb, CONNECTION);
     await wb.webview().locator('section.result-set').first().waitFor({ timeout: 120_000 });
     const conn = await pool.connect();
     try {
