@@ -7,6 +7,7 @@
 import { extname } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { SqlType } from '../sql/types.js';
+import { sqlTypeOfDuckType } from '../sql/duckdb-types.js';
 
 export type DataFileKind = 'csv' | 'parquet';
 
@@ -57,51 +58,12 @@ const LENGTHS = [10, 20, 50, 100, 200, 500, 1000, 2000, 4000];
  * 4000 characters); nested types are loaded as their text.
  */
 export function sqlTypeForDuck(duckType: string, maxLength?: number): SqlType {
-  const t = duckType.toUpperCase();
-  const dec = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(t);
-  if (dec) return { name: 'decimal', precision: Number(dec[1]), scale: Number(dec[2]) };
-  switch (t) {
-    case 'BOOLEAN':
-      return { name: 'bit' };
-    case 'UTINYINT':
-      return { name: 'tinyint' };
-    case 'TINYINT':
-    case 'SMALLINT':
-      return { name: 'smallint' };
-    case 'USMALLINT':
-    case 'INTEGER':
-      return { name: 'int' };
-    case 'UINTEGER':
-    case 'BIGINT':
-      return { name: 'bigint' };
-    case 'UBIGINT':
-    case 'HUGEINT':
-    case 'UHUGEINT':
-      return { name: 'decimal', precision: 38, scale: 0 };
-    case 'FLOAT':
-      return { name: 'real' };
-    case 'DOUBLE':
-      return { name: 'float' };
-    case 'DATE':
-      return { name: 'date' };
-    case 'TIME':
-      return { name: 'time', scale: 7 };
-    case 'TIMESTAMP':
-    case 'TIMESTAMP_MS':
-    case 'TIMESTAMP_S':
-    case 'TIMESTAMP_NS':
-    case 'TIMESTAMP WITH TIME ZONE':
-      return { name: 'datetime2', scale: 7 };
-    case 'UUID':
-      return { name: 'uniqueidentifier' };
-    case 'BLOB':
-      return { name: 'varbinary', length: 'max' };
-    default: {
-      const n = maxLength ?? 4000;
-      const length = LENGTHS.find((l) => l >= Math.max(1, n));
-      return { name: 'nvarchar', length: length ?? 'max' };
-    }
-  }
+  if (duckType.toUpperCase() === 'TIME') return { name: 'time', scale: 7 };
+  const known = sqlTypeOfDuckType(duckType);
+  if (known) return known;
+  const n = maxLength ?? 4000;
+  const length = LENGTHS.find((l) => l >= Math.max(1, n));
+  return { name: 'nvarchar', length: length ?? 'max' };
 }
 
 let duck: Promise<typeof import('@duckdb/node-api')> | undefined;

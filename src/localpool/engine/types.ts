@@ -5,6 +5,7 @@
  */
 import { SqlError, type SqlValue, type WireType, type WireTypeName } from './api.js';
 import type { TypeSpec } from './ast.js';
+import { sqlTypeOfDuckType } from '../../sql/duckdb-types.js';
 
 const KNOWN = new Set([
   'bit', 'tinyint', 'smallint', 'int', 'bigint', 'real', 'float', 'decimal', 'numeric', 'money', 'smallmoney',
@@ -151,46 +152,9 @@ export function wireTypeOf(t: TypeSpec): WireType {
 
 /** The wire type for a DuckDB result column whose T-SQL type is not known (an expression). */
 export function wireTypeForDuck(duck: string): WireType {
-  const d = duck.toUpperCase();
-  const dec = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(d);
-  if (dec) return { name: 'decimal', precision: Number(dec[1]), scale: Number(dec[2]) };
-  switch (d) {
-    case 'BOOLEAN':
-      return { name: 'bit' };
-    case 'UTINYINT':
-      return { name: 'tinyint' };
-    case 'TINYINT':
-    case 'SMALLINT':
-      return { name: 'smallint' };
-    case 'USMALLINT':
-    case 'INTEGER':
-      return { name: 'int' };
-    case 'UINTEGER':
-    case 'BIGINT':
-      return { name: 'bigint' };
-    case 'UBIGINT':
-    case 'HUGEINT':
-    case 'UHUGEINT':
-      return { name: 'decimal', precision: 38, scale: 0 };
-    case 'FLOAT':
-      return { name: 'real' };
-    case 'DOUBLE':
-      return { name: 'float' };
-    case 'BLOB':
-      return { name: 'varbinary', length: 'max' };
-    case 'DATE':
-      return { name: 'date' };
-    case 'TIMESTAMP':
-    case 'TIMESTAMP WITH TIME ZONE':
-    case 'TIMESTAMP_NS':
-    case 'TIMESTAMP_MS':
-    case 'TIMESTAMP_S':
-      return { name: 'datetime2', scale: 7 };
-    case 'UUID':
-      return { name: 'uniqueidentifier' };
-    default:
-      return { name: 'nvarchar', length: 'max' };
-  }
+  const t = sqlTypeOfDuckType(duck);
+  if (!t) return { name: 'nvarchar', length: 'max' };
+  return { ...t, name: t.name as WireTypeName };
 }
 
 /** The T-SQL declared type for a DuckDB type (used when a view's or CTAS table's column is an expression). */
