@@ -441,7 +441,12 @@ export class Workbench {
     const listed = this.page.locator('.notifications-center .notification-list-item-message', { hasText: text }).first();
     await listed.waitFor({ state: 'visible', timeout: Math.max(1_000, timeoutMs - (Date.now() - started)) });
     const said = (await listed.innerText()).trim();
-    await this.runCommand('Notifications: Hide Notifications');
+    // The center's own Hide button (its command is not in the palette).
+    const center = this.page.locator('.notifications-center');
+    const hide = center.locator('.notifications-center-header-toolbar .action-label[aria-label^="Hide Notifications"]');
+    if (await hide.isVisible()) await hide.click();
+    else await this.page.keyboard.press('Escape');
+    await center.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => this.page.keyboard.press('Escape'));
     return said;
   }
 
