@@ -1024,15 +1024,16 @@ export class LocalPoolSession implements EngineSession {
       const bytes = await modelBytes(j, (sql) => this.scalar(sql, ctx.params));
       let started = false;
       let count = 0;
-      const gen = runPredict(this.streamConn(), j, bytes, { signal, columns: t.passthrough.colMap, limit: t.passthrough.limit, batchSize: this.host.predictBatchSize });
+      const gen = runPredict(this.streamConn(), j, bytes, { signal, columns: t.passthrough.colMap, limit: t.passthrough.limit, batchSize: this.host.predictBatchSize, form: 'block' });
       for await (const b of gen) {
         if (!started) {
           started = true;
           yield { kind: 'columns', columns: resultColumns(t.cols, b) };
         }
-        if (b.rows && b.rows.length) {
-          count += b.rows.length;
-          yield { kind: 'rows', rows: b.rows };
+        // The batch's columns go to the client as they are (the block lives until the next batch).
+        if (b.block && b.count) {
+          count += b.count;
+          yield { kind: 'block', block: b.block };
         }
       }
       if (signal.aborted) throw new AbortedSignal();
