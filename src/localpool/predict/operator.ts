@@ -37,7 +37,7 @@ export interface ChunkSource {
 }
 
 export interface PredictOptions {
-  /** Rows per scored batch. */
+  /** Rows per scored batch; by default batches start at DEFAULT_BATCH_SIZE and double up to MAX_BATCH_SIZE. */
   readonly batchSize?: number;
   /** Which of the job's columns to return (indexes into job.cols); none = count only. */
   readonly columns?: readonly number[];
@@ -65,8 +65,14 @@ export interface PredictBatch {
   readonly wires?: readonly WireType[];
 }
 
-/** The default batch size, chosen by measurement (bench/predict.bench.ts). */
+/** The first batch's size, chosen by measurement (bench/predict.bench.ts): the first rows come soon. */
 export const DEFAULT_BATCH_SIZE = 8192;
+/**
+ * The size batches grow to, doubling from DEFAULT_BATCH_SIZE: each batch costs a round trip to the
+ * scoring thread whatever its size, which for a small model is most of the work (the lab's tree
+ * scores 65 536 rows in about 2.5 ms); 65 536 rows of eight inputs are 4 MB.
+ */
+export const MAX_BATCH_SIZE = 65_536;
 
 type ElementType = 'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool' | 'string';
 
@@ -257,7 +263,9 @@ export async function* runPredict(conn: StreamingConnection, job: PredictJob, by
 class PredictRun {
   private readonly inputs: InputPlan[];
   private readonly outputs: OutputPlan[];
-  private readonly batchSize: number;
+  /** Rows of the batch being filled; the next batch doubles it up to `maxBatch`. */
+  private batchSize: number;
+  private readonly maxBatch: number;
   private readonly depth: number;
   private readonly wanted: readonly number[] | undefined;
   private readonly dataCount: number;
@@ -288,6 +296,7 @@ class PredictRun {
   ) {
     ({ inputs: this.inputs, outputs: this.outputs } = planPredict(scorer, job));
     this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
+    this.maxBatch = opts.batchSize ? this.batchSize : Math.max(this.batchSize, MAX_BATCH_SIZE);
     this.depth = Math.max(1, opts.depth ?? 2);
     this.wanted = opts.columns;
     this.dataCount = job.dataCols.length;
@@ -341,6 +350,7 @@ class PredictRun {
   }
 
   private takeBuffers(): FeedData[] {
+    // Reused buffers are of the largest size, which holds any batch.
     return this.free.pop() ?? this.inputs.map((i) => allocate(i.element, this.batchSize));
   }
 
@@ -387,6 +397,7 @@ class PredictRun {
     const run = this.scorer.run(feeds, this.outputs.map((o) => o.modelName));
     run.catch(() => undefined);
     this.queue.push({ count, data: this.data, run });
+    this.batchSize = Math.min(this.maxBatch, this.batchSize * 2);
     this.buffers = this.takeBuffers();
     this.fill = 0;
     this.data = this.newDataColumns();
@@ -398,7 +409,7 @@ class PredictRun {
     try {
       const r = await p.run;
       res = r.outputs;
-      if (r.inputs.length === this.inputs.length && r.inputs.every((b) => b.length === this.batchSize)) this.free.push(r.inputs);
+      if (r.inputs.length === this.inputs.length && r.inputs.every((b) => b.length === this.maxBatch)) this.free.push(r.inputs);
     } catch (e) {
       throw predictError(`The model failed to score a batch: ${(e as Error).message}`, job.node.line);
     }
