@@ -34,7 +34,7 @@ export class LocalPoolSession extends ControlRunner implements EngineSession {
     merge: (s, st, f, sig) => s.execDml(st, f, sig),
     copyInto: (s, st, f, sig) => s.copyInto(st, f, sig),
     truncate: (s, st, f) => s.execTruncate(st, f),
-    createSchema: (s, st, f) => s.execCreateSchema(st, f),
+    createSchema: (s, st) => s.execCreateSchema(st),
     createTable: (s, st, f, sig) => s.execCreateTable(st, f, sig),
     createView: (s, st, f) => s.execCreateView(st, f),
     createProc: (s, st) => s.execCreateProc(st),

@@ -12,7 +12,7 @@ import { DmlRunner } from './dml.js';
 import { checkColumnNames, declaredOrDuck, withDdlLength, type Frame } from './support.js';
 
 export abstract class DdlRunner extends DmlRunner {
-  protected async *execCreateSchema(st: Extract<Statement, { k: 'createSchema' }>, _frame: Frame): AsyncGenerator<EngineEvent> {
+  protected async *execCreateSchema(st: Extract<Statement, { k: 'createSchema' }>): AsyncGenerator<EngineEvent> {
     yield* this.ddl(async () => {
       const cat = await this.getCatalog();
       if (cat.schemas.has(st.name.toLowerCase())) throw new SqlError(2714, `There is already an object named '${st.name}' in the database.`, st.line);
