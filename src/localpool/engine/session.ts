@@ -15,13 +15,18 @@ import { splitGoBatches } from './lexer.js';
 import { parseBatch } from './parser.js';
 import type { Variable } from './translate.js';
 import { ControlRunner } from './session/control.js';
-import { AbortedSignal, collect, ReturnSignal, specOfWire, splitName, uncommittable, WRITES, type Frame } from './session/support.js';
+import { AbortedSignal, collect, ReturnSignal, specOfWire, splitName, uncommittable, WRITES, type Frame, type StatementOf } from './session/support.js';
 
 export type { EngineHost } from './session/base.js';
 export { mapDuckError } from './session/errors.js';
 
 /** Runs one kind of statement. */
-type Handler<K extends Statement['k']> = (s: LocalPoolSession, st: Extract<Statement, { k: K }>, frame: Frame, signal: AbortSignal) => AsyncIterable<EngineEvent> | Promise<void>;
+type Handler<K extends Statement['k']> = (
+  s: LocalPoolSession,
+  st: StatementOf<K>,
+  frame: Frame,
+  signal: AbortSignal,
+) => AsyncIterable<EngineEvent> | Promise<void>;
 
 export class LocalPoolSession extends ControlRunner implements EngineSession {
   /** Each statement kind's handler, in its family's class. */

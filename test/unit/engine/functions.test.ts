@@ -45,7 +45,10 @@ describe('T-SQL functions as a table by family', () => {
       () => translate('NO_SUCH_FN(1)'),
       (e: unknown) => e instanceof SqlError && e.number === 195 && e.message === "'NO_SUCH_FN' is not a recognized built-in function name.",
     );
-    assert.throws(() => translate("FORMAT(1, 'N')"), (e: unknown) => e instanceof SqlError && e.number === 40517 && /does not support the function FORMAT/.test(e.message));
+    assert.throws(
+      () => translate("FORMAT(1, 'N')"),
+      (e: unknown) => e instanceof SqlError && e.number === 40517 && /does not support the function FORMAT/.test(e.message),
+    );
   });
   it('checks the argument count where SQL Server does', () => {
     assert.throws(() => translate('IIF(1 = 1, 2)'), (e: unknown) => e instanceof SqlError && e.number === 174 && /iif function requires 3/.test(e.message));

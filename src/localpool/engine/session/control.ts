@@ -1,13 +1,13 @@
 /** Control flow and session statements: DECLARE, SET, IF, WHILE, blocks, TRY/CATCH, THROW, RAISERROR, PRINT, transactions, USE, RETURN. */
 import { SqlError, type EngineEvent, type SqlMessage } from '../api.js';
-import type { Expr, Statement } from '../ast.js';
+import type { Expr } from '../ast.js';
 import { unsupported } from '../parse/base.js';
 import { checkType } from '../types.js';
 import { ProcedureRunner } from './procedures.js';
-import { AbortedSignal, COMPILE_ERRORS, FROM_DYNAMIC_SQL, ReturnSignal, withVarLength, type Frame } from './support.js';
+import { AbortedSignal, COMPILE_ERRORS, FROM_DYNAMIC_SQL, ReturnSignal, withVarLength, type Frame, type StatementOf } from './support.js';
 
 export abstract class ControlRunner extends ProcedureRunner {
-  protected async execDeclare(st: Extract<Statement, { k: 'declare' }>, frame: Frame): Promise<void> {
+  protected async execDeclare(st: StatementOf<'declare'>, frame: Frame): Promise<void> {
     for (const d of st.vars) {
       checkType(d.type, st.line);
       const key = d.name.toLowerCase();
@@ -20,14 +20,14 @@ export abstract class ControlRunner extends ProcedureRunner {
     }
   }
 
-  protected async execSetVar(st: Extract<Statement, { k: 'setVar' }>, frame: Frame): Promise<void> {
+  protected async execSetVar(st: StatementOf<'setVar'>, frame: Frame): Promise<void> {
     const v = frame.vars.get(st.name.toLowerCase());
     if (!v) throw new SqlError(137, `Must declare the scalar variable "${st.name}".`, st.line);
     const e: Expr = st.op === '=' ? st.expr : { k: 'bin', op: st.op[0]!, left: { k: 'var', name: st.name, line: st.line }, right: st.expr };
     v.value = (await this.evaluate(e, frame, v.type)).value;
   }
 
-  protected async execSetOption(st: Extract<Statement, { k: 'setOption' }>): Promise<void> {
+  protected async execSetOption(st: StatementOf<'setOption'>): Promise<void> {
     const opt = st.option.toUpperCase();
     if (opt === 'NOCOUNT') this.nocount = st.on ?? false;
     else if (opt === 'FMTONLY') this.fmtonly = st.on ?? false;
@@ -38,13 +38,13 @@ export abstract class ControlRunner extends ProcedureRunner {
     }
   }
 
-  protected async *execIf(st: Extract<Statement, { k: 'if' }>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+  protected async *execIf(st: StatementOf<'if'>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
     const cond = await this.condition(st.cond, frame);
     if (cond) yield* this.execList([st.then], frame, signal);
     else if (st.else) yield* this.execList([st.else], frame, signal);
   }
 
-  protected async *execWhile(st: Extract<Statement, { k: 'while' }>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+  protected async *execWhile(st: StatementOf<'while'>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
     let guard = 0;
     while (await this.condition(st.cond, frame)) {
       if (signal.aborted) throw new AbortedSignal();
@@ -53,12 +53,12 @@ export abstract class ControlRunner extends ProcedureRunner {
     }
   }
 
-  protected async *execBlock(st: Extract<Statement, { k: 'block' }>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+  protected async *execBlock(st: StatementOf<'block'>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
     yield* this.execList(st.body, frame, signal);
   }
 
   /** TRY/CATCH: an error in the TRY block runs the CATCH block, except a compile error of the same level. */
-  protected async *execTry(st: Extract<Statement, { k: 'try' }>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+  protected async *execTry(st: StatementOf<'try'>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
     let caught: SqlError;
     try {
       yield* this.execList(st.body, { ...frame, inTry: true }, signal);
@@ -72,7 +72,7 @@ export abstract class ControlRunner extends ProcedureRunner {
     yield* this.execList(st.handler, { vars: frame.vars, procName: frame.procName, inTry: frame.inTry, caught }, signal);
   }
 
-  protected async execRethrow(st: Extract<Statement, { k: 'rethrow' }>, frame: Frame): Promise<void> {
+  protected async execRethrow(st: StatementOf<'rethrow'>, frame: Frame): Promise<void> {
     if (!frame.caught) {
       throw new SqlError(10704, 'To rethrow an error, a THROW statement must be used inside a CATCH block. Insert the THROW statement inside a CATCH block, or add error parameters to the THROW statement.', st.line, 15);
     }
@@ -80,12 +80,12 @@ export abstract class ControlRunner extends ProcedureRunner {
     throw Object.assign(new SqlError(c.number, c.message, c.line, c.severity, c.state), { procName: (c as { procName?: string }).procName });
   }
 
-  protected async *execPrint(st: Extract<Statement, { k: 'print' }>, frame: Frame): AsyncGenerator<EngineEvent> {
+  protected async *execPrint(st: StatementOf<'print'>, frame: Frame): AsyncGenerator<EngineEvent> {
     const v = await this.evaluate(st.expr, frame, { name: 'nvarchar', length: 4000 });
     yield { kind: 'info', message: { number: 0, state: 1, class: 0, message: v.value === null ? '' : String(v.value), line: st.line, procName: frame.procName } };
   }
 
-  protected async *execTran(st: Extract<Statement, { k: 'tran' }>): AsyncGenerator<EngineEvent> {
+  protected async *execTran(st: StatementOf<'tran'>): AsyncGenerator<EngineEvent> {
     if (st.action === 'begin') {
       await this.beginTransaction();
       yield { kind: 'transaction', state: 'begin' };
@@ -98,19 +98,19 @@ export abstract class ControlRunner extends ProcedureRunner {
     }
   }
 
-  protected async *execUse(st: Extract<Statement, { k: 'use' }>): AsyncGenerator<EngineEvent> {
+  protected async *execUse(st: StatementOf<'use'>): AsyncGenerator<EngineEvent> {
     if (st.database.toLowerCase() !== this.host.database.toLowerCase() && st.database.toLowerCase() !== 'master') {
       throw new SqlError(911, `Database '${st.database}' does not exist. Make sure that the name is entered correctly.`, st.line, 16);
     }
     yield { kind: 'database', name: this.host.database };
   }
 
-  protected async execReturn(st: Extract<Statement, { k: 'return' }>, frame: Frame): Promise<void> {
+  protected async execReturn(st: StatementOf<'return'>, frame: Frame): Promise<void> {
     const v = st.expr ? await this.evaluate(st.expr, frame, { name: 'int' }) : { value: 0 };
     throw new ReturnSignal(Number(v.value ?? 0));
   }
 
-  protected async *execRaiserror(st: Extract<Statement, { k: 'raiserror' }>, frame: Frame): AsyncGenerator<EngineEvent> {
+  protected async *execRaiserror(st: StatementOf<'raiserror'>, frame: Frame): AsyncGenerator<EngineEvent> {
     const msg = await this.evaluate(st.message, frame, { name: 'nvarchar', length: 2047 });
     const sev = Number((await this.evaluate(st.severity, frame, { name: 'int' })).value ?? 16);
     const state = Number((await this.evaluate(st.state, frame, { name: 'int' })).value ?? 1);
@@ -121,7 +121,7 @@ export abstract class ControlRunner extends ProcedureRunner {
     else yield { kind: 'error', message };
   }
 
-  protected async execThrow(st: Extract<Statement, { k: 'throw' }>, frame: Frame): Promise<void> {
+  protected async execThrow(st: StatementOf<'throw'>, frame: Frame): Promise<void> {
     const num = Number((await this.evaluate(st.number, frame, { name: 'int' })).value);
     const msg = String((await this.evaluate(st.message, frame, { name: 'nvarchar', length: 2048 })).value ?? '');
     const state = Number((await this.evaluate(st.state, frame, { name: 'int' })).value ?? 1);

@@ -3,16 +3,16 @@
  * DROP, statistics, RENAME OBJECT and sp_rename; each in a DuckDB transaction, with the catalog's rows.
  */
 import { SqlError, type EngineEvent, type SqlValue } from '../api.js';
-import type { ColumnDef, NameRef, Statement, TypeSpec } from '../ast.js';
+import type { ColumnDef, NameRef, TypeSpec } from '../ast.js';
 import { columnFacts, type ObjectInfo, type ObjectType } from '../catalog.js';
 import { unsupported } from '../parse/base.js';
 import { duckTableName, literalOf, parseNameText, q, resolveObject, sqlString, translateQuery, type Translated } from '../translate.js';
 import { checkType, duckType, formatType, typeSpecForDuck } from '../types.js';
 import { DmlRunner } from './dml.js';
-import { checkColumnNames, declaredOrDuck, withDdlLength, type Frame } from './support.js';
+import { checkColumnNames, declaredOrDuck, withDdlLength, type Frame, type StatementOf } from './support.js';
 
 export abstract class DdlRunner extends DmlRunner {
-  protected async *execCreateSchema(st: Extract<Statement, { k: 'createSchema' }>): AsyncGenerator<EngineEvent> {
+  protected async *execCreateSchema(st: StatementOf<'createSchema'>): AsyncGenerator<EngineEvent> {
     yield* this.ddl(async () => {
       const cat = await this.getCatalog();
       if (cat.schemas.has(st.name.toLowerCase())) throw new SqlError(2714, `There is already an object named '${st.name}' in the database.`, st.line);
@@ -22,20 +22,20 @@ export abstract class DdlRunner extends DmlRunner {
     });
   }
 
-  protected async *execCreateTable(st: Extract<Statement, { k: 'createTable' }>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+  protected async *execCreateTable(st: StatementOf<'createTable'>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
     yield* this.ddl(() => this.createTable(st, frame, signal), st.asQuery ? () => this.rowcount : undefined);
   }
 
-  protected async *execCreateView(st: Extract<Statement, { k: 'createView' }>, frame: Frame): AsyncGenerator<EngineEvent> {
+  protected async *execCreateView(st: StatementOf<'createView'>, frame: Frame): AsyncGenerator<EngineEvent> {
     yield* this.ddl(() => this.createView(st, frame));
   }
 
-  protected async *execDrop(st: Extract<Statement, { k: 'drop' }>): AsyncGenerator<EngineEvent> {
+  protected async *execDrop(st: StatementOf<'drop'>): AsyncGenerator<EngineEvent> {
     yield* this.ddl(() => this.drop(st));
   }
 
   /** CREATE/UPDATE/DROP STATISTICS: the table and columns must exist; DuckDB keeps its own statistics. */
-  protected async *execStatistics(st: Extract<Statement, { k: 'statistics' }>, frame: Frame): AsyncGenerator<EngineEvent> {
+  protected async *execStatistics(st: StatementOf<'statistics'>, frame: Frame): AsyncGenerator<EngineEvent> {
     const cat = await this.getCatalog();
     const ctx = this.ctx(frame, 'execute', cat);
     for (const table of st.tables) {
@@ -52,7 +52,7 @@ export abstract class DdlRunner extends DmlRunner {
     yield this.done();
   }
 
-  protected async *execRename(st: Extract<Statement, { k: 'rename' }>): AsyncGenerator<EngineEvent> {
+  protected async *execRename(st: StatementOf<'rename'>): AsyncGenerator<EngineEvent> {
     yield* this.ddl(() => this.renameTable(st.table, st.newName, st.line, 'rename'));
   }
 
@@ -110,7 +110,7 @@ export abstract class DdlRunner extends DmlRunner {
     await this.conn.run(`INSERT INTO __lp.columns VALUES ${rows.join(', ')}`);
   }
 
-  protected async createTable(st: Extract<Statement, { k: 'createTable' }>, frame: Frame, signal: AbortSignal): Promise<void> {
+  protected async createTable(st: StatementOf<'createTable'>, frame: Frame, signal: AbortSignal): Promise<void> {
     const temp = st.name.parts[st.name.parts.length - 1]!.startsWith('#');
     const o = temp ? this.checkNewTempTable(st.name) : await this.checkNewObject(st.name, 'table');
     if (o.existing) throw new SqlError(2714, `There is already an object named '${o.name}' in the database.`, st.line);
@@ -239,7 +239,7 @@ export abstract class DdlRunner extends DmlRunner {
     return sql;
   }
 
-  protected async createView(st: Extract<Statement, { k: 'createView' }>, frame: Frame): Promise<void> {
+  protected async createView(st: StatementOf<'createView'>, frame: Frame): Promise<void> {
     const o = await this.checkNewObject(st.name, 'view');
     if (st.mode === 'create' && o.existing) throw new SqlError(2714, `There is already an object named '${o.name}' in the database.`, st.line);
     if (st.mode === 'alter' && (!o.existing || o.existing.type !== 'V')) throw new SqlError(208, `Invalid object name '${st.name.text}'.`, st.line);
@@ -269,7 +269,7 @@ export abstract class DdlRunner extends DmlRunner {
     await this.insertColumns(id, cols.map((c, i) => ({ name: c.name, type: declaredOrDuck(c.type, types[i]), nullable: c.nullable })));
   }
 
-  protected async drop(st: Extract<Statement, { k: 'drop' }>): Promise<void> {
+  protected async drop(st: StatementOf<'drop'>): Promise<void> {
     const cat = await this.getCatalog();
     const word = st.what === 'PROCEDURE' ? 'procedure' : st.what.toLowerCase();
     for (const ref of st.names) {

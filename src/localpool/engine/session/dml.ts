@@ -1,14 +1,13 @@
 /** DML: INSERT, UPDATE, DELETE, MERGE, TRUNCATE TABLE and COPY INTO. */
 import { SqlError, type EngineEvent } from '../api.js';
-import type { Statement } from '../ast.js';
 import { duckTableName, resolveObject, translateDelete, translateInsert, translateMerge, translateUpdate } from '../translate.js';
 import { executeCopyInto } from '../statements/copy-into.js';
 import { QueryRunner } from './queries.js';
-import type { Frame } from './support.js';
+import type { Frame, StatementOf } from './support.js';
 
 export abstract class DmlRunner extends QueryRunner {
   /** INSERT, UPDATE, DELETE, MERGE: translated and run by DuckDB; @@ROWCOUNT is the rows changed. */
-  protected async *execDml(st: Extract<Statement, { k: 'insert' | 'update' | 'delete' | 'merge' }>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+  protected async *execDml(st: StatementOf<'insert' | 'update' | 'delete' | 'merge'>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
     const cat = await this.getCatalog();
     const ctx = this.ctx(frame, 'execute', cat);
     const t: { sql: string; manyMatches?: string } =
@@ -30,7 +29,7 @@ export abstract class DmlRunner extends QueryRunner {
     yield this.done(this.rowcount);
   }
 
-  protected async *execTruncate(st: Extract<Statement, { k: 'truncate' }>, frame: Frame): AsyncGenerator<EngineEvent> {
+  protected async *execTruncate(st: StatementOf<'truncate'>, frame: Frame): AsyncGenerator<EngineEvent> {
     const cat = await this.getCatalog();
     const r = resolveObject(this.ctx(frame, 'execute', cat), st.table);
     if (!r || r.kind !== 'object' || r.object.type !== 'U') throw new SqlError(4701, `Cannot find the object "${st.table.text}" because it does not exist or you do not have permissions.`, st.line);
@@ -39,7 +38,7 @@ export abstract class DmlRunner extends QueryRunner {
   }
 
   /** COPY INTO (statements/copy-into.ts): loads files from the import folder into a table. */
-  protected async *copyInto(st: Extract<Statement, { k: 'copyInto' }>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+  protected async *copyInto(st: StatementOf<'copyInto'>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
     const cat = await this.getCatalog();
     const r = resolveObject(this.ctx(frame, 'execute', cat), st.copy.table);
     const result = await executeCopyInto(st.copy, st.line, {

@@ -1,20 +1,20 @@
 /** Procedures: CREATE/ALTER PROCEDURE, EXEC of a procedure (parameters, OUTPUT, return status), sp_executesql, EXEC of a string. */
 import { SqlError, type EngineEvent, type SqlValue } from '../api.js';
-import type { Expr, NameRef, ProcParam, Statement, TypeSpec } from '../ast.js';
+import type { Expr, NameRef, ProcParam, TypeSpec } from '../ast.js';
 import { unsupported } from '../parse/base.js';
 import { parseBatch } from '../parser.js';
 import { resolveObject, sqlString, type Variable } from '../translate.js';
 import { checkType } from '../types.js';
 import { DdlRunner } from './ddl.js';
-import { DEFAULT_MARK, FROM_DYNAMIC_SQL, ReturnSignal, withVarLength, type Frame } from './support.js';
+import { DEFAULT_MARK, FROM_DYNAMIC_SQL, ReturnSignal, withVarLength, type Frame, type StatementOf } from './support.js';
 
 export abstract class ProcedureRunner extends DdlRunner {
-  protected async *execCreateProc(st: Extract<Statement, { k: 'createProc' }>): AsyncGenerator<EngineEvent> {
+  protected async *execCreateProc(st: StatementOf<'createProc'>): AsyncGenerator<EngineEvent> {
     yield* this.ddl(() => this.createProc(st));
   }
 
   /** EXEC of a procedure: arguments evaluated, OUTPUT arguments and the return status assigned back. */
-  protected async *execProcedure(st: Extract<Statement, { k: 'exec' }>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+  protected async *execProcedure(st: StatementOf<'exec'>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
     if (st.proc.parts[st.proc.parts.length - 1]!.toLowerCase() === 'sp_executesql') {
       yield* this.spExecuteSql(st, frame, signal);
       return;
@@ -38,7 +38,7 @@ export abstract class ProcedureRunner extends DdlRunner {
   }
 
   /** EXEC of a string (dynamic SQL). */
-  protected async *execDynamicSql(st: Extract<Statement, { k: 'execSql' }>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+  protected async *execDynamicSql(st: StatementOf<'execSql'>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
     const v = await this.evaluate(st.sql, frame);
     try {
       const stmts = parseBatch(String(v.value ?? ''));
@@ -50,7 +50,7 @@ export abstract class ProcedureRunner extends DdlRunner {
     }
   }
 
-  protected async createProc(st: Extract<Statement, { k: 'createProc' }>): Promise<void> {
+  protected async createProc(st: StatementOf<'createProc'>): Promise<void> {
     const o = await this.checkNewObject(st.name, 'procedure');
     if (st.mode === 'create' && o.existing) throw new SqlError(2714, `There is already an object named '${o.name}' in the database.`, st.line);
     if (st.mode === 'alter' && (!o.existing || o.existing.type !== 'P')) throw new SqlError(208, `Invalid object name '${st.name.text}'.`, st.line);
@@ -130,7 +130,7 @@ export abstract class ProcedureRunner extends DdlRunner {
     return (await this.evaluate(p.default, { vars: new Map() }, p.type)).value;
   }
 
-  protected async *spExecuteSql(st: Extract<Statement, { k: 'exec' }>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
+  protected async *spExecuteSql(st: StatementOf<'exec'>, frame: Frame, signal: AbortSignal): AsyncGenerator<EngineEvent> {
     const [stmtArg, declArg, ...rest] = st.args;
     if (!stmtArg) throw new SqlError(201, `Procedure or function 'sp_executesql' expects parameter '@statement', which was not supplied.`, st.line);
     const sql = String((await this.evaluate(stmtArg.expr, frame)).value ?? '');

@@ -10,6 +10,9 @@ export class ReturnSignal {
 }
 export class AbortedSignal {}
 
+/** The statement of one kind (or of some kinds). */
+export type StatementOf<K extends Statement['k']> = Extract<Statement, { k: K }>;
+
 export interface Frame {
   readonly vars: Map<string, Variable>;
   readonly procName?: string;

@@ -1,5 +1,6 @@
 /** Date and time functions. */
 import { SqlError } from '../../api.js';
+import type { TypeSpec } from '../../ast.js';
 import type { TExpr } from '../context.js';
 import type { FunctionCall, FunctionTable } from './call.js';
 
@@ -43,7 +44,8 @@ export function dateFunction(name: string, part: string, a: readonly TExpr[]): T
 function now(c: FunctionCall): TExpr {
   const d = c.ctx.facts.now;
   const name = c.e.name;
-  return { sql: `TIMESTAMP '${d.toISOString().replace('T', ' ').replace('Z', '')}'`, type: name === 'GETDATE' || name === 'GETUTCDATE' ? { name: 'datetime' } : { name: 'datetime2', scale: 7 } };
+  const type: TypeSpec = name === 'GETDATE' || name === 'GETUTCDATE' ? { name: 'datetime' } : { name: 'datetime2', scale: 7 };
+  return { sql: `TIMESTAMP '${d.toISOString().replace('T', ' ').replace('Z', '')}'`, type };
 }
 
 export const DATE_FUNCTIONS: FunctionTable = {

@@ -17,7 +17,8 @@ export const STRING_FUNCTIONS: FunctionTable = {
     const a = c.args();
     if (a.length === 3) {
       const from = `substring(${a[1]!.sql}, ${a[2]!.sql})`;
-      return { sql: `CAST(CASE WHEN instr(${from}, ${a[0]!.sql}) = 0 THEN 0 ELSE instr(${from}, ${a[0]!.sql}) + ${a[2]!.sql} - 1 END AS INTEGER)`, type: { name: 'int' } };
+      const found = `instr(${from}, ${a[0]!.sql})`;
+      return { sql: `CAST(CASE WHEN ${found} = 0 THEN 0 ELSE ${found} + ${a[2]!.sql} - 1 END AS INTEGER)`, type: { name: 'int' } };
     }
     return { sql: `CAST(instr(${a[1]!.sql}, ${a[0]!.sql}) AS INTEGER)`, type: { name: 'int' } };
   },
