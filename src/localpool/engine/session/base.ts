@@ -41,6 +41,15 @@ export abstract class SessionBase {
   protected nocount = false;
   protected fmtonly = false;
   protected catalog?: { version: number; snap: CatalogSnapshot };
+  /** What the DDL statement under way changed, applied to this session's catalog when it succeeds (see ddl()). */
+  protected catalogPatch?: (snap: CatalogSnapshot) => void;
+
+  /** The pending catalog patch, cleared. */
+  protected takeCatalogPatch(): ((snap: CatalogSnapshot) => void) | undefined {
+    const patch = this.catalogPatch;
+    this.catalogPatch = undefined;
+    return patch;
+  }
   /**
    * The session's #temp tables by lower-cased name (DuckDB temp tables of this connection, gone with
    * it), and a copy taken when a transaction starts, restored if it rolls back.

@@ -7,7 +7,7 @@ import type { ColumnDef, NameRef, TypeSpec } from '../ast.js';
 import { columnFacts, type ObjectInfo, type ObjectType } from '../catalog.js';
 import { unsupported } from '../parse/base.js';
 import { duckTableName, literalOf, parseNameText, q, resolveObject, sqlString, translateQuery, type Translated } from '../translate.js';
-import { checkType, duckType, formatType, typeSpecForDuck } from '../types.js';
+import { checkType, duckType, formatType, parseTypeText, typeSpecForDuck } from '../types.js';
 import { DmlRunner } from './dml.js';
 import { checkColumnNames, declaredOrDuck, withDdlLength, type Frame, type StatementOf } from './support.js';
 
@@ -56,14 +56,24 @@ export abstract class DdlRunner extends DmlRunner {
     yield* this.ddl(() => this.renameTable(st.table, st.newName, st.line, 'rename'));
   }
 
-  /** DDL: runs in a DuckDB transaction of its own unless one is open; then the catalog is reloaded. */
+  /**
+   * DDL: runs in a DuckDB transaction of its own unless one is open. Then every session's catalog
+   * is stale; this session's own is patched instead of reloaded when the statement said how
+   * (`catalogPatch`: a new table) and no other session changed the catalog meanwhile, so that a
+   * script creating thousands of tables does not reload a growing catalog after each one.
+   */
   protected async *ddl(work: () => Promise<void>, rowCount?: () => number): AsyncGenerator<EngineEvent> {
     const own = this.trancount === 0;
     const temps = new Map(this.temps);
+    const before = this.host.catalogVersion;
+    const current = this.catalog?.version === before ? this.catalog : undefined;
+    let done = false;
+    this.takeCatalogPatch();
     if (own) await this.conn.run('BEGIN TRANSACTION');
     try {
       await work();
       if (own) await this.conn.run('COMMIT');
+      done = true;
     } catch (e) {
       if (own) {
         await this.conn.run('ROLLBACK').catch(() => undefined);
@@ -72,8 +82,15 @@ export abstract class DdlRunner extends DmlRunner {
       }
       throw e;
     } finally {
+      const patch = this.takeCatalogPatch();
+      const alone = this.host.catalogVersion === before;
       this.host.catalogVersion++;
-      this.catalog = undefined;
+      if (done && patch && current && alone) {
+        patch(current.snap);
+        this.catalog = { version: this.host.catalogVersion, snap: current.snap };
+      } else {
+        this.catalog = undefined;
+      }
     }
     yield rowCount ? this.done(rowCount()) : { kind: 'done' };
   }
@@ -126,6 +143,9 @@ export abstract class DdlRunner extends DmlRunner {
       }
       await this.insertObject(id, o.schemaId, o.name, 'U', null, st.options || null);
       await this.insertColumns(id, columns);
+      // The table as a reload would read it back (types through their stored text).
+      const info: ObjectInfo = { id, schema: o.schema, name: o.name, type: 'U', columns: columns.map((c) => ({ name: c.name, type: parseTypeText(formatType(c.type)), nullable: c.nullable })) };
+      this.catalogPatch = (snap) => (snap.objects as Map<string, ObjectInfo>).set(`${o.schema}.${o.name}`.toLowerCase(), info);
     };
     if (st.asQuery) {
       const cat = await this.getCatalog();
