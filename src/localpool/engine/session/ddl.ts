@@ -66,7 +66,6 @@ export abstract class DdlRunner extends DmlRunner {
     const own = this.trancount === 0;
     const temps = new Map(this.temps);
     const before = this.host.catalogVersion;
-    const current = this.catalog?.version === before ? this.catalog : undefined;
     let done = false;
     this.takeCatalogPatch();
     if (own) await this.conn.run('BEGIN TRANSACTION');
@@ -83,9 +82,11 @@ export abstract class DdlRunner extends DmlRunner {
       throw e;
     } finally {
       const patch = this.takeCatalogPatch();
-      const alone = this.host.catalogVersion === before;
+      // The catalog this session holds now (loaded before or during the statement), unless another
+      // session changed the catalog meanwhile.
+      const current = this.catalog?.version === before && this.host.catalogVersion === before ? this.catalog : undefined;
       this.host.catalogVersion++;
-      if (done && patch && current && alone) {
+      if (done && patch && current) {
         patch(current.snap);
         this.catalog = { version: this.host.catalogVersion, snap: current.snap };
       } else {
