@@ -3,7 +3,7 @@
  * scripts, every value escaped). No vscode import: unit tests render it directly.
  */
 import type { ResultColumn, SqlCell, SqlMessage } from '../sql/connection.js';
-import { formatSqlNumber } from './format.js';
+import { formatSqlNumber } from '../sql/format.js';
 
 export interface ScriptResultSet {
   readonly batch: number;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startLocalPool, type LocalPool } from '../../../src/localpool/index.js';
 import { SqlConnection } from '../../../src/sql/connection.js';
 import { objectExists } from '../../../src/sql/catalog.js';
-import { deployModel, DeployError, type DeploySql } from '../../../src/sql/deploy.js';
+import { deployModel, DeployError, type DeploySql } from '../../../src/wizard/deploy.js';
 import { createModelTableSql, generateScoringScript, type ScoringPlan } from '../../../src/sql/script.js';
 import { parseSqlType } from '../../../src/sql/types.js';
 import { writeSampleRegistry } from '../../../src/samples/registry.js';

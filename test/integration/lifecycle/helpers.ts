@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPool, type LocalPool } from '../../../src/localpool/index.js';
 import { SqlConnection } from '../../../src/sql/connection.js';
-import { deployModel } from '../../../src/sql/deploy.js';
+import { deployModel } from '../../../src/wizard/deploy.js';
 import { generateScoringScript, type ScoringPlan } from '../../../src/sql/script.js';
 import { writeSampleRegistry } from '../../../src/samples/registry.js';
 import { openLocalSource, type LocalModelSource } from '../../../src/models/sources/local.js';
