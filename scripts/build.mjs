@@ -20,7 +20,7 @@ const nodeExternal = ['vscode', 'onnxruntime-node', '@duckdb/node-bindings', 'az
 
 /** Bundles loaded on first use, and what each brings. */
 const lazyBundles = {
-  'sql-client': 'src/sql/connection.ts', // tedious, and through it @azure/identity and MSAL
+  'sql-client': 'src/sql/client/connection.ts', // tedious, and through it @azure/identity and MSAL
   'wizard-host': 'src/wizard-host/host.ts', // the wizard's panel, controller, model readers (yaml, onnx-proto), preview, deploy
   'models-local': 'src/models/sources/local.ts', // local registries (yaml)
   'models-mlflow': 'src/models/sources/mlflow.ts', // MLflow tracking servers

@@ -8,7 +8,7 @@ import type { ObjectName } from '../sql/names.js';
 import type { SqlType } from '../sql/types.js';
 import type { ScriptType, ScoringPlan } from '../sql/script.js';
 import type { ModelRow } from '../sql/model-table.js';
-import type { SqlConnection } from '../sql/connection.js';
+import type { SqlConnection } from '../sql/client/connection.js';
 
 export type { CatalogRunner } from '../sql/catalog.js';
 export type { ModelRow } from '../sql/model-table.js';

@@ -19,7 +19,7 @@ import { readOnnxMetadataFile } from '../models/onnx/read-file.js';
 import { OnnxWorkerError, sharedOnnxWorker, type OnnxWorker } from '../models/onnx-worker.js';
 import type { ModelSource, ModelVersionInfo } from '../models/source.js';
 import { listColumns, objectExists, type CatalogRunner } from '../sql/catalog.js';
-import type { SqlConnection } from '../sql/connection.js';
+import type { SqlConnection } from '../sql/client/connection.js';
 import { checkModelTable, createModelTableSql, MODEL_TABLE_COLUMNS, modelRowStatements } from '../sql/model-table.js';
 import { displayObjectName, quoteObjectName } from '../sql/names.js';
 import { generateScoringScript, type ScoringPlan, type ScoringScript } from '../sql/script.js';

@@ -4,7 +4,7 @@
  * same interfaces.
  */
 import type { ModelSource, ModelVersionInfo } from '../models/source.js';
-import type { SqlConnection } from '../sql/connection.js';
+import type { SqlConnection } from '../sql/client/connection.js';
 import type { ObjectName } from '../sql/names.js';
 import type { PredictTarget } from '../sql/types.js';
 import type { SourceColumnOption } from './protocol.js';

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPool, type LocalPool } from '../../../src/localpool/index.js';
-import { SqlConnection } from '../../../src/sql/connection.js';
+import { SqlConnection } from '../../../src/sql/client/connection.js';
 import { objectExists } from '../../../src/sql/catalog.js';
 import { deployModel, DeployError, type DeploySql } from '../../../src/wizard/deploy.js';
 import { createModelTableSql, generateScoringScript, type ScoringPlan } from '../../../src/sql/script.js';

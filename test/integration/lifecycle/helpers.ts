@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPool, type LocalPool } from '../../../src/localpool/index.js';
-import { SqlConnection } from '../../../src/sql/connection.js';
+import { SqlConnection } from '../../../src/sql/client/connection.js';
 import { deployModel } from '../../../src/wizard/deploy.js';
 import { generateScoringScript, type ScoringPlan } from '../../../src/sql/script.js';
 import { writeSampleRegistry } from '../../../src/samples/registry.js';

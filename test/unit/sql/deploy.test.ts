@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { deployModel, DeployError, type DeploySql } from '../../../src/wizard/deploy.js';
 import type { ScoringPlan } from '../../../src/sql/script.js';
 import type { ModelVersionInfo, DownloadOptions } from '../../../src/models/source.js';
-import type { QueryResult, SqlParameter, ExecuteResult } from '../../../src/sql/connection.js';
+import type { QueryResult, SqlParameter, ExecuteResult } from '../../../src/sql/client/connection.js';
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { CUSTOMER_FEATURES } from '../../../src/samples/customers.js';
 

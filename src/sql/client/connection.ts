@@ -10,7 +10,7 @@
  */
 import { Readable } from 'node:stream';
 import { Connection, Request, TYPES, type ConnectionConfiguration } from 'tedious';
-import type { SqlType } from './types.js';
+import type { SqlType } from '../types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
