@@ -306,7 +306,7 @@ describe('localpool', () => {
   });
 
   test('npm run localpool still takes --password and runs the same start-up', async () => {
-    const r = await runPool([join(REPO, 'src', 'localpool', 'main.ts'), '--port', '0', '--password', 'Pool-Pw-43'], {});
+    const r = await runPool([join(REPO, 'src', 'cli', 'localpool-main.ts'), '--port', '0', '--password', 'Pool-Pw-43'], {});
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Local pool listening on 127\.0\.0\.1:\d+, database SQLPool01, in memory\.$/m);
   });
