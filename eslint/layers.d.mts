@@ -7,6 +7,8 @@ export interface Layer {
   readonly paths: readonly string[];
   readonly mayImport: readonly string[];
   readonly packages?: readonly string[];
+  /** When set, other layers may import (other than type-only) only this file of the layer. */
+  readonly entry?: string;
 }
 export const LAYERS: readonly Layer[];
 export const PACKAGES: readonly string[];

@@ -11,7 +11,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 const CORE = ['common', 'sql', 'models', 'samples', 'sql-client', 'protocol', 'predict', 'lifecycle', 'load', 'results', 'localpool'];
 
 /**
- * @typedef {{ name: string, paths: string[], mayImport: string[], packages?: string[] }} Layer
+ * @typedef {{ name: string, paths: string[], mayImport: string[], packages?: string[], entry?: string }} Layer
  * @type {Layer[]}
  */
 export const LAYERS = [
@@ -19,7 +19,8 @@ export const LAYERS = [
   { name: 'sql', paths: ['src/sql'], mayImport: ['common'] },
   { name: 'models', paths: ['src/models'], mayImport: ['sql', 'common'] },
   { name: 'samples', paths: ['src/samples'], mayImport: ['models', 'sql', 'common'] },
-  { name: 'sql-client', paths: ['src/sql/client'], mayImport: ['sql', 'common'], packages: ['tedious'] },
+  // Other layers import the client only through its entry, the lazily loaded bundle's: one copy of each error class.
+  { name: 'sql-client', paths: ['src/sql/client'], mayImport: ['sql', 'common'], packages: ['tedious'], entry: 'src/sql/client/connection.ts' },
   // The messages between the hosts and the webviews: the only host code the webviews import.
   { name: 'protocol', paths: ['src/wizard/protocol.ts', 'src/lifecycle-host/compare/protocol.ts'], mayImport: [] },
   { name: 'predict', paths: ['src/wizard'], mayImport: ['protocol', 'models', 'sql', 'common'] },
@@ -104,13 +105,17 @@ const layersRule = {
     }
     const allowed = () => (own.mayImport.length ? own.mayImport.join(', ') : 'nothing outside its own layer');
 
-    function check(node, spec) {
+    function check(node, spec, typeOnly = false) {
       if (typeof spec !== 'string') return;
       if (spec.startsWith('.')) {
         const target = relative(cwd, resolve(dirname(context.filename), spec)).split(sep).join('/');
         const layer = layerOf(target);
-        if (!layer || mayImport(own, layer)) return;
         const shown = target.replace(/\.js$/, '.ts');
+        if (layer?.entry && layer !== own && !typeOnly && shown !== layer.entry && mayImport(own, layer)) {
+          context.report({ node, message: `\`${file}\` may import layer ${layer.name} only through \`${layer.entry}\`, not \`${shown}\`.` });
+          return;
+        }
+        if (!layer || mayImport(own, layer)) return;
         context.report({
           node,
           message: `\`${file}\` (layer ${own.name}) may not import \`${shown}\` (layer ${layer.name}); ${own.name} may import: ${allowed()}.`,
@@ -126,11 +131,11 @@ const layersRule = {
 
     const literal = (n) => (n && n.type === 'Literal' ? n.value : n && n.type === 'TSLiteralType' ? n.literal?.value : undefined);
     return {
-      ImportDeclaration: (node) => check(node, node.source.value),
-      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
-      ExportAllDeclaration: (node) => check(node, node.source.value),
+      ImportDeclaration: (node) => check(node, node.source.value, node.importKind === 'type'),
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value, node.exportKind === 'type'),
+      ExportAllDeclaration: (node) => check(node, node.source.value, node.exportKind === 'type'),
       ImportExpression: (node) => check(node, literal(node.source)),
-      TSImportType: (node) => check(node, literal(node.argument) ?? literal(node.source)),
+      TSImportType: (node) => check(node, literal(node.argument) ?? literal(node.source), true),
       TSExternalModuleReference: (node) => check(node, literal(node.expression)),
       CallExpression: (node) => {
         if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments.length === 1) check(node, literal(node.arguments[0]));

@@ -54,6 +54,15 @@ test('a webview file may import its protocol, not other host code', async () => 
   assert.deepEqual(errors, ['`webview-ui/src/fixture.ts` (layer webview) may not import `src/wizard/state.ts` (layer predict); webview may import: protocol.']);
 });
 
+test('other layers import the SQL client through its bundle entry only, so each error class exists once', async () => {
+  const direct = "import { SqlConnectionError } from '../sql/client/errors.js';\nexport { SqlConnectionError };\n";
+  const errors = await layerErrors(direct, 'src/results/fixture.ts');
+  const expected = '`src/results/fixture.ts` may import layer sql-client only through `src/sql/client/connection.ts`, not `src/sql/client/errors.ts`.';
+  assert.deepEqual(errors, [expected]);
+  const fine = "import { SqlConnectionError } from '../sql/client/connection.js';\nimport type { SqlConnectionErrorKind } from '../sql/client/errors.js';\n";
+  assert.deepEqual(await layerErrors(`${fine}export { SqlConnectionError };\nexport type K = SqlConnectionErrorKind;\n`, 'src/results/fixture.ts'), []);
+});
+
 test('a file in a folder no layer holds is an error', async () => {
   const errors = await layerErrors('export const x = 1;\n', 'src/unplaced/fixture.ts');
   assert.equal(errors.length, 1);
