@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deployModel, DeployError, type DeploySql } from '../../../src/sql/deploy.js';
+import { deployModel, DeployError, type DeploySql } from '../../../src/wizard/deploy.js';
 import type { ScoringPlan } from '../../../src/sql/script.js';
 import type { ModelVersionInfo, DownloadOptions } from '../../../src/models/source.js';
-import type { QueryResult, SqlParameter, ExecuteResult } from '../../../src/sql/connection.js';
+import type { QueryResult, SqlParameter, ExecuteResult } from '../../../src/sql/client/connection.js';
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { CUSTOMER_FEATURES } from '../../../src/samples/customers.js';
 

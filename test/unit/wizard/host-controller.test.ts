@@ -16,7 +16,7 @@ import { defaultWizardParts } from '../../../src/wizard/parts.js';
 import { readModelForWizard } from '../../../src/wizard/model-reader.js';
 import type { HostMessage, WizardView } from '../../../src/wizard/protocol.js';
 import type { WizardCatalog, WizardDatabase, WizardRegistry } from '../../../src/wizard/services.js';
-import type { ExecuteResult, QueryResult, SqlParameter } from '../../../src/sql/connection.js';
+import type { ExecuteResult, QueryResult, SqlParameter } from '../../../src/sql/client/connection.js';
 import type { ObjectName } from '../../../src/sql/names.js';
 
 class RecordingSql {

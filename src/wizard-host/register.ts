@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { WizardHostParts } from './host.js';
-import type { WizardServices } from './services.js';
+import type { WizardServices } from '../wizard/services.js';
 
 export const PREDICT_COMMAND = 'predictWizard.predictWithModel';
 export const WIZARD_VIEW_TYPE = 'predictWizard.wizard';
