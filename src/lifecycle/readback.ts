@@ -11,6 +11,7 @@ import { parseSqlType, type PredictTarget, type SqlType } from '../sql/types.js'
 import type { ScoringPlan } from '../sql/script.js';
 import { isName, readObjectName, tokenize, TokenCursor, TokenizeError, type Token } from './tokens.js';
 import { ReadBackError, type ReadBackInput, type ReadBackMapping } from './types.js';
+import { messageOf } from '../common/errors.js';
 
 export interface ReadBackHints {
   /**
@@ -73,7 +74,7 @@ class Reader {
     try {
       return parseSqlType(text);
     } catch (e) {
-      return this.fail(`the type '${preview(text)}' ${context} is not one this tool knows (${e instanceof Error ? e.message : String(e)}).`);
+      return this.fail(`the type '${preview(text)}' ${context} is not one this tool knows (${messageOf(e)}).`);
     }
   }
   skipSemicolons(): void {

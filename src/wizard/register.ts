@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { WizardHostParts } from './host.js';
 import type { WizardServices } from './services.js';
+import { messageOf } from '../common/errors.js';
 
 export const PREDICT_COMMAND = 'predictWizard.predictWithModel';
 export const WIZARD_VIEW_TYPE = 'predictWizard.wizard';
@@ -19,7 +20,7 @@ export function registerWizard(context: vscode.ExtensionContext, services: Wizar
     try {
       return await import('./host.js');
     } catch (e) {
-      const message = `Predict with a model could not load its wizard (dist/wizard-host.js): ${e instanceof Error ? e.message : String(e)}. Reinstall the extension.`;
+      const message = `Predict with a model could not load its wizard (dist/wizard-host.js): ${messageOf(e)}. Reinstall the extension.`;
       services.log.error(message, e);
       void vscode.window.showErrorMessage(message);
       return undefined;
