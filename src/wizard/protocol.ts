@@ -165,6 +165,7 @@ export interface PreviewView {
   readonly error?: string;
 }
 
+/** sql/script.ts's ScriptType, repeated here so the protocol imports nothing (webview-message.ts checks they agree). */
 export type ScriptType = 'view' | 'procedure';
 export type ModelTableMode = 'existing' | 'new';
 

@@ -3,16 +3,25 @@
  * parsed into a `WebviewMessage` of `protocol.ts` or refused with a ProtocolError naming what is wrong.
  */
 import { ProtocolError } from '../common/errors.js';
+import type { ScriptType } from '../sql/script.js';
 import {
   commandMessage,
   EditCommand,
   PreviewRequest,
   requestMessage,
   SIMPLE_COMMANDS,
+  type ScriptType as WireScriptType,
   type SimpleCommand,
   type WebviewMessage,
   type WizardEdit,
 } from './protocol.js';
+
+/**
+ * ScriptType is declared in sql/script.ts; the protocol repeats the union because it imports nothing
+ * (the webview compiles it alone) and sql may not import the wizard. The compiler keeps the two equal.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+void (true satisfies Same<WireScriptType, ScriptType>);
 
 const SIMPLE_METHODS: ReadonlySet<string> = new Set(SIMPLE_COMMANDS.map((c) => c.method));
 /** Longest text a field accepts; longer input is refused rather than truncated. */
