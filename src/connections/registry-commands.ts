@@ -22,7 +22,7 @@ import {
   workspaceNameProblem,
   type RegistryConfig,
 } from './registry-config.js';
-import type { ModelSourceKind } from '../models/source.js';
+import type { RegistryKind } from '../models/source.js';
 import type { ModelCache } from '../models/cache.js';
 import { messageOf } from '../common/errors.js';
 
@@ -42,7 +42,7 @@ export const SAMPLE_REGISTRY_NAME = 'Sample models';
 
 /** Answers given as the Add command's argument; each one present skips its prompt. */
 export interface AddRegistryArgs {
-  kind?: ModelSourceKind | 'sample';
+  kind?: RegistryKind | 'sample';
   path?: string;
   trackingUri?: string;
   /** MLflow: a bearer token ('' for none). Kept in SecretStorage. */

@@ -102,8 +102,8 @@ export type VersionsMore = 'none' | 'more' | 'loading';
 
 export interface RegistryOption {
   readonly name: string;
-  /** 'local' | 'mlflow' | 'azureml', shown beside the name. */
-  readonly kind: string;
+  /** Shown beside the name: models/source.ts's RegistryKind, repeated so the protocol imports nothing (webview-message.ts checks they agree). */
+  readonly kind: 'local' | 'mlflow' | 'azureml';
 }
 
 /** One row of page 1's grid: one model version. */

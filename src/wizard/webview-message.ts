@@ -3,6 +3,7 @@
  * parsed into a `WebviewMessage` of `protocol.ts` or refused with a ProtocolError naming what is wrong.
  */
 import { ProtocolError } from '../common/errors.js';
+import type { RegistryKind } from '../models/source.js';
 import type { ScriptType } from '../sql/script.js';
 import {
   commandMessage,
@@ -10,6 +11,7 @@ import {
   PreviewRequest,
   requestMessage,
   SIMPLE_COMMANDS,
+  type RegistryOption,
   type ScriptType as WireScriptType,
   type SimpleCommand,
   type WebviewMessage,
@@ -17,11 +19,13 @@ import {
 } from './protocol.js';
 
 /**
- * ScriptType is declared in sql/script.ts; the protocol repeats the union because it imports nothing
- * (the webview compiles it alone) and sql may not import the wizard. The compiler keeps the two equal.
+ * ScriptType (sql/script.ts) and RegistryKind (models/source.ts) are declared once in the core; the
+ * protocol repeats the two unions because it imports nothing (the webview compiles it alone) and the
+ * core may not import the wizard. The compiler keeps the copies equal.
  */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 void (true satisfies Same<WireScriptType, ScriptType>);
+void (true satisfies Same<RegistryOption['kind'], RegistryKind>);
 
 const SIMPLE_METHODS: ReadonlySet<string> = new Set(SIMPLE_COMMANDS.map((c) => c.method));
 /** Longest text a field accepts; longer input is refused rather than truncated. */
