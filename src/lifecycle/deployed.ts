@@ -6,6 +6,7 @@ import { findModelTables, type CatalogRunner } from '../sql/catalog.js';
 import type { SqlCell } from '../sql/connection.js';
 import { checkModelTable } from '../sql/model-table.js';
 import { displayObjectName, quoteName, quoteObjectName, sameName, type ObjectName } from '../sql/names.js';
+import type { ScriptType } from '../sql/script.js';
 import { findModelReferences } from './model-ref.js';
 import type { DeployedModel, ModelTableColumnRole, ModelTableRef, ScoringObject } from './types.js';
 import { messageOf } from '../common/errors.js';
@@ -112,7 +113,7 @@ async function fromInformationSchema(db: CatalogRunner): Promise<(readonly SqlCe
 }
 
 /** Every view and procedure, with its definition (sys.sql_modules, else INFORMATION_SCHEMA with OBJECT_DEFINITION). */
-export async function listModules(db: CatalogRunner): Promise<{ kind: 'view' | 'procedure'; name: ObjectName; definition: string }[]> {
+export async function listModules(db: CatalogRunner): Promise<{ kind: ScriptType; name: ObjectName; definition: string }[]> {
   let rows: readonly (readonly SqlCell[])[];
   try {
     rows = (await db.query(MODULES_SQL)).resultSets[0]?.rows ?? [];
@@ -127,7 +128,7 @@ export async function listModules(db: CatalogRunner): Promise<{ kind: 'view' | '
       );
     }
   }
-  const out: { kind: 'view' | 'procedure'; name: ObjectName; definition: string }[] = [];
+  const out: { kind: ScriptType; name: ObjectName; definition: string }[] = [];
   for (const r of rows) {
     const schema = text(r[0]);
     const name = text(r[1]);
