@@ -360,7 +360,7 @@ function typeSuffix(t: SqlType, mode: 'strict' | 'catalog' | 'declared'): string
   switch (ti.kind) {
     case 'string':
     case 'binary':
-      return t.length !== undefined && (ti.maxLength !== undefined || mode === 'strict') ? `(${t.length})` : '';
+      return t.length !== undefined && ti.maxLength !== undefined ? `(${t.length})` : ''; // text, ntext and image take none
     case 'decimal':
       return `(${t.precision ?? 18},${t.scale ?? 0})`;
     case 'fractional-time':
