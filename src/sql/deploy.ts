@@ -15,6 +15,7 @@
  * transaction, and a model table created by this deploy is dropped again when a later step fails.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { messageOf } from '../common/errors.js';
 import { readOnnxMetadataFile } from '../models/onnx/read-file.js';
 import { OnnxWorkerError, sharedOnnxWorker, type OnnxWorker } from '../models/onnx-worker.js';
 import type { ModelSource, ModelVersionInfo } from '../models/source.js';
@@ -24,7 +25,6 @@ import { checkModelTable, createModelTableSql, MODEL_TABLE_COLUMNS, modelRowStat
 import { displayObjectName, quoteObjectName } from './names.js';
 import { generateScoringScript, type ScoringPlan, type ScoringScript } from './script.js';
 import { displaySqlType } from './types.js';
-import { messageOf } from '../common/errors.js';
 
 /** What deploy needs from a connection (SqlConnection fits). */
 export type DeploySql = Pick<SqlConnection, 'query' | 'execute' | 'transaction' | 'cancel'>;

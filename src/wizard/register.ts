@@ -4,9 +4,9 @@
  * imports) is a bundle of its own, loaded the first time the command runs or a panel is restored.
  */
 import * as vscode from 'vscode';
+import { messageOf } from '../common/errors.js';
 import type { WizardHostParts } from './host.js';
 import type { WizardServices } from './services.js';
-import { messageOf } from '../common/errors.js';
 
 export const PREDICT_COMMAND = 'predictWizard.predictWithModel';
 export const WIZARD_VIEW_TYPE = 'predictWizard.wizard';
