@@ -31,6 +31,9 @@ async function encodeWithoutClient(engine: Engine, sql: string): Promise<{ secon
     else if (e.kind === 'rows') {
       await reply.rows(e.rows);
       rows += e.rows.length;
+    } else if (e.kind === 'block') {
+      await reply.block(e.block);
+      rows += e.block.rowCount;
     } else if (e.kind === 'done') reply.statementDone(e.rowCount, e.error);
   }
   await reply.finish();

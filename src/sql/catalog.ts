@@ -205,8 +205,15 @@ function columnFromRow(r: readonly SqlCell[], keys: ReadonlySet<string>): Catalo
   };
 }
 
+/**
+ * Connections to a server that has no INFORMATION_SCHEMA key-constraint views (it answered error 208,
+ * invalid object name): their columns are listed without asking for keys again, one round trip each.
+ */
+const noKeyViews = new WeakSet<CatalogRunner>();
+
 /** Primary-key columns; an empty set when the server cannot say (the explorer still shows the columns). */
 async function keyColumns(db: CatalogRunner, schema: string, table: string): Promise<Set<string>> {
+  if (noKeyViews.has(db)) return new Set();
   try {
     const result = await db.query(
       'SELECT k.COLUMN_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS AS c ' +
@@ -215,7 +222,8 @@ async function keyColumns(db: CatalogRunner, schema: string, table: string): Pro
       [nameParam('schema', schema), nameParam('table', table)],
     );
     return new Set((result.resultSets[0]?.rows ?? []).map((r) => text(r[0])?.toLowerCase()).filter((n): n is string => !!n));
-  } catch {
+  } catch (e) {
+    if ((e as { number?: unknown }).number === 208) noKeyViews.add(db);
     return new Set();
   }
 }

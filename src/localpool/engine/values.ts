@@ -84,6 +84,19 @@ export function rawColumn(chunk: ChunkLike, j: number, count: number, bytesPerIt
   return { bytes, allValid: !validity || maskAllSet(new BigUint64Array(validity.buffer, validity.byteOffset, words), count) };
 }
 
+/**
+ * The first `count` items of fixed-width column `j` of a DuckDB data chunk as a view of the
+ * vector's memory, with its validity mask (bit i of byte i >> 3 set = not NULL; null when none is
+ * NULL). Undefined when the chunk is not a DuckDB data chunk. Valid only while the chunk is.
+ */
+export function rawVector(chunk: ChunkLike, j: number, count: number, bytesPerItem: number): { readonly bytes: Uint8Array; readonly validity: Uint8Array | null } | undefined {
+  const raw = (chunk as { readonly chunk?: unknown }).chunk;
+  const b = raw === undefined ? null : duckBindings();
+  if (!b) return undefined;
+  const vector = b.data_chunk_get_vector(raw as Parameters<Bindings['data_chunk_get_vector']>[0], j);
+  return { bytes: b.vector_get_data(vector, count * bytesPerItem), validity: validityOf(b, vector, count) };
+}
+
 /** The typed array behind a numeric vector, when it has one. */
 export function typedItems(v: unknown): ArrayLike<number> | ArrayLike<bigint> | undefined {
   const items = (v as VectorInternals).items;

@@ -14,13 +14,14 @@
  * - any other query (joins, WHERE, GROUP BY, INSERT ... SELECT) first has each PREDICT written into a
  *   DuckDB temp table through the appender, batch by batch, then runs in DuckDB over it.
  */
-import type { SqlValue, WireType } from '../engine/api.js';
+import type { BlockColumn, RowBlock, SqlValue, WireType } from '../engine/api.js';
 import type { TypeSpec } from '../engine/ast.js';
 import type { OutCol, PredictJob } from '../engine/translate.js';
 import { q } from '../engine/translate.js';
 import { duckType, formatType, wireTypeForDuck, wireTypeOf } from '../engine/types.js';
-import { allValid, rawColumn, readColumn, typedItems, type ChunkLike } from '../engine/values.js';
-import { predictError, scorerFor, type Feed, type FeedData, type ModelInfo, type ScoreResult } from './runtime.js';
+import { allValid, rawColumn, typedItems, type ChunkLike } from '../engine/values.js';
+import { blockOf, DataColumn, outputColumn } from './columns.js';
+import { predictError, scorerFor, type Feed, type FeedData, type ModelInfo, type Scorer, type ScoreResult } from './runtime.js';
 
 /** What the operator needs from a DuckDB connection. */
 export interface StreamingConnection {
@@ -36,7 +37,7 @@ export interface ChunkSource {
 }
 
 export interface PredictOptions {
-  /** Rows per scored batch. */
+  /** Rows per scored batch; by default batches start at DEFAULT_BATCH_SIZE and double up to MAX_BATCH_SIZE. */
   readonly batchSize?: number;
   /** Which of the job's columns to return (indexes into job.cols); none = count only. */
   readonly columns?: readonly number[];
@@ -50,18 +51,28 @@ export interface PredictOptions {
    * connection (writing a temp table) while batches are produced.
    */
   readonly materializeData?: boolean;
+  /** 'block': each batch as a RowBlock (column by column, for the TDS server); 'rows' (default): row-major values. */
+  readonly form?: 'rows' | 'block';
 }
 
 export interface PredictBatch {
   readonly count: number;
-  /** Row-major values of the requested columns (absent when counting only). */
+  /** Row-major values of the requested columns (with form 'rows'; absent when counting only). */
   readonly rows?: SqlValue[][];
+  /** The requested columns, column by column (with form 'block'), valid until the next batch is asked for. */
+  readonly block?: RowBlock;
   /** The wire types of the requested columns. */
   readonly wires?: readonly WireType[];
 }
 
-/** The default batch size, chosen by measurement (bench/predict.bench.ts). */
+/** The first batch's size, chosen by measurement (bench/predict.bench.ts): the first rows come soon. */
 export const DEFAULT_BATCH_SIZE = 8192;
+/**
+ * The size batches grow to, doubling from DEFAULT_BATCH_SIZE: each batch costs a round trip to the
+ * scoring thread whatever its size, which for a small model is most of the work (the lab's tree
+ * scores 65 536 rows in about 2.5 ms); 65 536 rows of eight inputs are 4 MB.
+ */
+export const MAX_BATCH_SIZE = 65_536;
 
 type ElementType = 'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool' | 'string';
 
@@ -163,9 +174,7 @@ export function planPredict(session: ModelInfo, job: PredictJob): { inputs: Inpu
   return { inputs, outputs };
 }
 
-type Buffer = FeedData;
-
-function allocate(element: ElementType, n: number): Buffer {
+function allocate(element: ElementType, n: number): FeedData {
   switch (element) {
     case 'float32':
       return new Float32Array(n);
@@ -233,81 +242,178 @@ export async function modelBytes(
   return v;
 }
 
+/** A batch handed to the scorer, with the DATA columns to return beside its outputs. */
+interface Pending {
+  readonly count: number;
+  readonly data: readonly DataColumn[];
+  readonly run: Promise<ScoreResult>;
+}
+
 /**
  * Scores DATA in batches and yields the requested columns. The generator stops reading and
  * scoring as soon as the consumer stops or `signal` aborts.
  */
 export async function* runPredict(conn: StreamingConnection, job: PredictJob, bytes: Uint8Array, opts: PredictOptions = {}): AsyncGenerator<PredictBatch> {
   const scorer = await scorerFor(bytes, job.node.line, { streaming: opts.columns !== undefined });
-  const { inputs, outputs } = planPredict(scorer, job);
-  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
-  const depth = Math.max(1, opts.depth ?? 2);
-  const wanted = opts.columns;
-  const dataCount = job.dataCols.length;
-  const wantedData = wanted ? [...new Set(wanted.filter((c) => c < dataCount))] : [];
-  // DATA columns to return, then one converted column per model input.
-  const selects = wantedData.map((c) => `__d.${q(job.dataCols[c]!.name)}`);
-  inputs.forEach((inp, k) => selects.push(`CAST(__d.${q(job.dataCols[inp.column]!.name)} AS ${DUCK_FOR_ELEMENT[inp.element]}) AS "__in${k}"`));
-  if (!selects.length) selects.push('1');
-  const sql = `SELECT ${selects.join(', ')} FROM (${job.dataSql}) AS __d`;
-  const result = opts.materializeData ? await conn.run(sql, job.params as never[]) : await conn.stream(sql, job.params as never[]);
-  const duckTypes = result.columnTypes().map((t) => t.toString());
-  const dataWires = wantedData.map((c, k) => {
-    const col = job.dataCols[c]!;
-    const actual = duckTypes[k]!;
-    return col.type && duckType(col.type) === actual.replace(/^DECIMAL\((\d+),(\d+)\)$/, 'DECIMAL($1,$2)') ? wireTypeOf(col.type) : wireTypeForDuck(actual);
-  });
-  const fetches = outputs.map((o) => o.modelName);
-  const wires = wanted?.map((c) => (c < dataCount ? dataWires[wantedData.indexOf(c)]! : outputs[c - dataCount]!.wire));
-  const limit = opts.limit ?? Infinity;
+  const run = new PredictRun(conn, job, scorer, opts);
+  yield* run.batches();
+}
 
-  interface Pending {
-    readonly count: number;
-    readonly data: SqlValue[][];
-    readonly run: Promise<ScoreResult>;
+/** One PREDICT over DATA: the read, the batches in flight and their results. */
+class PredictRun {
+  private readonly inputs: InputPlan[];
+  private readonly outputs: OutputPlan[];
+  /** Rows of the batch being filled; the next batch doubles it up to `maxBatch`. */
+  private batchSize: number;
+  private readonly maxBatch: number;
+  private readonly depth: number;
+  private readonly wanted: readonly number[] | undefined;
+  private readonly dataCount: number;
+  /** DATA columns returned, in the order the query reads them (before the model inputs). */
+  private readonly wantedData: number[];
+  private readonly limit: number;
+  private readonly free: FeedData[][] = [];
+  private readonly queue: Pending[] = [];
+  private result!: ChunkSource;
+  private duckTypes: string[] = [];
+  private dataWires: WireType[] = [];
+  private wires: WireType[] | undefined;
+  private buffers: FeedData[] = [];
+  private data: DataColumn[] = [];
+  private fill = 0;
+  private produced = 0;
+  private exhausted = false;
+  private chunk: ChunkLike | null = null;
+  private offset = 0;
+  /** The next chunk, requested as soon as one arrives so DuckDB reads it (on its own threads) while this thread copies inputs. */
+  private ahead: Promise<ChunkLike | null> | undefined;
+
+  constructor(
+    private readonly conn: StreamingConnection,
+    private readonly job: PredictJob,
+    private readonly scorer: Scorer,
+    private readonly opts: PredictOptions,
+  ) {
+    ({ inputs: this.inputs, outputs: this.outputs } = planPredict(scorer, job));
+    this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
+    this.maxBatch = opts.batchSize ? this.batchSize : Math.max(this.batchSize, MAX_BATCH_SIZE);
+    this.depth = Math.max(1, opts.depth ?? 2);
+    this.wanted = opts.columns;
+    this.dataCount = job.dataCols.length;
+    this.wantedData = this.wanted ? [...new Set(this.wanted.filter((c) => c < this.dataCount))] : [];
+    this.limit = opts.limit ?? Infinity;
   }
-  const free: Buffer[][] = [];
-  const takeBuffers = () => free.pop() ?? inputs.map((i) => allocate(i.element, batchSize));
-  const queue: Pending[] = [];
-  let produced = 0;
-  let buffers = takeBuffers();
-  let fill = 0;
-  let data: SqlValue[][] = wantedData.map(() => []);
-  let exhausted = false;
-  let chunk: ChunkLike | null = null;
-  let offset = 0;
-  // Read-ahead: the next chunk is requested as soon as one arrives, so DuckDB reads it (on its own
-  // threads) while this thread copies inputs and runs the model.
-  let ahead: Promise<ChunkLike | null> | undefined;
-  const nextChunk = async (): Promise<ChunkLike | null> => {
-    const c = await (ahead ?? result.fetchChunk());
-    ahead = c && c.rowCount > 0 ? result.fetchChunk() : undefined;
-    ahead?.catch(() => undefined);
+
+  async *batches(): AsyncGenerator<PredictBatch> {
+    await this.open();
+    try {
+      while (this.produced < this.limit) {
+        if (this.opts.signal?.aborted) return;
+        if (!(await this.fillBatch())) return;
+        if (this.fill > 0) this.submit();
+        if (!this.queue.length) {
+          if (this.produced === 0) yield { count: 0, rows: [], block: blockOf(0, this.emptyColumns()), wires: this.wires };
+          return;
+        }
+        if (this.queue.length >= this.depth || this.exhausted || this.produced + this.queued() >= this.limit) {
+          const b = await this.finish(this.queue.shift()!);
+          this.produced += b.count;
+          yield b;
+        }
+      }
+    } finally {
+      // Batches not scored yet are dropped; results still arriving are discarded.
+      if (this.queue.length) this.scorer.cancel();
+      for (const p of this.queue) void p.run.catch(() => undefined);
+      // The connection runs nothing else until the chunk read ahead has arrived.
+      if (this.ahead) await this.ahead.catch(() => undefined);
+    }
+  }
+
+  /** Starts DATA's query: the returned DATA columns, then one converted column per model input. */
+  private async open(): Promise<void> {
+    const { job } = this;
+    const selects = this.wantedData.map((c) => `__d.${q(job.dataCols[c]!.name)}`);
+    this.inputs.forEach((inp, k) => selects.push(`CAST(__d.${q(job.dataCols[inp.column]!.name)} AS ${DUCK_FOR_ELEMENT[inp.element]}) AS "__in${k}"`));
+    if (!selects.length) selects.push('1');
+    const sql = `SELECT ${selects.join(', ')} FROM (${job.dataSql}) AS __d`;
+    this.result = this.opts.materializeData ? await this.conn.run(sql, job.params as never[]) : await this.conn.stream(sql, job.params as never[]);
+    this.duckTypes = this.result.columnTypes().map((t) => t.toString());
+    this.dataWires = this.wantedData.map((c, k) => {
+      const col = job.dataCols[c]!;
+      const actual = this.duckTypes[k]!;
+      return col.type && duckType(col.type) === actual.replace(/^DECIMAL\((\d+),(\d+)\)$/, 'DECIMAL($1,$2)') ? wireTypeOf(col.type) : wireTypeForDuck(actual);
+    });
+    this.wires = this.wanted?.map((c) => (c < this.dataCount ? this.dataWires[this.wantedData.indexOf(c)]! : this.outputs[c - this.dataCount]!.wire));
+    this.buffers = this.takeBuffers();
+    this.data = this.newDataColumns();
+  }
+
+  private takeBuffers(): FeedData[] {
+    // Reused buffers are of the largest size, which holds any batch.
+    return this.free.pop() ?? this.inputs.map((i) => allocate(i.element, this.batchSize));
+  }
+
+  private newDataColumns(): DataColumn[] {
+    const columnar = this.opts.form === 'block';
+    return this.wantedData.map((_, k) => DataColumn.create(this.duckTypes[k]!, this.dataWires[k]!, this.batchSize, columnar));
+  }
+
+  private emptyColumns(): BlockColumn[] {
+    return (this.wires ?? []).map(() => ({ kind: 'values', values: [] }));
+  }
+
+  private async nextChunk(): Promise<ChunkLike | null> {
+    const c = await (this.ahead ?? this.result.fetchChunk());
+    this.ahead = c && c.rowCount > 0 ? this.result.fetchChunk() : undefined;
+    this.ahead?.catch(() => undefined);
     return c;
-  };
+  }
 
-  const submit = () => {
-    const count = fill;
+  /** Fills the current batch from chunks; false when the read was cancelled. */
+  private async fillBatch(): Promise<boolean> {
+    while (!this.exhausted && this.fill < this.batchSize && this.produced + this.queued() + this.fill < this.limit) {
+      if (!this.chunk || this.offset >= this.chunk.rowCount) {
+        this.chunk = await this.nextChunk();
+        this.offset = 0;
+        if (this.opts.signal?.aborted) return false;
+        if (!this.chunk || this.chunk.rowCount === 0) {
+          this.exhausted = true;
+          break;
+        }
+      }
+      const take = Math.min(this.chunk.rowCount - this.offset, this.batchSize - this.fill, this.limit - this.produced - this.queued() - this.fill);
+      this.copyInputs(this.chunk, this.offset, take);
+      this.offset += take;
+      this.fill += take;
+    }
+    return true;
+  }
+
+  private submit(): void {
+    const count = this.fill;
     // The buffers are handed to the scorer (transferred to its thread) and come back with the result.
-    const feeds: Feed[] = inputs.map((inp, k) => ({ name: inp.name, type: inp.element, data: buffers[k]!, count, dims: inp.dims(count) }));
-    const run = scorer.run(feeds, fetches);
+    const feeds: Feed[] = this.inputs.map((inp, k) => ({ name: inp.name, type: inp.element, data: this.buffers[k]!, count, dims: inp.dims(count) }));
+    const run = this.scorer.run(feeds, this.outputs.map((o) => o.modelName));
     run.catch(() => undefined);
-    queue.push({ count, data, run });
-    buffers = takeBuffers();
-    fill = 0;
-    data = wantedData.map(() => []);
-  };
+    this.queue.push({ count, data: this.data, run });
+    this.batchSize = Math.min(this.maxBatch, this.batchSize * 2);
+    this.buffers = this.takeBuffers();
+    this.fill = 0;
+    this.data = this.newDataColumns();
+  }
 
-  const finish = async (p: Pending): Promise<PredictBatch> => {
+  private async finish(p: Pending): Promise<PredictBatch> {
+    const { job, outputs, wanted, dataCount, wantedData } = this;
     let res: Record<string, { readonly data: ArrayLike<unknown> }>;
     try {
       const r = await p.run;
       res = r.outputs;
-      if (r.inputs.length === inputs.length && r.inputs.every((b) => b.length === batchSize)) free.push(r.inputs);
+      if (r.inputs.length === this.inputs.length && r.inputs.every((b) => b.length === this.maxBatch)) this.free.push(r.inputs);
     } catch (e) {
       throw predictError(`The model failed to score a batch: ${(e as Error).message}`, job.node.line);
     }
-    if (!wanted) return { count: p.count, wires };
+    if (!wanted) return { count: p.count, wires: this.wires };
     const outData = outputs.map((o) => {
       const t = res[o.modelName];
       if (!t) throw predictError(`The model did not return the output '${o.modelName}'.`, job.node.line);
@@ -316,109 +422,70 @@ export async function* runPredict(conn: StreamingConnection, job: PredictJob, by
       }
       return t.data as ArrayLike<unknown>;
     });
+    const columns = wanted.map((c): BlockColumn => {
+      if (c < dataCount) return p.data[wantedData.indexOf(c)]!.column();
+      const o = c - dataCount;
+      return outputColumn(outData[o]!, outputs[o]!.wire, p.count, outputValue);
+    });
+    const block = blockOf(p.count, columns);
+    if (this.opts.form === 'block') return { count: p.count, block, wires: this.wires };
+    const values = columns.map((_, j) => block.values(j));
     const rows = new Array<SqlValue[]>(p.count);
-    const plan = wanted.map((c) => (c < dataCount ? { data: wantedData.indexOf(c) } : { out: c - dataCount }));
     for (let i = 0; i < p.count; i++) {
-      const row = new Array<SqlValue>(plan.length);
-      for (let j = 0; j < plan.length; j++) {
-        const pj = plan[j]!;
-        row[j] = pj.data !== undefined ? p.data[pj.data]![i]! : outputValue(outData[pj.out!]![i], outputs[pj.out!]!.wire);
-      }
+      const row = new Array<SqlValue>(values.length);
+      for (let j = 0; j < values.length; j++) row[j] = values[j]![i]!;
       rows[i] = row;
     }
-    return { count: p.count, rows, wires };
-  };
-
-  try {
-    while (produced < limit) {
-      if (opts.signal?.aborted) return;
-      // Fill the current batch from chunks.
-      while (!exhausted && fill < batchSize && produced + queued() + fill < limit) {
-        if (!chunk || offset >= chunk.rowCount) {
-          chunk = await nextChunk();
-          offset = 0;
-          if (opts.signal?.aborted) return;
-          if (!chunk || chunk.rowCount === 0) {
-            exhausted = true;
-            break;
-          }
-        }
-        const take = Math.min(chunk.rowCount - offset, batchSize - fill, limit - produced - queued() - fill);
-        copyInputs(chunk, offset, take);
-        offset += take;
-        fill += take;
-      }
-      if (fill > 0) submit();
-      if (!queue.length) {
-        if (produced === 0) yield { count: 0, rows: [], wires };
-        return;
-      }
-      if (queue.length >= depth || exhausted || produced + queued() >= limit) {
-        const b = await finish(queue.shift()!);
-        produced += b.count;
-        yield b;
-      }
-    }
-  } finally {
-    // Batches not scored yet are dropped; results still arriving are discarded.
-    if (queue.length) scorer.cancel();
-    for (const p of queue) void p.run.catch(() => undefined);
-    // The connection runs nothing else until the chunk read ahead has arrived.
-    if (ahead) await ahead.catch(() => undefined);
+    return { count: p.count, rows, wires: this.wires };
   }
 
-  function queued(): number {
+  private queued(): number {
     let n = 0;
-    for (const p of queue) n += p.count;
+    for (const p of this.queue) n += p.count;
     return n;
   }
 
-  function copyInputs(c: ChunkLike, from: number, count: number): void {
-    // Returned DATA columns: the whole chunk is read once, then sliced.
-    if (wantedData.length) {
-      for (let k = 0; k < wantedData.length; k++) {
-        const col = readColumn(c, k, dataWires[k]!);
-        const dst = data[k]!;
-        for (let i = 0; i < count; i++) dst.push(col[from + i]!);
-      }
+  private copyInputs(c: ChunkLike, from: number, count: number): void {
+    this.data.forEach((col, k) => col.append(c, k, from, count));
+    const first = this.wantedData.length;
+    this.inputs.forEach((inp, k) => copyInput(c, first + k, from, count, this.buffers[k]!, this.fill, inp, this.job));
+  }
+}
+
+/** Copies rows [from, from + count) of chunk column `j` into a model input's buffer at `at`. */
+function copyInput(c: ChunkLike, j: number, from: number, count: number, buf: FeedData, at: number, inp: InputPlan, job: PredictJob): void {
+  // Fixed-width inputs: copied straight from DuckDB's vector (the CAST in the query fixed its type).
+  if (!Array.isArray(buf) && inp.element !== 'bool') {
+    const typed = buf as Float32Array;
+    const raw = rawColumn(c, j, c.rowCount, typed.BYTES_PER_ELEMENT);
+    if (raw?.allValid) {
+      const view = new (typed.constructor as Float32ArrayConstructor)(raw.bytes.buffer, raw.bytes.byteOffset + from * typed.BYTES_PER_ELEMENT, count);
+      typed.set(view, at);
+      return;
     }
-    inputs.forEach((inp, k) => {
-      const j = wantedData.length + k;
-      const buf = buffers[k]!;
-      // Fixed-width inputs: copied straight from DuckDB's vector (the CAST in the query fixed its type).
-      if (!Array.isArray(buf) && inp.element !== 'bool') {
-        const typed = buf as Float32Array;
-        const raw = rawColumn(c, j, c.rowCount, typed.BYTES_PER_ELEMENT);
-        if (raw?.allValid) {
-          const view = new (typed.constructor as Float32ArrayConstructor)(raw.bytes.buffer, raw.bytes.byteOffset + from * typed.BYTES_PER_ELEMENT, count);
-          typed.set(view, fill);
-          return;
-        }
+  }
+  const vec = c.getColumnVector(j);
+  const items = typedItems(vec);
+  const valid = allValid(vec, c.rowCount);
+  if (items && !Array.isArray(buf) && valid) {
+    (buf as Float32Array).set((items as Float32Array).subarray(from, from + count), at);
+    return;
+  }
+  const getItem = (vec as { getItem(i: number): unknown }).getItem.bind(vec);
+  for (let i = 0; i < count; i++) {
+    const x = getItem(from + i);
+    if (x === null) {
+      if (inp.element === 'float32' || inp.element === 'float64') {
+        (buf as Float32Array)[at + i] = NaN;
+        continue;
       }
-      const vec = c.getColumnVector(j);
-      const items = typedItems(vec);
-      const valid = allValid(vec, c.rowCount);
-      if (items && !Array.isArray(buf) && valid) {
-        (buf as Float32Array).set((items as Float32Array).subarray(from, from + count), fill);
-        return;
-      }
-      const getItem = (vec as { getItem(i: number): unknown }).getItem.bind(vec);
-      for (let i = 0; i < count; i++) {
-        const x = getItem(from + i);
-        if (x === null) {
-          if (inp.element === 'float32' || inp.element === 'float64') {
-            (buf as Float32Array)[fill + i] = NaN;
-            continue;
-          }
-          throw predictError(
-            `DATA column '${job.dataCols[inp.column]!.name}' has a NULL value, which cannot be passed to the model's ${ONNX_NAME[inp.element]} input '${inp.name}'. Filter NULLs out in DATA or replace them with ISNULL.`,
-            job.node.line,
-          );
-        }
-        if (Array.isArray(buf)) (buf as unknown[])[fill + i] = inp.element === 'bool' ? Boolean(x) : String(x);
-        else if (inp.element === 'bool') (buf as Uint8Array)[fill + i] = x ? 1 : 0;
-        else (buf as Float32Array)[fill + i] = x as number;
-      }
-    });
+      throw predictError(
+        `DATA column '${job.dataCols[inp.column]!.name}' has a NULL value, which cannot be passed to the model's ${ONNX_NAME[inp.element]} input '${inp.name}'. Filter NULLs out in DATA or replace them with ISNULL.`,
+        job.node.line,
+      );
+    }
+    if (Array.isArray(buf)) (buf as unknown[])[at + i] = inp.element === 'bool' ? Boolean(x) : String(x);
+    else if (inp.element === 'bool') (buf as Uint8Array)[at + i] = x ? 1 : 0;
+    else (buf as Float32Array)[at + i] = x as number;
   }
 }

@@ -6,6 +6,7 @@ import { buildSampleModel } from '../../../src/samples/models.js';
 import { CUSTOMER_FEATURES, generateCustomers, FLOAT_FEATURES } from '../../../src/samples/customers.js';
 import { insertModel, ok, open, run } from './helpers.js';
 import { LAB_INPUT_CTE } from '../../support/lab-sql.js';
+import { rowsIn } from '../../support/engine-events.js';
 
 const ROWS = 3000;
 const linear = buildSampleModel('linear-classifier');
@@ -183,8 +184,8 @@ SELECT p.[CustomerKey], p.[label_out] FROM PREDICT (MODEL = (SELECT [model] FROM
     let rows = 0;
     let ended = false;
     for await (const ev of s.execute('SELECT a.* FROM wwi_ml.CustomerPrediction a', [], ac.signal)) {
-      if (ev.kind === 'rows') {
-        rows += ev.rows.length;
+      if (rowsIn(ev)) {
+        rows += rowsIn(ev);
         ac.abort();
       }
       if (ev.kind === 'done') ended = true;

@@ -15,6 +15,7 @@ import { RowBlockWriter } from '../../../src/localpool/tds/tokens/row-block.js';
 import { startTdsServer, type TdsServer } from '../../../src/localpool/tds/server.js';
 import { negotiateVersion, TdsVersionNumber, type TdsVersion } from '../../../src/localpool/tds/version.js';
 import { WireWriter } from '../../../src/localpool/tds/wire-writer.js';
+import { buildSampleModel } from '../../../src/samples/models.js';
 import { ok, open } from '../engine/helpers.js';
 import { PASSWORD } from './helpers.js';
 
@@ -98,6 +99,34 @@ describe('TDS server: rows encoded from DuckDB vectors', () => {
     );
     assert.ok(blocks.length >= 2, `${blocks.length} blocks`);
     for (const b of blocks) for (const [version, [fast, slow]] of b.bytes) assert.ok(fast.equals(slow), `TDS ${version.label}`);
+  });
+
+  it('encodes PREDICT batches from their columns: DATA copied out of DuckDB\'s vectors, outputs from the scorer\'s arrays', async () => {
+    await ok(s, `INSERT INTO wwi_ml.AMLModel (ID, name, version, model) VALUES ('blocks:1', 'blocks', 1, 0x${Buffer.from(buildSampleModel('tree-classifier').onnx).toString('hex')})`);
+    const predict = (output: string) => `WITH InputData AS (SELECT CustomerKey, CASE WHEN CustomerKey % 5 = 0 THEN NULL ELSE CAST(Cost AS float) END AS maybe,
+        CONCAT(N'c', CustomerKey) AS tag, CAST(Cost AS real) AS Cost, CAST(Size AS real) AS Size, CAST(Price AS real) AS Price,
+        CAST(PrimaryBrandId AS bigint) AS PrimaryBrandId, CAST(GenderId AS bigint) AS GenderId, CAST(MaritalStatus AS bigint) AS MaritalStatus,
+        CAST(LowerIncomeBound AS bigint) AS LowerIncomeBound, CAST(UpperIncomeBound AS bigint) AS UpperIncomeBound FROM wwi_ml.CustomerTest)
+      SELECT p.CustomerKey, p.maybe, p.tag, p.Price, p.label_out
+      FROM PREDICT (MODEL = (SELECT model FROM wwi_ml.AMLModel WHERE ID = 'blocks:1'), DATA = InputData, RUNTIME = ONNX) WITH (label_out ${output}) AS p`;
+    // bigint: the scorer's int64 array as it is; int: converted values.
+    const asBigint = await blocksOf(s, predict('bigint'));
+    const asInt = await blocksOf(s, predict('int'));
+    for (const [blocks, outputKind] of [[asBigint.blocks, 'raw'], [asInt.blocks, 'values']] as const) {
+      // 3 000 customers: a batch spans two DuckDB chunks (2 048 rows each at most).
+      assert.equal(blocks.reduce((n, b) => n + b.block.rowCount, 0), 3000);
+      assert.deepEqual(
+        blocks[0]!.block.columns.map((c) => c.kind),
+        ['raw', 'raw', 'values', 'raw', outputKind],
+      );
+      for (const b of blocks) for (const [version, [fast, slow]] of b.bytes) assert.ok(fast.equals(slow), `TDS ${version.label}: the rows differ from the value-by-value encoding`);
+    }
+    const rows = asBigint.blocks.flatMap((b) => blockRows(b.block));
+    const ints = asInt.blocks.flatMap((b) => blockRows(b.block));
+    assert.equal(rows.filter((r) => r[1] === null).length, 600);
+    assert.deepEqual(rows.slice(0, 7).map((r) => r[2]), ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']);
+    assert.deepEqual(rows.map((r) => Number(r[4])), ints.map((r) => r[4]));
+    assert.ok(new Set(ints.map((r) => r[4])).size > 1, 'the model predicts more than one class');
   });
 
   it('sends what tedious reads back exactly', async () => {

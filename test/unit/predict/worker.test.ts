@@ -9,6 +9,7 @@ import { configurePredictRuntime, releaseSessions, scoringWorkerFailures, scorin
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { insertModel, ok, open, run } from '../../integration/engine/helpers.js';
 import { LAB_INPUT_CTE } from '../../support/lab-sql.js';
+import { rowsIn } from '../../support/engine-events.js';
 
 const ROWS = 6000;
 const BATCH = 500;
@@ -66,8 +67,8 @@ describe('PREDICT in the scoring worker', () => {
     let seen = 0;
     let done = false;
     for await (const ev of s.execute(predictStream('forest:1'), [], ac.signal)) {
-      if (ev.kind === 'rows') {
-        seen += ev.rows.length;
+      if (rowsIn(ev)) {
+        seen += rowsIn(ev);
         ac.abort();
       }
       if (ev.kind === 'done') done = true;
@@ -86,7 +87,7 @@ describe('PREDICT in the scoring worker', () => {
     for (let stopAt = 0; stopAt < 12; stopAt++) {
       let events = 0;
       for await (const ev of s.execute(predictStream('forest:1'), [], new AbortController().signal)) {
-        if (ev.kind === 'rows' && events++ === stopAt) await releaseSessions();
+        if (rowsIn(ev) && events++ === stopAt) await releaseSessions();
       }
     }
     assert.deepEqual(await rows(s, predictStream('forest:1')), await rows(s, predictStream('forest:1')));
@@ -98,9 +99,9 @@ describe('PREDICT in the scoring worker', () => {
     let seen = 0;
     const errors: string[] = [];
     for await (const ev of s.execute(predictStream('forest:1'), [], new AbortController().signal)) {
-      if (ev.kind === 'rows') {
+      if (rowsIn(ev)) {
         if (seen === 0) await releaseSessions();
-        seen += ev.rows.length;
+        seen += rowsIn(ev);
       }
       if (ev.kind === 'error') errors.push(ev.message.message);
     }
@@ -144,6 +145,7 @@ describe('the scoring worker and the engine', () => {
         const sql = "SELECT * FROM PREDICT (MODEL = @m, DATA = wwi_ml.CustomerTest AS d, RUNTIME = ONNX) WITH (label_out bigint) AS p";
         for await (const ev of s.execute(sql, [model], new AbortController().signal)) {
           if (ev.kind === 'rows') n += ev.rows.length;
+          if (ev.kind === 'block') n += ev.block.rowCount;
           if (ev.kind === 'error') throw new Error(ev.message.message);
         }
         await s.close();

@@ -31,7 +31,7 @@ interface FakeTable {
   columns: FakeColumn[];
 }
 
-function fakeServer(tables: FakeTable[], opts: { schemas?: string[]; procedures?: [string, string][]; keysFail?: boolean } = {}) {
+function fakeServer(tables: FakeTable[], opts: { schemas?: string[]; procedures?: [string, string][]; keysFail?: boolean; keysErrorNumber?: number } = {}) {
   const seen: { sql: string; params: Record<string, SqlCell> }[] = [];
   const result = (names: string[], rows: SqlCell[][]): QueryResult => ({
     resultSets: [{ columns: names.map((n) => ({ name: n, type: 'nvarchar(128)', nullable: true })), rows, truncated: false, rowCount: rows.length }],
@@ -48,7 +48,7 @@ function fakeServer(tables: FakeTable[], opts: { schemas?: string[]; procedures?
         return result(['SCHEMA_NAME'], names.map((n) => [n]));
       }
       if (/INFORMATION_SCHEMA\.TABLE_CONSTRAINTS/.test(sql)) {
-        if (opts.keysFail) throw new Error("Invalid object name 'INFORMATION_SCHEMA.TABLE_CONSTRAINTS'.");
+        if (opts.keysFail) throw Object.assign(new Error("Invalid object name 'INFORMATION_SCHEMA.TABLE_CONSTRAINTS'."), { number: opts.keysErrorNumber ?? 208 });
         const t = tables.find((x) => x.schema === p.schema && x.name === p.table);
         return result(['COLUMN_NAME'], (t?.columns ?? []).filter((c) => c.key).map((c) => [c.name]));
       }
@@ -145,6 +145,17 @@ test('columns: a server without key-constraint views still lists the columns', a
   const cols = await listColumns(runner, { schema: 'wwi_ml', name: 'CustomerTest' });
   assert.equal(cols.length, 6);
   assert.ok(cols.every((c) => !c.isKey));
+});
+
+test('columns: a server without key-constraint views is not asked for keys again; other failures are', async () => {
+  const keyQueries = (seen: { sql: string }[]) => seen.filter((q) => /TABLE_CONSTRAINTS/.test(q.sql)).length;
+  const missing = fakeServer([customerTest], { keysFail: true });
+  for (let i = 0; i < 3; i++) assert.equal((await listColumns(missing.runner, { schema: 'wwi_ml', name: 'CustomerTest' })).length, 6);
+  assert.equal(keyQueries(missing.seen), 1);
+  // A timeout or a lost connection says nothing about the views: the next listing asks again.
+  const flaky = fakeServer([customerTest], { keysFail: true, keysErrorNumber: -2 });
+  for (let i = 0; i < 2; i++) await listColumns(flaky.runner, { schema: 'wwi_ml', name: 'CustomerTest' });
+  assert.equal(keyQueries(flaky.seen), 2);
 });
 
 test('columns of a missing table: an error that says what to do', async () => {
