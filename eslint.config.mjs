@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersPlugin } from './eslint/layers.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.cache/**', 'test-results/**'] },
@@ -14,11 +15,11 @@ export default tseslint.config(
     },
   },
   {
-    // The core never imports vscode: only the hosts (extension.ts, tree/, wizard/ host side) may.
-    files: ['src/sql/**/*.ts', 'src/models/**/*.ts', 'src/localpool/**/*.ts', 'src/cli.ts', 'src/load/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core must not import vscode.' }] }],
-    },
+    // The layer order (eslint/layers.mjs): each layer imports only the layers below it; only the
+    // extension's layers import vscode, only the SQL client and bulk load import tedious.
+    files: ['src/**/*.ts', 'webview-ui/src/**/*.ts'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/order': 'error' },
   },
   {
     files: ['**/*.mjs', '**/*.js'],

@@ -10,7 +10,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { listColumns, listColumnsPage, listObjects, listObjectsPage } from '../src/sql/catalog.js';
 import { EXPLORER_PAGE_SIZE } from '../src/tree/page-size.js';
-import { SqlConnection } from '../src/sql/connection.js';
+import { SqlConnection } from '../src/sql/client/connection.js';
 import { poolConnectionConfig } from './support/pool-connection.js';
 
 const TABLES = Number(process.env.BENCH_TABLES ?? 10_000);

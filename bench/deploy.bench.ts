@@ -18,7 +18,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqlConnection } from '../src/sql/connection.js';
+import { SqlConnection } from '../src/sql/client/connection.js';
 import type { MemoryReport } from './support/memory.js';
 import { poolConnectionConfig } from './support/pool-connection.js';
 

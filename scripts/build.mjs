@@ -20,8 +20,8 @@ const nodeExternal = ['vscode', 'onnxruntime-node', '@duckdb/node-bindings', 'az
 
 /** Bundles loaded on first use, and what each brings. */
 const lazyBundles = {
-  'sql-client': 'src/sql/connection.ts', // tedious, and through it @azure/identity and MSAL
-  'wizard-host': 'src/wizard/host.ts', // the wizard's panel, controller, model readers (yaml, onnx-proto), preview, deploy
+  'sql-client': 'src/sql/client/connection.ts', // tedious, and through it @azure/identity and MSAL
+  'wizard-host': 'src/wizard-host/host.ts', // the wizard's panel, controller, model readers (yaml, onnx-proto), preview, deploy
   'models-local': 'src/models/sources/local.ts', // local registries (yaml)
   'models-mlflow': 'src/models/sources/mlflow.ts', // MLflow tracking servers
   'models-azureml': 'src/models/sources/azureml.ts', // the Azure SDKs (@azure/arm-machinelearning, @azure/storage-blob)
@@ -36,7 +36,7 @@ const lazyBundles = {
 const sharedBundles = {
   'model-source': 'src/models/source.ts',
   // One map of which connection each SQL document belongs to: the wizard fills it, Run Script reads it.
-  'script-connections': 'src/results/script-connections.ts',
+  'script-connections': 'src/results-host/script-connections.ts',
   // One ONNX Runtime process for previews, deploy checks and comparisons, so a deploy reuses the session a preview loaded.
   'onnx-worker': 'src/models/onnx-worker.ts',
   // The tree's node classes: commands loaded later (Load data…, the lifecycle) tell nodes apart with instanceof.
@@ -99,7 +99,7 @@ const builds = [];
 const nodeEntries = {
   extension: 'src/extension.ts',
   cli: 'src/cli.ts',
-  localpool: 'src/localpool/main.ts',
+  localpool: 'src/cli/localpool-main.ts',
   ...splitEntries,
 };
 for (const [name, entry] of Object.entries(nodeEntries)) {

@@ -165,7 +165,7 @@ try {
   step(`the local pool listens on ${pool.host}:${pool.port}`);
 
   // The pool must hold the lab's table: count its rows through the product's own client.
-  const { SqlConnection } = await tsImport(join(root, 'src', 'sql', 'connection.ts'));
+  const { SqlConnection } = await tsImport(join(root, 'src', 'sql', 'client', 'connection.ts'));
   const conn = await SqlConnection.open({
     server: pool.host, port: pool.port, database: DEMO_DATABASE,
     authentication: { kind: 'sql-login', user: 'sa', password },

@@ -9,9 +9,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openLocalSource } from '../../src/models/sources/local.js';
-import { SqlConnection } from '../../src/sql/connection.js';
+import { SqlConnection } from '../../src/sql/client/connection.js';
 import { sharedOnnxWorker } from '../../src/models/onnx-worker.js';
-import { checkInChildProcess, deployModel, loadWithOnnxRuntime, type DeployStep } from '../../src/sql/deploy.js';
+import { checkInChildProcess, deployModel, loadWithOnnxRuntime, type DeployStep } from '../../src/wizard/deploy.js';
 import type { ScoringPlan } from '../../src/sql/script.js';
 import { memoryReport } from './memory.js';
 import { poolConnectionConfig } from './pool-connection.js';

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openLocalSource } from '../../src/models/sources/local.js';
 import { buildSampleModel, writeMlflowModelDir } from '../../src/samples/models.js';
-import { SqlConnection } from '../../src/sql/connection.js';
+import { SqlConnection } from '../../src/sql/client/connection.js';
 import { suggestedPlan } from '../../test/support/suggested-plan.js';
 import { poolConnectionConfig } from './pool-connection.js';
 

@@ -4,7 +4,7 @@
 // product's client. Reports { readMs, insertMs, memory: MemoryReport, storedBytes }.
 import { readFile } from 'node:fs/promises';
 import { Connection, Request, TYPES } from 'tedious';
-import { toTediousConfig } from '../../src/sql/connection.js';
+import { toTediousConfig } from '../../src/sql/client/connection.js';
 import { memoryReport } from './memory.js';
 import { poolConnectionConfig } from './pool-connection.js';
 

@@ -1,6 +1,6 @@
 // The connection settings of the benchmarks' local pool, shared by their child processes through
 // the environment: BENCH_PORT, BENCH_PASSWORD and BENCH_CA (the pool's CA certificate, PEM).
-import type { SqlConnectionConfig } from '../../src/sql/connection.js';
+import type { SqlConnectionConfig } from '../../src/sql/client/connection.js';
 
 export function poolConnectionConfig(): SqlConnectionConfig {
   const port = Number(process.env.BENCH_PORT);

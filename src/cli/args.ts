@@ -7,7 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseObjectName, SqlNameError, type ObjectName } from '../sql/names.js';
 import type { ScriptType } from '../sql/script.js';
 import { PREDICT_TARGETS, type PredictTarget } from '../sql/types.js';
-import type { EncryptMode } from '../sql/connection.js';
+import type { EncryptMode } from '../sql/client/connection.js';
 import { parseArgsMessage, UsageError } from './errors.js';
 
 import { ENV, PROGRAM } from './constants.js';

@@ -9,7 +9,7 @@ import { modelPages, type ModelSummary, type ModelVersionInfo } from '../models/
 import { runScript } from '../results/run.js';
 import { BatchSplitError } from '../sql/batches.js';
 import { CatalogError, serverInfo } from '../sql/catalog.js';
-import { endpointText, type SqlConnection } from '../sql/connection.js';
+import { endpointText, type SqlConnection } from '../sql/client/connection.js';
 import { displayObjectName } from '../sql/names.js';
 import { predictTargetLabel, type PredictTarget } from '../sql/types.js';
 import { sqlCatalog } from '../wizard/catalog.js';

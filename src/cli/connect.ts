@@ -1,10 +1,10 @@
 /**
- * Opens the product's SQL connection (src/sql/connection.ts) from the command line's options and
+ * Opens the product's SQL connection (src/sql/client/connection.ts) from the command line's options and
  * the environment: the password from PREDICT_SQL_PASSWORD only, the CA certificate from --ca.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SqlConnection, type SqlConnectionConfig } from '../sql/connection.js';
+import { SqlConnection, type SqlConnectionConfig } from '../sql/client/connection.js';
 import { ENV, PROGRAM, type CommandName, type SqlOptions } from './args.js';
 import { CliFailure, UsageError } from './errors.js';
 import { messageOf } from '../common/errors.js';

@@ -5,7 +5,7 @@
  */
 import { cellText } from '../results/html.js';
 import type { ScriptRun } from '../results/html.js';
-import { formatServerError, type SqlCell } from '../sql/connection.js';
+import { formatServerError, type SqlCell } from '../sql/client/connection.js';
 
 /** Widest a column gets before its cells are cut (with an ellipsis). */
 export const MAX_COLUMN_WIDTH = 60;

@@ -10,7 +10,7 @@ import { inputNamesFromSchema, readBackMapping } from '../lifecycle/readback.js'
 import { previousVersionId, repoint } from '../lifecycle/repoint.js';
 import type { DeployedModel, ModelTableRef, ReadBackMapping, RepointStep, ScoringObject } from '../lifecycle/types.js';
 import { shutdownOnnxWorker } from '../models/onnx-worker.js';
-import type { SqlConnection } from '../sql/connection.js';
+import type { SqlConnection } from '../sql/client/connection.js';
 import { displayObjectName, sameName, type ObjectName } from '../sql/names.js';
 import { displaySqlType } from '../sql/types.js';
 import type { ParsedCommand } from './args.js';

@@ -1,5 +1,5 @@
 /**
- * The local pool's command line, shared by `npm run localpool` (src/localpool/main.ts) and
+ * The local pool's command line, shared by `npm run localpool` (src/cli/localpool-main.ts) and
  * `predict-wizard localpool`: parse the options, start the pool (startLocalPool), print how to
  * connect, run until interrupted, stop cleanly.
  *

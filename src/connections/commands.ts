@@ -14,7 +14,7 @@ import {
   type AuthenticationType,
   type ConnectionProfile,
 } from './config.js';
-import type { EncryptMode } from '../sql/connection.js';
+import type { EncryptMode } from '../sql/client/connection.js';
 import type { ConnectionStore, SessionManager } from './store.js';
 import { messageOf } from '../common/errors.js';
 

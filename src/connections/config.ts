@@ -4,7 +4,7 @@
  * secret becomes a SqlConnectionConfig. No vscode import: the commands and tests share it.
  */
 import { identifierProblem } from '../sql/names.js';
-import type { EncryptMode, SqlConnectionConfig } from '../sql/connection.js';
+import type { EncryptMode, SqlConnectionConfig } from '../sql/client/connection.js';
 
 export type AuthenticationType = 'SqlLogin' | 'AzureMFA' | 'LocalPool';
 

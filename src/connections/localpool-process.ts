@@ -38,7 +38,7 @@ export interface LocalPoolProcess {
 export function localPoolCommand(root: string): { command: string; args: string[] } | undefined {
   const bundle = join(root, 'dist', 'localpool.js');
   if (existsSync(bundle)) return { command: process.execPath, args: [...LOCAL_POOL_NODE_FLAGS, bundle] };
-  const source = join(root, 'src', 'localpool', 'main.ts');
+  const source = join(root, 'src', 'cli', 'localpool-main.ts');
   if (existsSync(source) && existsSync(join(root, 'node_modules', 'tsx'))) return { command: process.execPath, args: [...LOCAL_POOL_NODE_FLAGS, '--import', 'tsx', source] };
   return undefined;
 }

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
-import type { SqlConnection } from '../sql/connection.js';
+import type { SqlConnection } from '../sql/client/connection.js';
 import {
   LOCAL_POOL_PASSWORD_KEY,
   passwordFromEnvironment,
@@ -127,7 +127,7 @@ export class ConnectionStore implements vscode.Disposable {
 }
 
 /** The SQL client (tedious and what it brings): a bundle of its own, loaded by the first connection. */
-const sqlClient = () => import('../sql/connection.js');
+const sqlClient = () => import('../sql/client/connection.js');
 
 /** Open connections, one per (connection, database), shared by the explorer, the wizard and script runs. */
 export class SessionManager implements vscode.Disposable {

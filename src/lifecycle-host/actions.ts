@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { readModelBytes } from '../lifecycle/deployed.js';
 import type { ModelNode, ScoringObjectNode } from '../tree/models.js';
 import { type LifecycleHostDeps, type LifecycleOutcome } from './commands.js';
-import { formatBytes } from './items.js';
+import { formatBytes } from '../tree/model-items.js';
 
 /** Opens the object's definition in an untitled SQL editor. */
 export async function openScript(node: ScoringObjectNode): Promise<undefined> {

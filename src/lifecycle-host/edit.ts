@@ -9,7 +9,7 @@ import type { DeployedModel, ReadBackMapping, ScoringObject } from '../lifecycle
 import { displayObjectName } from '../sql/names.js';
 import type { ModelNode, ScoringObjectNode } from '../tree/models.js';
 import { versionRow } from '../wizard/controller.js';
-import { openWizard } from '../wizard/host.js';
+import { openWizard } from '../wizard-host/host.js';
 import { readModelForWizard } from '../wizard/model-reader.js';
 import { defaultWizardParts } from '../wizard/parts.js';
 import { sqlCatalog } from '../wizard/catalog.js';

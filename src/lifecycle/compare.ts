@@ -6,7 +6,7 @@
  * rows that differ most, with their pass-through key columns.
  */
 import type { CatalogRunner } from '../sql/catalog.js';
-import type { SqlCell } from '../sql/connection.js';
+import type { SqlCell } from '../sql/port.js';
 import { displayObjectName, quoteName, quoteObjectName } from '../sql/names.js';
 import { formatSqlType, isIntegerType, isStringType, parseSqlType, type SqlType } from '../sql/types.js';
 import { previewPredictions, type PreviewCell } from '../models/preview.js';

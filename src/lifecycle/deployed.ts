@@ -3,7 +3,7 @@
  * and the views and procedures that score with a row, found from their definitions.
  */
 import { findModelTables, type CatalogRunner } from '../sql/catalog.js';
-import type { SqlCell } from '../sql/connection.js';
+import type { SqlCell } from '../sql/port.js';
 import { checkModelTable } from '../sql/model-table.js';
 import { displayObjectName, quoteName, quoteObjectName, sameName, type ObjectName } from '../sql/names.js';
 import type { ScriptType } from '../sql/script.js';

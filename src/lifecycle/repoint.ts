@@ -19,7 +19,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listColumns, serverInfo, type CatalogRunner } from '../sql/catalog.js';
-import { checkAgainstPlan, DeployError } from '../sql/deploy.js';
+import { checkAgainstPlan, DeployError } from '../wizard/deploy.js';
 import { modelRowStatements } from '../sql/model-table.js';
 import { displayObjectName, quoteName, quoteObjectName, type ObjectName } from '../sql/names.js';
 import { generateScoringScript, type ScoringPlan } from '../sql/script.js';

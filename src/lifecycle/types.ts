@@ -8,13 +8,13 @@ import type { ObjectName } from '../sql/names.js';
 import type { SqlType } from '../sql/types.js';
 import type { ScriptType, ScoringPlan } from '../sql/script.js';
 import type { ModelRow } from '../sql/model-table.js';
-import type { SqlConnection } from '../sql/connection.js';
+import type { SqlPort } from '../sql/port.js';
 
 export type { CatalogRunner } from '../sql/catalog.js';
 export type { ModelRow } from '../sql/model-table.js';
 
-/** What the lifecycle needs from a connection (SqlConnection fits; tests wrap it to inject failures). */
-export type LifecycleSql = Pick<SqlConnection, 'query' | 'execute' | 'transaction' | 'cancel'>;
+/** What the lifecycle needs from a connection: the SQL port (SqlConnection implements it; tests wrap it to inject failures). */
+export type LifecycleSql = SqlPort;
 
 /** The optional model-table columns, by role. */
 export type ModelTableColumnRole = 'name' | 'version' | 'description' | 'created_time' | 'created_by' | 'framework' | 'inputs_schema' | 'outputs_schema';

@@ -11,7 +11,7 @@ import { DataFileError, inspectDataFile, type DataFile } from '../load/file.js';
 import { LoadCancelledError, LoadError, loadData } from '../load/bulk.js';
 import { columnType, planExistingTable, planNewTable, planProblems, type LoadColumn, type LoadPlan } from '../load/plan.js';
 import { listColumns, objectExists } from '../sql/catalog.js';
-import type { SqlConnection } from '../sql/connection.js';
+import type { SqlConnection } from '../sql/client/connection.js';
 import { identifierProblem, quoteObjectName } from '../sql/names.js';
 import { displaySqlType } from '../sql/types.js';
 import { ObjectNode, SchemaNode } from '../tree/explorer.js';

@@ -6,7 +6,7 @@
  * had, and drops a table this load created, so nothing half-loaded is left behind.
  */
 import type { Connection } from 'tedious';
-import { SqlCancelledError, SqlRequestError, tediousParameterType, type SqlConnection } from '../sql/connection.js';
+import { SqlCancelledError, SqlRequestError, tediousParameterType, type SqlConnection } from '../sql/client/connection.js';
 import { quoteObjectName } from '../sql/names.js';
 import { displaySqlType } from '../sql/types.js';
 import { readDataRows, type BulkValue } from './file.js';

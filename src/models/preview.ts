@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SqlType } from '../sql/types.js';
 import { OnnxWorkerError, sharedOnnxWorker, type JsonOutput, type JsonTensor, type OnnxWorker } from './onnx-worker.js';
-import { formatNumber } from '../results/format.js';
+import { formatNumber } from '../sql/format.js';
 
 export type PreviewCell = null | boolean | number | bigint | string | Date | Uint8Array;
 

@@ -2,8 +2,8 @@
  * What a script run produced, and its rendering as the results view's HTML (a static page: no
  * scripts, every value escaped). No vscode import: unit tests render it directly.
  */
-import type { ResultColumn, SqlCell, SqlMessage } from '../sql/connection.js';
-import { formatSqlNumber } from './format.js';
+import type { ResultColumn, SqlCell, SqlMessage } from '../sql/port.js';
+import { formatSqlNumber } from '../sql/format.js';
 
 export interface ScriptResultSet {
   readonly batch: number;

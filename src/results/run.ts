@@ -4,7 +4,7 @@
  * as in sqlcmd and SSMS; a lost connection or a cancel does. No vscode import.
  */
 import { scriptLine, splitBatches, type SqlBatch } from '../sql/batches.js';
-import { SqlConnectionError, type BatchOutcome, type RunOptions } from '../sql/connection.js';
+import { SqlConnectionError, type BatchOutcome, type RunOptions } from '../sql/client/connection.js';
 import type { ScriptMessage, ScriptResultSet, ScriptRun } from './html.js';
 import { predictOutputColumns } from './predict-columns.js';
 

@@ -8,7 +8,7 @@
  */
 import { parseMultipartName, type ObjectName } from './names.js';
 import { displaySqlType, parseSqlType, type PredictTarget, type SqlType } from './types.js';
-import type { QueryResult, SqlCell, SqlParameter } from './connection.js';
+import type { QueryResult, SqlCell, SqlParameter } from './port.js';
 
 /** What the catalog needs from a connection (SqlConnection satisfies it; tests pass a fake). */
 export interface CatalogRunner {

@@ -329,7 +329,7 @@ export function tableFromNode(node: unknown): WizardTableRef | undefined {
  * ("Login failed for user 'sa' on host:port"), so the tree and its errors name it alike.
  */
 export function serverText(p: Pick<ConnectionProfile, 'server' | 'port'>): string {
-  return `${p.server}:${p.port ?? 1433}`; // as endpointText in src/sql/connection.ts
+  return `${p.server}:${p.port ?? 1433}`; // as endpointText in src/sql/client/connection.ts
 }
 
 /** The connection node's description: `host:port/database (who)`. */

@@ -8,7 +8,7 @@ import type { CatalogRunner } from '../sql/catalog.js';
 import { displayObjectName } from '../sql/names.js';
 import type { DeployedModel, ModelTableRef, ScoringObject } from '../lifecycle/types.js';
 import { usersOf } from '../lifecycle/deployed.js';
-import { modelDescription, modelLabel, modelTooltip, scoringObjectDescription } from '../lifecycle-host/items.js';
+import { modelDescription, modelLabel, modelTooltip, scoringObjectDescription } from './model-items.js';
 
 /** The core's reads of what is deployed (src/lifecycle/deployed.ts), loaded when first needed. */
 export interface DeployedCatalog {

@@ -7,7 +7,7 @@
 import { quoteName, quoteObjectName, sameName } from '../sql/names.js';
 import { parseSqlType, type PredictTarget } from '../sql/types.js';
 import type { PreviewCell } from '../models/preview.js';
-import type { DeployStep } from '../sql/deploy.js';
+import type { DeployStep } from './deploy.js';
 import { createWizardRules, toScoringPlan } from './rules.js';
 import type { DeployRunner, PreviewRunner } from './controller.js';
 import type { WizardDatabase } from './services.js';
@@ -47,7 +47,7 @@ export function defaultWizardParts(log?: (line: string) => void): WizardParts {
       });
     },
     deploy: async ({ plan, registry, version, onStep, db, signal }) => {
-      const { deployModel } = await import('../sql/deploy.js');
+      const { deployModel } = await import('./deploy.js');
       const r = await deployModel({
         sql: db.sql,
         source: registry.source,

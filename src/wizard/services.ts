@@ -4,7 +4,7 @@
  * same interfaces.
  */
 import type { ModelSource, ModelVersionInfo, RegistryKind } from '../models/source.js';
-import type { SqlConnection } from '../sql/connection.js';
+import type { SqlPort } from '../sql/port.js';
 import type { ObjectName } from '../sql/names.js';
 import type { PredictTarget } from '../sql/types.js';
 import type { SourceColumnOption } from './protocol.js';
@@ -24,8 +24,8 @@ export interface WizardRegistry {
   readonly source: ModelSource;
 }
 
-/** The statements the wizard runs; `SqlConnection` fits. */
-export type WizardSql = Pick<SqlConnection, 'query' | 'execute' | 'transaction' | 'cancel'>;
+/** The statements the wizard runs: the SQL port, which `SqlConnection` implements. */
+export type WizardSql = SqlPort;
 
 /** An open database session for one wizard. */
 export interface WizardDatabase {

@@ -1,10 +1,10 @@
 /**
  * A SQL connection for unit tests, with no server: it records every statement, answers queries with
  * an empty result set (or what `answer` returns), and runs transactions as BEGIN / COMMIT, or the
- * rollback statement when the work throws. It fits what the wizard and the deploy call
- * (query, execute, transaction, cancel).
+ * rollback statement when the work throws. It is a SqlPort, what the wizard, the deploy and the
+ * lifecycle call.
  */
-import type { ExecuteResult, QueryResult, SqlParameter } from '../../src/sql/connection.js';
+import type { ExecuteResult, QueryResult, SqlParameter, SqlPort } from '../../src/sql/port.js';
 
 export interface FakeSqlOptions {
   /** The result of a query; undefined (or no function) answers one empty result set. */
@@ -26,7 +26,7 @@ const EMPTY: QueryResult = {
   rowCounts: [],
 };
 
-export class FakeSql {
+export class FakeSql implements SqlPort {
   /** Every statement in order, with its parameters. */
   readonly log: LoggedStatement[] = [];
   /** An execute whose text matches fails, as a server that refuses it. */
@@ -50,10 +50,10 @@ export class FakeSql {
     return this.options.executeResult ?? { rowCounts: [1], rowsAffected: 1, messages: [] };
   }
 
-  async transaction<T>(work: (tx: never) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: SqlPort) => Promise<T>): Promise<T> {
     await this.execute('BEGIN TRANSACTION');
     try {
-      const r = await work(this as never);
+      const r = await work(this);
       await this.execute('COMMIT TRANSACTION');
       return r;
     } catch (e) {

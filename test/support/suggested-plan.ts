@@ -6,7 +6,7 @@
  */
 import type { ModelSource, ModelVersionInfo } from '../../src/models/source.js';
 import { listColumns } from '../../src/sql/catalog.js';
-import type { SqlConnection } from '../../src/sql/connection.js';
+import type { SqlConnection } from '../../src/sql/client/connection.js';
 import type { ScoringPlan } from '../../src/sql/script.js';
 import { parseSqlType } from '../../src/sql/types.js';
 import { readModelForWizard } from '../../src/wizard/model-reader.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CUSTOMER_FEATURES, FLOAT_FEATURES, type CustomerFeature } from '../../../src/samples/customers.js';
 import type { SampleRegistry } from '../../../src/samples/registry.js';
 import { listColumns, serverInfo, type CatalogRunner } from '../../../src/sql/catalog.js';
-import type { SqlCell, SqlConnection } from '../../../src/sql/connection.js';
+import type { SqlCell, SqlConnection } from '../../../src/sql/client/connection.js';
 import type { ObjectName } from '../../../src/sql/names.js';
 import type { ScoringPlan } from '../../../src/sql/script.js';
 import { parseSqlType } from '../../../src/sql/types.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createLocalPoolEngine } from '../../../src/localpool/engine/index.js';
 import type { Engine, EngineEvent, EngineSession, Parameter, StreamedValue } from '../../../src/localpool/engine/api.js';
 import { startTdsServer, type TdsServer } from '../../../src/localpool/tds/server.js';
-import { SqlConnection, type SqlCell } from '../../../src/sql/connection.js';
+import { SqlConnection, type SqlCell } from '../../../src/sql/client/connection.js';
 
 export const POOL_USER = 'sa';
 export const POOL_DATABASE = 'SQLPool01';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startLocalPool, type LocalPool } from '../../../src/localpool/index.js';
-import { SqlConnection } from '../../../src/sql/connection.js';
+import { SqlConnection } from '../../../src/sql/client/connection.js';
 import { generateScoringScript } from '../../../src/sql/script.js';
 import { parseSqlType } from '../../../src/sql/types.js';
 import { writeSampleRegistry } from '../../../src/samples/registry.js';
@@ -306,7 +306,7 @@ describe('localpool', () => {
   });
 
   test('npm run localpool still takes --password and runs the same start-up', async () => {
-    const r = await runPool([join(REPO, 'src', 'localpool', 'main.ts'), '--port', '0', '--password', 'Pool-Pw-43'], {});
+    const r = await runPool([join(REPO, 'src', 'cli', 'localpool-main.ts'), '--port', '0', '--password', 'Pool-Pw-43'], {});
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Local pool listening on 127\.0\.0\.1:\d+, database SQLPool01, in memory\.$/m);
   });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startLocalPool, type LocalPool } from '../../../src/localpool/index.js';
-import { SqlConnection } from '../../../src/sql/connection.js';
+import { SqlConnection } from '../../../src/sql/client/connection.js';
 import { writeSampleRegistry } from '../../../src/samples/registry.js';
 
 const REPO = resolve(__dirname, '..', '..', '..');

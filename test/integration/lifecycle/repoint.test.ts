@@ -14,7 +14,7 @@ import { previousVersionId, repoint } from '../../../src/lifecycle/repoint.js';
 import { RepointError, type LifecycleSql, type ReadBackMapping, type RepointStep } from '../../../src/lifecycle/types.js';
 import { MODEL_TABLE_COLUMNS, type ModelRow } from '../../../src/sql/model-table.js';
 import { displayObjectName, quoteObjectName, sameName, type ObjectName } from '../../../src/sql/names.js';
-import type { SqlConnection } from '../../../src/sql/connection.js';
+import type { SqlConnection } from '../../../src/sql/client/connection.js';
 import { CUSTOMER_FEATURES, FLOAT_FEATURES } from '../../../src/samples/customers.js';
 import { deployAndCreate, onnxBytes, planFor, startEnv, type LifecycleEnv } from './helpers.js';
 

@@ -11,7 +11,7 @@ import { LoadCancelledError, LoadError, loadData, type LoadProgress } from '../.
 import { inspectDataFile } from '../../../src/load/file.js';
 import { planExistingTable, planNewTable } from '../../../src/load/plan.js';
 import { listColumns, objectExists } from '../../../src/sql/catalog.js';
-import { SqlConnection } from '../../../src/sql/connection.js';
+import { SqlConnection } from '../../../src/sql/client/connection.js';
 import { writeCustomersCsv } from '../../support/customers-csv.js';
 
 const PASSWORD = 'Load#Data-2026';

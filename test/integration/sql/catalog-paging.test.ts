@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocalPool, type LocalPool } from '../../../src/localpool/index.js';
-import { SqlConnection } from '../../../src/sql/connection.js';
+import { SqlConnection } from '../../../src/sql/client/connection.js';
 import { listColumns, listColumnsPage, listObjects, listObjectsPage, type CatalogColumn, type CatalogObject, type ObjectCursor } from '../../../src/sql/catalog.js';
 
 const PASSWORD = 'Catalog-Paging-Pw-1';

@@ -1,4 +1,4 @@
-// The product's SQL client (src/sql/connection.ts) over real tedious against real servers:
+// The product's SQL client (src/sql/client/connection.ts) over real tedious against real servers:
 // 1. the local pool's TDS server with the wire-test engine (always);
 // 2. the whole local pool (`startLocalPool`: TDS server + DuckDB engine) with real T-SQL, when
 //    src/localpool/index.ts exists.
@@ -18,7 +18,7 @@ import {
   SqlRequestError,
   SqlCancelledError,
   type SqlConnectionConfig,
-} from '../../../src/sql/connection.js';
+} from '../../../src/sql/client/connection.js';
 import { runScript } from '../../../src/results/run.js';
 import { listColumns, listObjects, listSchemas, objectExists, serverInfo } from '../../../src/sql/catalog.js';
 

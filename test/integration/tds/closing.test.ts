@@ -9,7 +9,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'tedious';
 import type { EngineSession, SessionInfo } from '../../../src/localpool/engine/api.js';
-import type { EncryptMode } from '../../../src/sql/connection.js';
+import type { EncryptMode } from '../../../src/sql/client/connection.js';
 import { MemoryEngine } from '../../support/memory-engine.js';
 import { batch, closeConnection, connect, PASSWORD, startTestServer, type TestServer } from './helpers.js';
 import type { LoginClientArgs, LoginOutcome } from './login-client.js';

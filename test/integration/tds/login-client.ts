@@ -1,10 +1,10 @@
 // A client process for login tests: makes `count` logins to the local pool's TDS server through the
-// product's client (src/sql/connection.ts, over tedious), `parallel` at a time, and prints one JSON
+// product's client (src/sql/client/connection.ts, over tedious), `parallel` at a time, and prints one JSON
 // line per attempt with what the product and tedious reported. Run in its own process so that the
 // server's event loop and the client's are separate, as they are for the product.
 //
 // Usage: node --import tsx login-client.ts '<JSON LoginClientArgs>'
-import { SqlConnection, SqlConnectionError, type EncryptMode } from '../../../src/sql/connection.js';
+import { SqlConnection, SqlConnectionError, type EncryptMode } from '../../../src/sql/client/connection.js';
 
 export interface LoginClientArgs {
   readonly port: number;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatReal, formatSqlNumber, formatNumber } from '../../../src/results/format.js';
+import { formatReal, formatSqlNumber, formatNumber } from '../../../src/sql/format.js';
 import { cellText, renderResultsHtml, type ScriptRun } from '../../../src/results/html.js';
 import { formatCell } from '../../../src/models/preview.js';
 

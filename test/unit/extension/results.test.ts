@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderResultsHtml, cellText, summarizeRun, type ScriptRun } from '../../../src/results/html.js';
 import { runScript, type ScriptRunner } from '../../../src/results/run.js';
-import { SqlConnectionError, type BatchOutcome, type RunOptions } from '../../../src/sql/connection.js';
+import { SqlConnectionError, type BatchOutcome, type RunOptions } from '../../../src/sql/client/connection.js';
 
 const opts = { cspSource: 'vscode-webview://x', stylesUri: 'vscode-webview://x/media/results.css' };
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { findModelReferences } from '../../../src/lifecycle/model-ref.js';
 import { listScoringObjects } from '../../../src/lifecycle/deployed.js';
 import type { CatalogRunner } from '../../../src/sql/catalog.js';
-import type { QueryResult } from '../../../src/sql/connection.js';
+import type { QueryResult } from '../../../src/sql/client/connection.js';
 
 const ref = (def: string) => {
   const r = findModelReferences(def)[0];

@@ -13,7 +13,7 @@ import { buildSampleModel } from '../../../src/samples/models.js';
 import { generateCustomers, CUSTOMER_FEATURES, CUSTOMER_TEST_COLUMNS } from '../../../src/samples/customers.js';
 import { previewPredictions } from '../../../src/models/preview.js';
 import { shutdownOnnxWorker } from '../../../src/models/onnx-worker.js';
-import { checkInChildProcess } from '../../../src/sql/deploy.js';
+import { checkInChildProcess } from '../../../src/wizard/deploy.js';
 
 const mapsOnnxRuntime = () => /onnxruntime/i.test(readFileSync('/proc/self/maps', 'utf8'));
 let dir: string | undefined;

@@ -15,7 +15,7 @@ import { buildSampleModel, type SampleModel } from '../../../src/samples/models.
 import { generateCustomers, CUSTOMER_FEATURES, CUSTOMER_TEST_COLUMNS } from '../../../src/samples/customers.js';
 import { formatCell, previewPredictions, PreviewError, type PreviewInputMapping } from '../../../src/models/preview.js';
 import { OnnxWorker, OnnxWorkerError } from '../../../src/models/onnx-worker.js';
-import { checkInChildProcess } from '../../../src/sql/deploy.js';
+import { checkInChildProcess } from '../../../src/wizard/deploy.js';
 
 type Ort = typeof import('onnxruntime-node');
 let ort: Ort;

@@ -11,7 +11,7 @@ import {
   CatalogError,
   type CatalogRunner,
 } from '../../../src/sql/catalog.js';
-import type { QueryResult, SqlCell, SqlParameter } from '../../../src/sql/connection.js';
+import type { QueryResult, SqlCell, SqlParameter } from '../../../src/sql/client/connection.js';
 
 /** A catalog held in memory, answering the INFORMATION_SCHEMA queries the way a server would. */
 interface FakeColumn {

@@ -13,7 +13,7 @@ import {
   toTediousConfig,
   formatServerError,
   type SqlConnectionConfig,
-} from '../../../src/sql/connection.js';
+} from '../../../src/sql/client/connection.js';
 
 const target = { server: '127.0.0.1', port: 1433, user: 'sa', database: 'SQLPool01', authKind: 'sql-login' as const };
 

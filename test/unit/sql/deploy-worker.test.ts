@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deployModel, DeployError } from '../../../src/sql/deploy.js';
+import { deployModel, DeployError } from '../../../src/wizard/deploy.js';
 import { sharedOnnxWorker, shutdownOnnxWorker } from '../../../src/models/onnx-worker.js';
 import type { ScoringPlan } from '../../../src/sql/script.js';
 import type { ModelVersionInfo } from '../../../src/models/source.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deployModel, DeployError } from '../../../src/sql/deploy.js';
+import { deployModel, DeployError } from '../../../src/wizard/deploy.js';
 import type { ScoringPlan } from '../../../src/sql/script.js';
 import type { ModelVersionInfo, DownloadOptions } from '../../../src/models/source.js';
 import { buildSampleModel } from '../../../src/samples/models.js';

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deployedMessage, scriptDocumentName } from '../../../src/wizard/deployed.js';
 import { tableChoices } from '../../../src/wizard/table-picker.js';
-import { ScriptConnections } from '../../../src/results/script-connections.js';
+import { ScriptConnections } from '../../../src/results-host/script-connections.js';
 
 describe('after a deploy', () => {
   test("the script's document is named after the object, numbered when that name is open", () => {

@@ -51,7 +51,7 @@ describe('SQL Pools explorer', () => {
 
     before(async function () {
       if (!localPoolBuilt) {
-        console.log('SKIPPED: the local pool (src/localpool/main.ts or dist/localpool.js) does not exist yet.');
+        console.log('SKIPPED: the local pool (src/cli/localpool-main.ts or dist/localpool.js) does not exist yet.');
         this.skip();
       }
       a = await api();

@@ -13,7 +13,7 @@ import type { ExtensionApi } from '../../../src/extension.js';
 export const repoRoot = join(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
 export const extensionId = `${manifest.publisher}.${manifest.name}`;
-export const localPoolBuilt = existsSync(join(repoRoot, 'dist', 'localpool.js')) || existsSync(join(repoRoot, 'src', 'localpool', 'main.ts'));
+export const localPoolBuilt = existsSync(join(repoRoot, 'dist', 'localpool.js')) || existsSync(join(repoRoot, 'src', 'cli', 'localpool-main.ts'));
 
 /** The extension's API, activating the extension if it is not active yet. */
 export async function api(): Promise<ExtensionApi> {

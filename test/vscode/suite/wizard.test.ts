@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension.js';
 import type { ExplorerNode } from '../../../src/tree/explorer.js';
 import type { ScriptRun } from '../../../src/results/html.js';
-import type { WizardPanel } from '../../../src/wizard/host.js';
+import type { WizardPanel } from '../../../src/wizard-host/host.js';
 import type { WizardView } from '../../../src/wizard/protocol.js';
 import { writeSampleRegistry } from '../../../src/samples/registry.js';
 import { api, localPoolBuilt } from './extension-under-test.js';
@@ -56,7 +56,7 @@ describe('Predict with a model wizard', () => {
 
     before(async function () {
       if (!localPoolBuilt) {
-        console.log('SKIPPED: the local pool (src/localpool/main.ts or dist/localpool.js) does not exist yet.');
+        console.log('SKIPPED: the local pool (src/cli/localpool-main.ts or dist/localpool.js) does not exist yet.');
         this.skip();
       }
       a = await api();

@@ -7,8 +7,8 @@
  * The parsing and start-up are `localPoolCommand` (src/cli/localpool.ts), which
  * `predict-wizard localpool` runs too.
  */
-import { localPoolCommand } from '../cli/localpool.js';
-import { processIo } from '../cli/io.js';
+import { localPoolCommand } from './localpool.js';
+import { processIo } from './io.js';
 
 const stop = new AbortController();
 let stopping = false;

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { messageOf } from '../common/errors.js';
 import type { WizardHostParts } from './host.js';
-import type { WizardServices } from './services.js';
+import type { WizardServices } from '../wizard/services.js';
 
 export const PREDICT_COMMAND = 'predictWizard.predictWithModel';
 export const WIZARD_VIEW_TYPE = 'predictWizard.wizard';

@@ -19,15 +19,15 @@ import { messageOf } from '../common/errors.js';
 import { readOnnxMetadataFile } from '../models/onnx/read-file.js';
 import { OnnxWorkerError, sharedOnnxWorker, type OnnxWorker } from '../models/onnx-worker.js';
 import type { ModelSource, ModelVersionInfo } from '../models/source.js';
-import { listColumns, objectExists, type CatalogRunner } from './catalog.js';
-import type { SqlConnection } from './connection.js';
-import { checkModelTable, createModelTableSql, MODEL_TABLE_COLUMNS, modelRowStatements } from './model-table.js';
-import { displayObjectName, quoteObjectName } from './names.js';
-import { generateScoringScript, type ScoringPlan, type ScoringScript } from './script.js';
-import { displaySqlType } from './types.js';
+import { listColumns, objectExists, type CatalogRunner } from '../sql/catalog.js';
+import type { SqlPort } from '../sql/port.js';
+import { checkModelTable, createModelTableSql, MODEL_TABLE_COLUMNS, modelRowStatements } from '../sql/model-table.js';
+import { displayObjectName, quoteObjectName } from '../sql/names.js';
+import { generateScoringScript, type ScoringPlan, type ScoringScript } from '../sql/script.js';
+import { displaySqlType } from '../sql/types.js';
 
-/** What deploy needs from a connection (SqlConnection fits). */
-export type DeploySql = Pick<SqlConnection, 'query' | 'execute' | 'transaction' | 'cancel'>;
+/** What deploy needs from a connection: the SQL port (SqlConnection implements it). */
+export type DeploySql = SqlPort;
 
 export type DeployStep = 'download' | 'check' | 'create-table' | 'store' | 'script';
 

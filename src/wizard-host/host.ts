@@ -7,17 +7,17 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { displayObjectName, type ObjectName } from '../sql/names.js';
-import { WizardController, messageOf, type DeployRunner, type WizardControllerOptions } from './controller.js';
-import { sqlCatalog } from './catalog.js';
-import { defaultWizardParts, type WizardParts } from './parts.js';
-import { readModelForWizard } from './model-reader.js';
-import type { HostMessage, WizardView } from './protocol.js';
-import type { WizardDatabase, WizardServices, WizardTableRef } from './services.js';
-import type { WizardPlan } from './state.js';
-import { deployedMessage, scriptDocumentName } from './deployed.js';
-import { tableChoices } from './table-picker.js';
-import { scriptConnections } from '../results/script-connections.js';
-import { RUN_SCRIPT_COMMAND } from '../results/command.js';
+import { WizardController, messageOf, type DeployRunner, type WizardControllerOptions } from '../wizard/controller.js';
+import { sqlCatalog } from '../wizard/catalog.js';
+import { defaultWizardParts, type WizardParts } from '../wizard/parts.js';
+import { readModelForWizard } from '../wizard/model-reader.js';
+import type { HostMessage, WizardView } from '../wizard/protocol.js';
+import type { WizardDatabase, WizardServices, WizardTableRef } from '../wizard/services.js';
+import type { WizardPlan } from '../wizard/state.js';
+import { deployedMessage, scriptDocumentName } from '../wizard/deployed.js';
+import { tableChoices } from '../wizard/table-picker.js';
+import { scriptConnections } from '../results-host/script-connections.js';
+import { RUN_SCRIPT_COMMAND } from '../results-host/command.js';
 import { REFRESH_COMMAND } from '../tree/explorer.js';
 
 import { REVEAL_OBJECT_COMMAND, WIZARD_VIEW_TYPE } from './register.js';

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DeployedModel, ModelTableRef, ScoringObject } from '../../../src/lifecycle/types.js';
-import { formatBytes, formatCreated, modelDescription, modelLabel, modelTooltip, schemaText } from '../../../src/lifecycle-host/items.js';
+import { formatBytes, formatCreated, modelDescription, modelLabel, modelTooltip, schemaText } from '../../../src/tree/model-items.js';
 
 const table: ModelTableRef = {
   table: { schema: 'wwi_ml', name: 'AMLModel' },

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { BatchSplitError } from '../sql/batches.js';
 import { pickConnection } from '../connections/commands.js';
 import type { ConnectionStore, SessionManager } from '../connections/store.js';
-import { renderResultsHtml, summarizeRun, type ScriptRun } from './html.js';
+import { renderResultsHtml, summarizeRun, type ScriptRun } from '../results/html.js';
 import { scriptConnections } from './script-connections.js';
 import { messageOf } from '../common/errors.js';
 
@@ -99,7 +99,7 @@ export function registerRunScript(context: vscode.ExtensionContext, deps: RunScr
           const conn = await deps.sessions.dedicated(profile);
           try {
             // Loaded with the SQL client on the first run, not at activation.
-            const { runScript } = await import('./run.js');
+            const { runScript } = await import('../results/run.js');
             return await runScript(conn, text, {
               title,
               connectionName: profile.name,
