@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { messageOf } from '../common/errors.js';
-import type { WizardHostParts } from './host.js';
+import type { WizardParts } from '../wizard/parts.js';
 import type { WizardServices } from '../wizard/services.js';
 
 export const PREDICT_COMMAND = 'predictWizard.predictWithModel';
@@ -14,7 +14,7 @@ export const WIZARD_VIEW_TYPE = 'predictWizard.wizard';
 export const REVEAL_OBJECT_COMMAND = 'predictWizard.explorer.revealObject';
 
 /** Registers the command and the panel serializer. Called by extension.ts's activate(). */
-export function registerWizard(context: vscode.ExtensionContext, services: WizardServices, parts?: WizardHostParts): vscode.Disposable {
+export function registerWizard(context: vscode.ExtensionContext, services: WizardServices, parts?: WizardParts): vscode.Disposable {
   /** The host module, or undefined (said to the user) when its bundle cannot load. */
   const host = async () => {
     try {

@@ -466,5 +466,3 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (t: T) => 
   );
 }
 
-/** The host imports it from here with the controller. */
-export { messageOf };
