@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocalPool, type LocalPool } from '../../../src/localpool/index.js';
 import { SqlConnection } from '../../../src/sql/client/connection.js';
+import { quoteName, quoteObjectName } from '../../../src/sql/names.js';
 import { listColumns, listColumnsPage, listObjects, listObjectsPage, type CatalogColumn, type CatalogObject, type ObjectCursor } from '../../../src/sql/catalog.js';
 
 const PASSWORD = 'Catalog-Paging-Pw-1';
@@ -90,4 +91,21 @@ test(`a table of ${COLUMNS} columns, page by page and whole: every column once, 
     assert.deepEqual(cols[COLUMNS - 1]!.name, `c${COLUMNS - 1}`);
   }
   await assert.rejects(listColumnsPage(conn, { schema: 'dbo', name: 'NoSuchTable' }, { limit: 200 }), /does not exist/);
+});
+
+test('columns: every declared type reads back as declared, under hostile names', async () => {
+  const declared = [
+    'tinyint', 'smallint', 'int', 'bigint', 'bit', 'real', 'float', 'decimal(38,10)', 'numeric(5,0)', 'money', 'date', 'datetime', 'datetime2(7)',
+    'datetime2(0)', 'time(3)', 'char(3)', 'varchar(100)', 'varchar(max)', 'nchar(2)', 'nvarchar(4000)', 'nvarchar(max)', 'binary(16)',
+    'varbinary(8000)', 'varbinary(max)', 'uniqueidentifier',
+  ];
+  const table = { schema: "it's ] a", name: 'all [types]' };
+  await conn.execute(`CREATE SCHEMA ${quoteName(table.schema)}`);
+  await conn.execute(`CREATE TABLE ${quoteObjectName(table)} (${declared.map((t, i) => `[c${i}] ${t} NULL`).join(', ')})`);
+  const cols = await listColumns(conn, table);
+  assert.deepEqual(
+    cols.map((c) => c.typeText),
+    declared,
+  );
+  assert.ok(cols.every((c) => c.nullable && !c.isKey));
 });

@@ -47,10 +47,12 @@ function fakeServer(tables: FakeTable[], opts: { schemas?: string[]; procedures?
         const names = opts.schemas ?? [...new Set(tables.map((t) => t.schema))];
         return result(['SCHEMA_NAME'], names.map((n) => [n]));
       }
-      if (/INFORMATION_SCHEMA\.TABLE_CONSTRAINTS/.test(sql)) {
-        if (opts.keysFail) throw Object.assign(new Error("Invalid object name 'INFORMATION_SCHEMA.TABLE_CONSTRAINTS'."), { number: opts.keysErrorNumber ?? 208 });
-        const t = tables.find((x) => x.schema === p.schema && x.name === p.table);
-        return result(['COLUMN_NAME'], (t?.columns ?? []).filter((c) => c.key).map((c) => [c.name]));
+      // The object named as OBJECT_ID's argument: its quoted two-part name.
+      const named = typeof p.object === 'string' ? /^\[(.*)\]\.\[(.*)\]$/.exec(p.object) : null;
+      const object = named ? tables.find((x) => x.schema === named[1] && x.name === named[2]) : undefined;
+      if (/FROM sys\.indexes/.test(sql)) {
+        if (opts.keysFail) throw Object.assign(new Error("Invalid object name 'sys.indexes'."), { number: opts.keysErrorNumber ?? 208 });
+        return result(['name'], (object?.columns ?? []).filter((c) => c.key).map((c) => [c.name]));
       }
       if (/SELECT c\.TABLE_SCHEMA, c\.TABLE_NAME FROM INFORMATION_SCHEMA\.COLUMNS/.test(sql)) {
         const rows: SqlCell[][] = [];
@@ -60,12 +62,14 @@ function fakeServer(tables: FakeTable[], opts: { schemas?: string[]; procedures?
         }
         return result(['TABLE_SCHEMA', 'TABLE_NAME'], rows);
       }
-      if (/FROM INFORMATION_SCHEMA\.COLUMNS WHERE TABLE_SCHEMA = @schema AND TABLE_NAME = @table/.test(sql)) {
-        const t = tables.find((x) => x.schema === p.schema && x.name === p.table);
-        const rows = (t?.columns ?? []).map((c, i) => [
-          c.name, i + 1, c.dataType, c.maxLength ?? null, c.precision ?? null, c.scale ?? null, c.dtPrecision ?? null, c.nullable ? 'YES' : 'NO',
-        ]);
-        return result(['COLUMN_NAME', 'ORDINAL_POSITION', 'DATA_TYPE', 'CHARACTER_MAXIMUM_LENGTH', 'NUMERIC_PRECISION', 'NUMERIC_SCALE', 'DATETIME_PRECISION', 'IS_NULLABLE'], rows);
+      if (/FROM sys\.columns AS c JOIN sys\.types AS t ON t\.user_type_id = c\.system_type_id WHERE c\.object_id = OBJECT_ID\(@object\)/.test(sql)) {
+        // As sys.columns says it: lengths in bytes (-1 = max), fractional digits as the scale of date/time types.
+        const rows = (object?.columns ?? []).map((c, i) => {
+          const bytes = c.maxLength === undefined || c.maxLength === -1 ? (c.maxLength ?? 4) : /^n(var)?char$/.test(c.dataType) ? c.maxLength * 2 : c.maxLength;
+          const scale = c.dtPrecision ?? c.scale ?? 0;
+          return [c.name, i + 1, c.dataType, bytes, c.precision ?? 0, scale, c.nullable];
+        });
+        return result(['name', 'column_id', 'type_name', 'max_length', 'precision', 'scale', 'is_nullable'], rows);
       }
       if (/SELECT TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA\.TABLES WHERE TABLE_SCHEMA = @schema/.test(sql)) {
         return result(['TABLE_NAME', 'TABLE_TYPE'], tables.filter((t) => t.schema === p.schema).map((t) => [t.name, t.type]));
@@ -148,7 +152,7 @@ test('columns: a server without key-constraint views still lists the columns', a
 });
 
 test('columns: a server without key-constraint views is not asked for keys again; other failures are', async () => {
-  const keyQueries = (seen: { sql: string }[]) => seen.filter((q) => /TABLE_CONSTRAINTS/.test(q.sql)).length;
+  const keyQueries = (seen: { sql: string }[]) => seen.filter((q) => /sys\.indexes/.test(q.sql)).length;
   const missing = fakeServer([customerTest], { keysFail: true });
   for (let i = 0; i < 3; i++) assert.equal((await listColumns(missing.runner, { schema: 'wwi_ml', name: 'CustomerTest' })).length, 6);
   assert.equal(keyQueries(missing.seen), 1);
