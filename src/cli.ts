@@ -4,6 +4,7 @@
  */
 import { processIo } from './cli/io.js';
 import { runCli } from './cli/main.js';
+import { messageOf } from './common/errors.js';
 
 // tedious names the server in the TLS handshake even when it is an IP address (127.0.0.1 for the
 // local pool); Node's deprecation notice about it says nothing a user of this tool can act on.
@@ -32,7 +33,7 @@ runCli(process.argv.slice(2), processIo(interrupt.signal)).then(
     process.off('SIGTERM', onSignal);
   },
   (e: unknown) => {
-    process.stderr.write(`predict-wizard: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`predict-wizard: ${messageOf(e)}\n`);
     process.exitCode = 1;
   },
 );

@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseObjectName, SqlNameError, type ObjectName } from '../sql/names.js';
+import type { ScriptType } from '../sql/script.js';
 import { PREDICT_TARGETS, type PredictTarget } from '../sql/types.js';
 import type { EncryptMode } from '../sql/client/connection.js';
 import { parseArgsMessage, UsageError } from './errors.js';
@@ -162,7 +163,7 @@ export interface PlanOptions {
   readonly inputTypes: readonly { readonly input: string; readonly type: string }[];
   readonly passThrough?: readonly string[];
   readonly target?: PredictTarget;
-  readonly scriptType: 'view' | 'procedure';
+  readonly scriptType: ScriptType;
   /** As typed; undefined = the wizard's default name. */
   readonly scriptName?: string;
   readonly replace: boolean;

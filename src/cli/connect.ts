@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { SqlConnection, type SqlConnectionConfig } from '../sql/client/connection.js';
 import { ENV, PROGRAM, type CommandName, type SqlOptions } from './args.js';
 import { CliFailure, UsageError } from './errors.js';
+import { messageOf } from '../common/errors.js';
 
 /** The configuration for `sql`, with the password from the environment. Throws UsageError when it is missing. */
 export async function connectionConfig(command: CommandName, sql: SqlOptions, env: Readonly<Record<string, string | undefined>>, cwd: string): Promise<SqlConnectionConfig> {
@@ -46,7 +47,7 @@ export async function connect(config: SqlConnectionConfig, log?: (line: string) 
   try {
     return await SqlConnection.open(config, { log });
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = messageOf(e);
     throw new CliFailure(message, { cause: e });
   }
 }

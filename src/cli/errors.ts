@@ -1,3 +1,4 @@
+import { messageOf } from '../common/errors.js';
 /**
  * The CLI's two kinds of failure: a usage problem (exit 2: the command line is wrong) and a failure
  * of the work itself (exit 1: the server, the registry or the model said no). Both carry one line a
@@ -20,7 +21,7 @@ export const EXIT_USAGE = 2;
 
 /** The message of anything thrown, on one line. */
 export function oneLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
+  const text = messageOf(e);
   return text.replace(/\s*\r?\n\s*/g, ' ').trim();
 }
 

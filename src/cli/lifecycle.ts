@@ -19,6 +19,7 @@ import { connect, connectionConfig } from './connect.js';
 import { CliFailure, EXIT_OK } from './errors.js';
 import { textTable } from './format.js';
 import { openRegistry, parseRegistrySpec } from './registry.js';
+import { messageOf } from '../common/errors.js';
 
 type Ctx = ReturnType<typeof context>;
 type Cmd<K extends ParsedCommand['command']> = Extract<ParsedCommand, { command: K }>;
@@ -27,7 +28,7 @@ type LifecycleCmd = Cmd<'deployed' | 'upgrade' | 'rollback' | 'compare' | 'delet
 const STEP_TEXT: Readonly<Record<RepointStep, string>> = { check: 'Checking', store: 'Storing', rewrite: 'Rewriting', 'delete-old': 'Deleting' };
 
 function failure(e: unknown): never {
-  throw new CliFailure(e instanceof Error ? e.message : String(e), { cause: e });
+  throw new CliFailure(messageOf(e), { cause: e });
 }
 
 async function open(cmd: LifecycleCmd, ctx: Ctx): Promise<SqlConnection> {

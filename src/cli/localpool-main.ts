@@ -7,6 +7,7 @@
  * The parsing and start-up are `localPoolCommand` (src/cli/localpool.ts), which
  * `predict-wizard localpool` runs too.
  */
+import { messageOf } from '../common/errors.js';
 import { localPoolCommand } from './localpool.js';
 import { processIo } from './io.js';
 
@@ -23,7 +24,7 @@ process.on('SIGTERM', onSignal);
 localPoolCommand(process.argv.slice(2), processIo(stop.signal), { program: 'npm run localpool --', allowPasswordOption: true }).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error(`localpool: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`localpool: ${messageOf(e)}`);
     process.exit(1);
   },
 );

@@ -16,6 +16,7 @@ import {
 } from './config.js';
 import type { EncryptMode } from '../sql/client/connection.js';
 import type { ConnectionStore, SessionManager } from './store.js';
+import { messageOf } from '../common/errors.js';
 
 export const COMMANDS = {
   add: 'predictWizard.addConnection',
@@ -199,7 +200,7 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, dep
       void vscode.window.showInformationMessage(line);
       return true;
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = messageOf(e);
       log.error(`Test of connection '${profile.name}' failed: ${message}`);
       const edit = 'Edit Connection';
       // Not awaited: the command reports failure at once; the button works while the message shows.

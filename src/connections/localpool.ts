@@ -10,6 +10,7 @@ import { DEFAULT_LOCAL_POOL_DATABASE, LOCAL_POOL_CONNECTION, LOCAL_POOL_PASSWORD
 import { canConnect, freePort, startLocalPoolProcess, type LocalPoolProcess } from './localpool-process.js';
 import { processAlive, readPoolState, removePoolState, reuseDecision, writePoolState, type PoolState } from './localpool-state.js';
 import type { ConnectionStore, SessionManager } from './store.js';
+import { messageOf } from '../common/errors.js';
 
 export const START_LOCAL_POOL = 'predictWizard.startLocalPool';
 export const STOP_LOCAL_POOL = 'predictWizard.stopLocalPool';
@@ -152,7 +153,7 @@ export function registerLocalPool(deps: LocalPoolDeps): LocalPoolController {
         void vscode.window.showInformationMessage(`${how} on ${pool.host}:${pool.port}; connection '${LOCAL_POOL_CONNECTION}' is ready in the SQL Pools view.`);
         return { host: pool.host, port: pool.port };
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
+        const message = messageOf(e);
         deps.log.error(`Start local pool: ${message}`);
         void vscode.window.showErrorMessage(message);
         return undefined;

@@ -4,7 +4,7 @@
  * or the VS Code Microsoft sign-in (Azure ML), never from settings.
  */
 import * as vscode from 'vscode';
-import { versionPage, type ModelSource, type ModelSourceKind, type VersionPageOptions } from '../models/source.js';
+import { versionPage, type ModelSource, type RegistryKind, type VersionPageOptions } from '../models/source.js';
 import { registryTokenKey, type RegistryConfig } from './registry-config.js';
 import type { ModelCache } from '../models/cache.js';
 import type { WizardRegistry } from '../wizard/services.js';
@@ -14,7 +14,7 @@ class LazySource implements ModelSource {
   private source: Promise<ModelSource> | undefined;
   constructor(
     readonly id: string,
-    readonly kind: ModelSourceKind,
+    readonly kind: RegistryKind,
     readonly displayName: string,
     private readonly create: () => Promise<ModelSource>,
   ) {}

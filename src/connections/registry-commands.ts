@@ -22,8 +22,9 @@ import {
   workspaceNameProblem,
   type RegistryConfig,
 } from './registry-config.js';
-import type { ModelSourceKind } from '../models/source.js';
+import type { RegistryKind } from '../models/source.js';
 import type { ModelCache } from '../models/cache.js';
+import { messageOf } from '../common/errors.js';
 
 export const REGISTRY_COMMANDS = {
   add: 'predictWizard.addModelRegistry',
@@ -41,7 +42,7 @@ export const SAMPLE_REGISTRY_NAME = 'Sample models';
 
 /** Answers given as the Add command's argument; each one present skips its prompt. */
 export interface AddRegistryArgs {
-  kind?: ModelSourceKind | 'sample';
+  kind?: RegistryKind | 'sample';
   path?: string;
   trackingUri?: string;
   /** MLflow: a bearer token ('' for none). Kept in SecretStorage. */
@@ -147,7 +148,7 @@ export class RegistryCommands {
       this.deps.log.info(message);
       return { ok: true, message };
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = messageOf(e);
       this.deps.log.error(`Test of model registry '${c.name}' failed: ${message}`);
       return { ok: false, message };
     }
@@ -243,7 +244,7 @@ export class RegistryCommands {
     try {
       await writeSetting(withRegistryAdded(rawSetting(), config));
     } catch (e) {
-      void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+      void vscode.window.showErrorMessage(messageOf(e));
       return undefined;
     }
     // A token left by an earlier registry of the same name must not be sent to this one.
@@ -325,7 +326,7 @@ export class RegistryCommands {
           void vscode.window.showInformationMessage(`Signed in to Azure as ${session.account.label} for '${c.name}'.`);
           return true;
         } catch (e) {
-          const message = `Sign-in to Azure for '${c.name}' did not complete: ${e instanceof Error ? e.message : String(e)}`;
+          const message = `Sign-in to Azure for '${c.name}' did not complete: ${messageOf(e)}`;
           this.deps.log.warn(message);
           void vscode.window.showErrorMessage(message);
           return false;

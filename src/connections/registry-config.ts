@@ -1,11 +1,11 @@
 /**
  * The `predictWizard.modelRegistries` setting: reading and checking its entries. No vscode import.
  */
-import type { ModelSourceKind } from '../models/source.js';
+import type { RegistryKind } from '../models/source.js';
 
 export interface RegistryConfig {
   readonly name: string;
-  readonly kind: ModelSourceKind;
+  readonly kind: RegistryKind;
   readonly path?: string;
   readonly trackingUri?: string;
   readonly subscriptionId?: string;

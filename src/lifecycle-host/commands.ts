@@ -10,6 +10,7 @@ import { ObjectNode, type SqlPoolExplorer } from '../tree/explorer.js';
 import { ModelNode, ModelsNode, ScoringObjectNode, modelsChildren } from '../tree/models.js';
 import { displayObjectName, sameName } from '../sql/names.js';
 import type { WizardServices } from '../wizard/services.js';
+import { messageOf } from '../common/errors.js';
 
 export const LIFECYCLE_COMMANDS = {
   upgrade: 'predictWizard.models.upgrade',
@@ -54,7 +55,7 @@ export function registerLifecycleCommands(deps: LifecycleHostDeps): void {
       }
       return outcome;
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = messageOf(e);
       deps.log.error(`${title} failed: ${message}`, ...(e instanceof Error ? [e] : []));
       void vscode.window.showErrorMessage(`${title}: ${message}`);
       return { ok: false, message };

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ModelVersionInfo } from '../models/source.js';
 import type { WizardRegistry, WizardServices } from '../wizard/services.js';
+import { messageOf } from '../common/errors.js';
 
 export interface RegistryVersion {
   readonly registry: WizardRegistry;
@@ -19,7 +20,7 @@ export async function findVersion(services: WizardServices, name: string, versio
       const v = await registry.source.getVersion(name, version, { signal });
       return { registry, version: v };
     } catch (e) {
-      problems.push(`${registry.name}: ${e instanceof Error ? e.message : String(e)}`);
+      problems.push(`${registry.name}: ${messageOf(e)}`);
     }
   }
   if (problems.length) services.log.info(`Model '${name}' version ${version} was not found: ${problems.join('; ')}`);
@@ -53,7 +54,7 @@ async function versionItems(services: WizardServices, registries: readonly Wizar
     try {
       versions = await registry.source.listVersions(modelName);
     } catch (e) {
-      services.log.info(`Listing '${modelName}' in ${registry.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+      services.log.info(`Listing '${modelName}' in ${registry.name} failed: ${messageOf(e)}`);
       continue;
     }
     for (const v of versions) items.push(versionItem(registry, v, currentId, registries.length > 1));
@@ -84,7 +85,7 @@ async function pickOtherModel(services: WizardServices, registries: readonly Wiz
       const page = await registry.source.listModels({ pageSize: 200 });
       for (const m of page.items) models.push({ label: m.name, description: registries.length > 1 ? registry.name : undefined, registry, name: m.name });
     } catch (e) {
-      services.log.info(`Listing the models of ${registry.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+      services.log.info(`Listing the models of ${registry.name} failed: ${messageOf(e)}`);
     }
   }
   const model = await vscode.window.showQuickPick(models, { title, placeHolder: 'Model' });

@@ -13,6 +13,7 @@ import { previewPredictions, type PreviewCell } from '../models/preview.js';
 import type { OnnxWorker } from '../models/onnx-worker.js';
 import { readModelBytes } from './deployed.js';
 import type { CompareRequest, ComparisonReport } from './types.js';
+import { messageOf } from '../common/errors.js';
 
 export const DEFAULT_COMPARE_ROWS = 1000;
 const MAX_DIFFERING = 50;
@@ -21,9 +22,6 @@ export class CompareError extends Error {
   override readonly name = 'CompareError';
 }
 
-function reasonOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** Whether two regressor outputs agree: |a-b| <= 1e-6·max(1,|a|). */
 export function closeEnough(a: number, b: number): boolean {
@@ -115,7 +113,7 @@ export async function compareVersions(req: CompareRequest & { readonly worker?: 
     data = (set?.rows ?? []).map((row) => [...row]);
   } catch (e) {
     const what = `the rows of ${displayObjectName(m.source)} that ${displayObjectName(m.objectName)} scores`;
-    throw new CompareError(`Cannot read ${what}: ${reasonOf(e)}`, { cause: e });
+    throw new CompareError(`Cannot read ${what}: ${messageOf(e)}`, { cause: e });
   }
   if (data.length === 0) throw new CompareError(`${displayObjectName(m.source)} has no rows to compare the versions on.`);
   if (signal?.aborted) throw new CompareError('Comparison cancelled.');
@@ -143,7 +141,7 @@ export async function compareVersions(req: CompareRequest & { readonly worker?: 
     try {
       bytes = await readModelBytes(db as CatalogRunner, req.modelTable, id);
     } catch (e) {
-      throw new CompareError(reasonOf(e), { cause: e });
+      throw new CompareError(messageOf(e), { cause: e });
     }
     try {
       const table = await previewPredictions({
@@ -157,7 +155,7 @@ export async function compareVersions(req: CompareRequest & { readonly worker?: 
       });
       return table.rows.map((r) => r[r.length - 1]!);
     } catch (e) {
-      throw new CompareError(`Scoring with '${id}' failed: ${reasonOf(e)}`, { cause: e });
+      throw new CompareError(`Scoring with '${id}' failed: ${messageOf(e)}`, { cause: e });
     }
   };
   const a = await score(m.modelId);

@@ -6,8 +6,10 @@ import { findModelTables, type CatalogRunner } from '../sql/catalog.js';
 import type { SqlCell } from '../sql/port.js';
 import { checkModelTable } from '../sql/model-table.js';
 import { displayObjectName, quoteName, quoteObjectName, sameName, type ObjectName } from '../sql/names.js';
+import type { ScriptType } from '../sql/script.js';
 import { findModelReferences } from './model-ref.js';
 import type { DeployedModel, ModelTableColumnRole, ModelTableRef, ScoringObject } from './types.js';
+import { messageOf } from '../common/errors.js';
 
 const ROLES: readonly ModelTableColumnRole[] = ['name', 'version', 'description', 'created_time', 'created_by', 'framework', 'inputs_schema', 'outputs_schema'];
 
@@ -15,9 +17,6 @@ export class LifecycleCatalogError extends Error {
   override readonly name = 'LifecycleCatalogError';
 }
 
-function reasonOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function text(cell: SqlCell | undefined): string | undefined {
   if (cell === null || cell === undefined) return undefined;
@@ -57,7 +56,7 @@ export async function listDeployedModels(db: CatalogRunner, table: ModelTableRef
     const result = await db.query(`SELECT ${select.join(', ')} FROM ${quoteObjectName(table.table)} ORDER BY ${quoteName(table.idColumn)}`);
     rows = result.resultSets[0]?.rows ?? [];
   } catch (e) {
-    throw new LifecycleCatalogError(`Cannot read the models in ${displayObjectName(table.table)}: ${reasonOf(e)}`, { cause: e });
+    throw new LifecycleCatalogError(`Cannot read the models in ${displayObjectName(table.table)}: ${messageOf(e)}`, { cause: e });
   }
   const out: DeployedModel[] = [];
   for (const r of rows) {
@@ -114,7 +113,7 @@ async function fromInformationSchema(db: CatalogRunner): Promise<(readonly SqlCe
 }
 
 /** Every view and procedure, with its definition (sys.sql_modules, else INFORMATION_SCHEMA with OBJECT_DEFINITION). */
-export async function listModules(db: CatalogRunner): Promise<{ kind: 'view' | 'procedure'; name: ObjectName; definition: string }[]> {
+export async function listModules(db: CatalogRunner): Promise<{ kind: ScriptType; name: ObjectName; definition: string }[]> {
   let rows: readonly (readonly SqlCell[])[];
   try {
     rows = (await db.query(MODULES_SQL)).resultSets[0]?.rows ?? [];
@@ -123,13 +122,13 @@ export async function listModules(db: CatalogRunner): Promise<{ kind: 'view' | '
       rows = await fromInformationSchema(db);
     } catch (e) {
       throw new LifecycleCatalogError(
-        `Cannot read the definitions of views and procedures (sys.sql_modules: ${reasonOf(first)}; INFORMATION_SCHEMA: ${reasonOf(e)}). ` +
+        `Cannot read the definitions of views and procedures (sys.sql_modules: ${messageOf(first)}; INFORMATION_SCHEMA: ${messageOf(e)}). ` +
           'The login needs VIEW DEFINITION permission.',
         { cause: e },
       );
     }
   }
-  const out: { kind: 'view' | 'procedure'; name: ObjectName; definition: string }[] = [];
+  const out: { kind: ScriptType; name: ObjectName; definition: string }[] = [];
   for (const r of rows) {
     const schema = text(r[0]);
     const name = text(r[1]);

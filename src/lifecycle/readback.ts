@@ -8,9 +8,10 @@
  */
 import { displayObjectName, preview, sameName, type ObjectName } from '../sql/names.js';
 import { parseSqlType, type PredictTarget, type SqlType } from '../sql/types.js';
-import type { ScoringPlan } from '../sql/script.js';
+import type { ScoringPlan, ScriptType } from '../sql/script.js';
 import { isName, readObjectName, tokenize, TokenCursor, TokenizeError, type Token } from './tokens.js';
 import { ReadBackError, type ReadBackInput, type ReadBackMapping } from './types.js';
+import { messageOf } from '../common/errors.js';
 
 export interface ReadBackHints {
   /**
@@ -73,7 +74,7 @@ class Reader {
     try {
       return parseSqlType(text);
     } catch (e) {
-      return this.fail(`the type '${preview(text)}' ${context} is not one this tool knows (${e instanceof Error ? e.message : String(e)}).`);
+      return this.fail(`the type '${preview(text)}' ${context} is not one this tool knows (${messageOf(e)}).`);
     }
   }
   skipSemicolons(): void {
@@ -82,7 +83,7 @@ class Reader {
 }
 
 /** The mapping a scoring object's definition says; throws ReadBackError when it cannot be read. */
-export function readBackMapping(obj: { kind: 'view' | 'procedure'; name: ObjectName; definition: string }, hints: ReadBackHints = {}): ReadBackMapping {
+export function readBackMapping(obj: { kind: ScriptType; name: ObjectName; definition: string }, hints: ReadBackHints = {}): ReadBackMapping {
   const what = `the ${obj.kind === 'view' ? 'view' : 'stored procedure'} ${displayObjectName(obj.name)}`;
   let tokens: Token[];
   try {
@@ -132,7 +133,7 @@ export function readBackMapping(obj: { kind: 'view' | 'procedure'; name: ObjectN
 }
 
 /** Reads up to the query; true when the procedure's body is in BEGIN … END. */
-function readHeader(r: Reader, kind: 'view' | 'procedure'): boolean {
+function readHeader(r: Reader, kind: ScriptType): boolean {
   const c = r.c;
   if (c.word('CREATE')) {
     if (c.word('OR')) r.expectWord('ALTER', 'after CREATE OR');

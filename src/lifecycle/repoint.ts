@@ -29,6 +29,7 @@ import { tensorKindFor } from '../models/preview.js';
 import { listScoringObjects, sameTable, usersOf } from './deployed.js';
 import { toScoringPlan } from './readback.js';
 import { RepointError, type DeployedModel, type LifecycleSql, type RepointRequest, type RepointResult, type RepointStep } from './types.js';
+import { messageOf } from '../common/errors.js';
 
 const STEP_WORDS: Readonly<Record<RepointStep, string>> = {
   check: 'checking the new version against the mapping',
@@ -44,9 +45,9 @@ export interface RepointOptions {
   readonly worker?: OnnxWorker;
 }
 
-function reasonOf(e: unknown): string {
-  if (e instanceof DeployError) return e.reason;
-  return e instanceof Error ? e.message : String(e);
+/** What went wrong: a DeployError's own reason (without its "Deploy failed while …" opening), else the message. */
+function failureReason(e: unknown): string {
+  return e instanceof DeployError ? e.reason : messageOf(e);
 }
 
 /** `CREATE VIEW`/`CREATE PROCEDURE` of a generated batch as `ALTER …` (the batch starts with a comment line, then CREATE). */
@@ -73,7 +74,7 @@ export async function repoint(req: RepointRequest & RepointOptions): Promise<Rep
     // A statement cut short by a cancel or a lost answer may still have run: read what each object uses now.
     if (step === 'rewrite') await readState(db, state);
     const snapshot = state.map((s) => ({ ...s }));
-    const head = cancelled ? `Cancelled while ${STEP_WORDS[step]}.` : `Failed while ${STEP_WORDS[step]}: ${reasonOf(e)}`;
+    const head = cancelled ? `Cancelled while ${STEP_WORDS[step]}.` : `Failed while ${STEP_WORDS[step]}: ${failureReason(e)}`;
     throw new RepointError(`${head} Every object still works: ${describeState(snapshot)}.`, step, snapshot, cancelled, { cause: e });
   };
   const begin = (s: RepointStep, detail: string) => {
@@ -212,7 +213,7 @@ async function loadInfo(bytes: Uint8Array, worker: OnnxWorker | undefined, signa
     try {
       return await (worker ?? sharedOnnxWorker()).load(path, { signal, keep: false, fromBytes: true });
     } catch (e) {
-      throw new Error(`ONNX Runtime cannot load the new version (${reasonOf(e)}); PREDICT would fail with "Model is corrupt or invalid".`, { cause: e });
+      throw new Error(`ONNX Runtime cannot load the new version (${failureReason(e)}); PREDICT would fail with "Model is corrupt or invalid".`, { cause: e });
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -226,7 +227,7 @@ function checkPlan(info: OnnxModelInfo, plan: ScoringPlan): void {
   try {
     checkAgainstPlan(info, plan);
   } catch (e) {
-    throw new Error(`${displayObjectName(plan.objectName)}: ${reasonOf(e)}`, { cause: e });
+    throw new Error(`${displayObjectName(plan.objectName)}: ${failureReason(e)}`, { cause: e });
   }
   const problems: string[] = [];
   for (const i of plan.inputs) {
@@ -237,7 +238,7 @@ function checkPlan(info: OnnxModelInfo, plan: ScoringPlan): void {
     try {
       fed = tensorKindFor(i.inputType);
     } catch (e) {
-      problems.push(reasonOf(e));
+      problems.push(failureReason(e));
       continue;
     }
     if (fed !== wanted) {

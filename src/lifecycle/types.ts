@@ -51,7 +51,7 @@ export interface DeployedModel {
 
 /** A view or procedure whose definition selects a model row by ID (any quoting: [ID] = N'x', "ID"='x', ID = 'x'). */
 export interface ScoringObject {
-  readonly kind: 'view' | 'procedure';
+  readonly kind: ScriptType;
   readonly name: ObjectName;
   readonly modelTable: ObjectName;
   readonly modelId: string;

@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { SqlType } from '../sql/types.js';
 import { sqlTypeOfDuckType } from '../sql/duckdb-types.js';
+import { messageOf } from '../common/errors.js';
 
 export type DataFileKind = 'csv' | 'parquet';
 
@@ -81,7 +82,7 @@ function close(d: { instance: DuckDBInstance; conn: DuckDBConnection }): void {
 }
 
 function readError(path: string, kind: DataFileKind, e: unknown): DataFileError {
-  const msg = (e instanceof Error ? e.message : String(e)).split('\n').slice(0, 3).join(' ').trim();
+  const msg = messageOf(e).split('\n').slice(0, 3).join(' ').trim();
   return new DataFileError(`Could not read ${path} as ${kind === 'csv' ? 'CSV' : 'Parquet'}: ${msg}`, { cause: e });
 }
 

@@ -25,6 +25,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { runInThisContext } from 'node:vm';
+import { messageOf } from '../common/errors.js';
 
 /** A tensor as JSON. */
 export interface JsonTensor {
@@ -519,9 +520,6 @@ function lastLine(text: string): string {
   return (lines[lines.length - 1] ?? '').slice(0, 300);
 }
 
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 let shared: OnnxWorker | undefined;
 

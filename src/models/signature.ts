@@ -3,7 +3,8 @@
  * what runs, so its names and types win; the MLmodel signature adds MLflow types and `required`,
  * and any disagreement between the two becomes a warning that says exactly what differs.
  */
-import { sqlTypeForOnnx, formatSqlType, type SqlType } from '../sql/types.js';
+import { formatSqlType, type SqlType } from '../sql/types.js';
+import { sqlTypeForOnnx } from './sql-types.js';
 import { formatSignatureField, type MLmodel, type SignatureField } from './mlmodel.js';
 import type { OnnxMetadata } from './onnx/read.js';
 import { formatOnnxShape, formatOnnxType, type OnnxDim, type OnnxElementType, type OnnxValueInfo } from './onnx/types.js';

@@ -1,8 +1,8 @@
 // The one interface every model registry implements: local MLflow folders, MLflow tracking servers
 // (REST) and Azure Machine Learning (ARM + blob storage). The wizard and the CLI only see this.
 
-/** What kind of registry a source talks to. */
-export type ModelSourceKind = 'local' | 'mlflow' | 'azureml';
+/** What kind of registry a source talks to (the `kind` of a `predictWizard.modelRegistries` entry). */
+export type RegistryKind = 'local' | 'mlflow' | 'azureml';
 
 /** A registered model, as listed. */
 export interface ModelSummary {
@@ -98,7 +98,7 @@ export interface DownloadedModel {
 export interface ModelSource {
   /** Stable identity used for caching, e.g. `local:/path`, `mlflow:https://host`, `azureml:<sub>/<rg>/<ws>`. */
   readonly id: string;
-  readonly kind: ModelSourceKind;
+  readonly kind: RegistryKind;
   /** For people: the folder, server or workspace name. */
   readonly displayName: string;
   /** One page of registered models. */

@@ -9,6 +9,7 @@ import { pickConnection } from '../connections/commands.js';
 import type { ConnectionStore, SessionManager } from '../connections/store.js';
 import { renderResultsHtml, summarizeRun, type ScriptRun } from '../results/html.js';
 import { scriptConnections } from './script-connections.js';
+import { messageOf } from '../common/errors.js';
 
 export const RUN_SCRIPT_COMMAND = 'predictWizard.runScript';
 export const RESULTS_VIEW_TYPE = 'predictWizard.results';
@@ -130,7 +131,7 @@ export function registerRunScript(context: vscode.ExtensionContext, deps: RunScr
       if (run.failure) void vscode.window.showErrorMessage(run.failure);
       return run;
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = messageOf(e);
       deps.log.error(`Running ${title} failed: ${message}`);
       if (e instanceof BatchSplitError) {
         const line = Math.min(e.line + firstLine - 2, document.lineCount - 1);

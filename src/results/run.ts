@@ -4,7 +4,8 @@
  * as in sqlcmd and SSMS; a lost connection or a cancel does. No vscode import.
  */
 import { scriptLine, splitBatches, type SqlBatch } from '../sql/batches.js';
-import { SqlConnectionError, type BatchOutcome, type RunOptions } from '../sql/client/connection.js';
+import { messageOf } from '../common/errors.js';
+import type { BatchOutcome, RunOptions } from '../sql/client/connection.js';
 import type { ScriptMessage, ScriptResultSet, ScriptRun } from './html.js';
 import { predictOutputColumns } from './predict-columns.js';
 
@@ -52,7 +53,7 @@ export async function runScript(db: ScriptRunner, script: string, opts: RunScrip
         try {
           out = await db.runBatch(batch.text, { maxRows: opts.maxRows });
         } catch (e) {
-          failure = e instanceof SqlConnectionError || e instanceof Error ? e.message : String(e);
+          failure = messageOf(e);
           break outer;
         }
         for (const set of out.resultSets) {

@@ -8,7 +8,7 @@
  * pool all provide (the local pool has no sys.indexes: no keys); names are always parameters.
  */
 import { parseMultipartName, quoteObjectName, type ObjectName } from './names.js';
-import { parseSqlType, type PredictTarget, type SqlType } from './types.js';
+import { displaySqlType, parseSqlType, type PredictTarget, type SqlType } from './types.js';
 import type { QueryResult, SqlCell, SqlParameter } from './port.js';
 
 /** What the catalog needs from a connection (SqlConnection satisfies it; tests pass a fake). */
@@ -170,25 +170,10 @@ export function informationSchemaTypeText(c: {
   datetimePrecision?: number;
 }): string {
   const name = c.dataType.toLowerCase();
-  switch (name) {
-    case 'char':
-    case 'varchar':
-    case 'nchar':
-    case 'nvarchar':
-    case 'binary':
-    case 'varbinary':
-      if (c.maxLength === undefined) return name;
-      return `${name}(${c.maxLength === -1 ? 'max' : c.maxLength})`;
-    case 'decimal':
-    case 'numeric':
-      return `${name}(${c.precision ?? 18},${c.scale ?? 0})`;
-    case 'datetime2':
-    case 'time':
-    case 'datetimeoffset':
-      return `${name}(${c.datetimePrecision ?? 7})`;
-    default:
-      return name;
-  }
+  const fractional = name === 'datetime2' || name === 'time' || name === 'datetimeoffset';
+  const length = c.maxLength === -1 ? 'max' : c.maxLength;
+  const type: SqlType = { name, length, precision: c.precision, scale: fractional ? c.datetimePrecision : c.scale };
+  return displaySqlType(type, { mode: 'catalog' });
 }
 
 /**

@@ -11,6 +11,7 @@ import type { ConnectionProfile } from '../connections/config.js';
 import type { ConnectionStore, SessionManager } from '../connections/store.js';
 import type { WizardTableRef } from '../wizard/services.js';
 import { ModelsNode, isModelsTreeNode, modelsChildren, modelsTreeItem, type DeployedCatalog, type ModelsTreeNode } from './models.js';
+import { messageOf } from '../common/errors.js';
 
 export const EXPLORER_VIEW = 'predictWizard.explorer';
 export const RETRY_COMMAND = 'predictWizard.explorer.retry';
@@ -303,7 +304,7 @@ export class SqlPoolExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
           return [];
       }
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = messageOf(e);
       this.log.error(`Explorer: loading ${node.id} failed: ${message}`);
       return [new ErrorNode(node, message)];
     }

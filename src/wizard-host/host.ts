@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { displayObjectName, type ObjectName } from '../sql/names.js';
-import { WizardController, messageOf, type DeployRunner, type WizardControllerOptions } from '../wizard/controller.js';
+import { messageOf } from '../common/errors.js';
+import { WizardController, type DeployRunner, type WizardControllerOptions } from '../wizard/controller.js';
 import { sqlCatalog } from '../wizard/catalog.js';
 import { defaultWizardParts, type WizardParts } from '../wizard/parts.js';
 import { readModelForWizard } from '../wizard/model-reader.js';
@@ -23,9 +24,6 @@ import { REFRESH_COMMAND } from '../tree/explorer.js';
 import { REVEAL_OBJECT_COMMAND, WIZARD_VIEW_TYPE } from './register.js';
 
 export { PREDICT_COMMAND, REVEAL_OBJECT_COMMAND, WIZARD_VIEW_TYPE } from './register.js';
-
-/** What the host needs beyond the services (tests may replace it). */
-export type WizardHostParts = WizardParts;
 
 /** An open wizard: its panel and controller. Exposed so that tests can drive it through its message handler. */
 export class WizardPanel {
@@ -78,7 +76,7 @@ export class WizardPanel {
   }
 }
 
-let defaultParts: WizardHostParts | undefined;
+let defaultParts: WizardParts | undefined;
 
 /**
  * The Predict with a model command (registered by register.ts, which loads this module on first use):
@@ -88,7 +86,7 @@ export async function predictWithModel(
   context: vscode.ExtensionContext,
   services: WizardServices,
   node?: unknown,
-  parts?: WizardHostParts,
+  parts?: WizardParts,
   startedAt = performance.now(),
 ): Promise<WizardPanel | undefined> {
   const hostParts = parts ?? (defaultParts ??= defaultWizardParts((line) => services.log.info(line)));
@@ -109,7 +107,7 @@ export async function restoreWizard(
   services: WizardServices,
   panel: vscode.WebviewPanel,
   saved: unknown,
-  parts?: WizardHostParts,
+  parts?: WizardParts,
 ): Promise<void> {
   const hostParts = parts ?? (defaultParts ??= defaultWizardParts((line) => services.log.info(line)));
   // The saved state comes from the webview: check it like any message.
@@ -197,7 +195,7 @@ function refFromPlain(node: unknown): WizardTableRef | undefined {
 export async function openWizard(
   context: vscode.ExtensionContext,
   services: WizardServices,
-  parts: WizardHostParts,
+  parts: WizardParts,
   ref: WizardTableRef,
   startedAt: number,
   restoredPanel?: vscode.WebviewPanel,
@@ -289,7 +287,7 @@ async function openDeployedScript(connectionName: string, script: string, plan: 
 }
 
 async function runDeployWithProgress(
-  parts: WizardHostParts,
+  parts: WizardParts,
   db: WizardDatabase,
   input: Parameters<DeployRunner>[0],
   services: WizardServices,

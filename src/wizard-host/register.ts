@@ -4,7 +4,8 @@
  * imports) is a bundle of its own, loaded the first time the command runs or a panel is restored.
  */
 import * as vscode from 'vscode';
-import type { WizardHostParts } from './host.js';
+import { messageOf } from '../common/errors.js';
+import type { WizardParts } from '../wizard/parts.js';
 import type { WizardServices } from '../wizard/services.js';
 
 export const PREDICT_COMMAND = 'predictWizard.predictWithModel';
@@ -13,13 +14,13 @@ export const WIZARD_VIEW_TYPE = 'predictWizard.wizard';
 export const REVEAL_OBJECT_COMMAND = 'predictWizard.explorer.revealObject';
 
 /** Registers the command and the panel serializer. Called by extension.ts's activate(). */
-export function registerWizard(context: vscode.ExtensionContext, services: WizardServices, parts?: WizardHostParts): vscode.Disposable {
+export function registerWizard(context: vscode.ExtensionContext, services: WizardServices, parts?: WizardParts): vscode.Disposable {
   /** The host module, or undefined (said to the user) when its bundle cannot load. */
   const host = async () => {
     try {
       return await import('./host.js');
     } catch (e) {
-      const message = `Predict with a model could not load its wizard (dist/wizard-host.js): ${e instanceof Error ? e.message : String(e)}. Reinstall the extension.`;
+      const message = `Predict with a model could not load its wizard (dist/wizard-host.js): ${messageOf(e)}. Reinstall the extension.`;
       services.log.error(message, e);
       void vscode.window.showErrorMessage(message);
       return undefined;

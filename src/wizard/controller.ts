@@ -3,6 +3,7 @@
  * through the state machine, performs the effects (list versions, read a model, check names,
  * preview, deploy) and posts the new view. `host.ts` connects it to a WebviewPanel.
  */
+import { messageOf, ProtocolError } from '../common/errors.js';
 import { versionPage, type ModelVersionInfo } from '../models/source.js';
 import { displayObjectName, type ObjectName } from '../sql/names.js';
 import {
@@ -13,9 +14,7 @@ import {
   LoadMoreCommand,
   NextCommand,
   notificationMessage,
-  parseWebviewMessage,
   PreviewRequest,
-  ProtocolError,
   ReadyCommand,
   RefreshCommand,
   RenderedCommand,
@@ -27,6 +26,7 @@ import {
   type WebviewMessage,
   type WizardView,
 } from './protocol.js';
+import { parseWebviewMessage } from './webview-message.js';
 import {
   initialState,
   prefilledState,
@@ -466,6 +466,3 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (t: T) => 
   );
 }
 
-export function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

@@ -15,6 +15,7 @@
  * transaction, and a model table created by this deploy is dropped again when a later step fails.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { messageOf } from '../common/errors.js';
 import { readOnnxMetadataFile } from '../models/onnx/read-file.js';
 import { OnnxWorkerError, sharedOnnxWorker, type OnnxWorker } from '../models/onnx-worker.js';
 import type { ModelSource, ModelVersionInfo } from '../models/source.js';
@@ -136,9 +137,6 @@ export interface DeployResult {
   readonly createdTable: boolean;
 }
 
-function reasonOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** A deploy in progress: what the steps have found so far. */
 interface Deploy {
@@ -233,7 +231,7 @@ function deployErrorOf(d: Deploy, e: unknown): DeployError {
   if (aborted(d)) return e instanceof DeployError && e.cancelled ? e : new DeployError(d.step, 'cancelled', true, { cause: e });
   if (d.checkFailure) return d.rowStarted ? withRollback(d.checkFailure) : d.checkFailure;
   if (e instanceof DeployError) return e;
-  return new DeployError(d.step, reasonOf(e), false, { cause: e });
+  return new DeployError(d.step, messageOf(e), false, { cause: e });
 }
 
 function throwIfCheckFailed(d: Deploy): void {
@@ -248,7 +246,7 @@ async function dropCreatedTable(d: Deploy, err: DeployError): Promise<void> {
   } catch (dropError) {
     throw new DeployError(
       err.step,
-      `${err.cancelled ? 'cancelled' : err.reason} The model table ${displayObjectName(plan.modelTable)} created by this deploy could not be dropped (${reasonOf(dropError)}); drop it yourself.`,
+      `${err.cancelled ? 'cancelled' : err.reason} The model table ${displayObjectName(plan.modelTable)} created by this deploy could not be dropped (${messageOf(dropError)}); drop it yourself.`,
       false,
       { cause: dropError },
     );
@@ -315,7 +313,7 @@ function checkError(d: Deploy, e: unknown): DeployError {
   if (e instanceof OnnxWorkerError && (e.kind === 'crashed' || e.kind === 'out-of-memory')) return new DeployError('check', e.message, false, { cause: e });
   return new DeployError(
     'check',
-    `ONNX Runtime cannot load model '${req.version.modelName}' version ${req.version.version}: ${reasonOf(e)} PREDICT would fail with "Model is corrupt or invalid"; choose another version.`,
+    `ONNX Runtime cannot load model '${req.version.modelName}' version ${req.version.version}: ${messageOf(e)} PREDICT would fail with "Model is corrupt or invalid"; choose another version.`,
     false,
     { cause: e },
   );
@@ -357,7 +355,7 @@ async function storeRow(d: Deploy): Promise<void> {
     bytes = await readFile(onnxPath);
     if (bytes.byteLength !== d.onnxSize) throw new Error(`it changed while the deploy ran (${d.onnxSize} bytes when checked, ${bytes.byteLength} now)`);
   } catch (e) {
-    throw new DeployError('store', `the downloaded model file ${onnxPath} cannot be read (${reasonOf(e)}); deploy again to download it again.`, aborted(d), { cause: e });
+    throw new DeployError('store', `the downloaded model file ${onnxPath} cannot be read (${messageOf(e)}); deploy again to download it again.`, aborted(d), { cause: e });
   }
   const statements = modelRowStatements({
     table: plan.modelTable,

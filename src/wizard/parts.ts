@@ -16,6 +16,7 @@ import type { WizardRules } from './state.js';
 /** Rows the preview scores. */
 export const PREVIEW_ROWS = 20;
 
+/** What the host needs beyond the services: rules, preview and deploy per database (tests may replace it). */
 export interface WizardParts {
   rulesFor(target: PredictTarget): WizardRules;
   previewFor(db: WizardDatabase): PreviewRunner;

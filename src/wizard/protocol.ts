@@ -8,7 +8,8 @@
  * - notifications: host → webview (the whole wizard view after every change, deploy progress).
  *
  * The webview holds no secrets and no authority: it renders the `WizardView` the host sends and
- * posts intents. The host checks every incoming message with `parseWebviewMessage` before use.
+ * posts intents. The host checks every incoming message with `parseWebviewMessage`
+ * (`webview-message.ts`) before use.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -101,8 +102,8 @@ export type VersionsMore = 'none' | 'more' | 'loading';
 
 export interface RegistryOption {
   readonly name: string;
-  /** 'local' | 'mlflow' | 'azureml', shown beside the name. */
-  readonly kind: string;
+  /** Shown beside the name: models/source.ts's RegistryKind, repeated so the protocol imports nothing (webview-message.ts checks they agree). */
+  readonly kind: 'local' | 'mlflow' | 'azureml';
 }
 
 /** One row of page 1's grid: one model version. */
@@ -164,6 +165,7 @@ export interface PreviewView {
   readonly error?: string;
 }
 
+/** sql/script.ts's ScriptType, repeated here so the protocol imports nothing (webview-message.ts checks they agree). */
 export type ScriptType = 'view' | 'procedure';
 export type ModelTableMode = 'existing' | 'new';
 
@@ -333,110 +335,4 @@ export function notificationMessage<P, M extends string>(type: IpcNotificationTy
 /** Builds the response to a request. */
 export function responseMessage<R, M extends string>(type: IpcRequestType<unknown, R, M>, id: number, result: R): ResponseMessage<R, M> {
   return { kind: 'response', id, method: type.method, result };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Validation of what the webview posts (the host never trusts it)
-
-export class ProtocolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProtocolError';
-  }
-}
-
-const SIMPLE_METHODS: ReadonlySet<string> = new Set(SIMPLE_COMMANDS.map((c) => c.method));
-/** Longest text a field accepts; longer input is refused rather than truncated. */
-export const MAX_FIELD_LENGTH = 4000;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function str(o: Record<string, unknown>, key: string, optional = false): string | undefined {
-  const v = o[key];
-  if (v === undefined && optional) return undefined;
-  if (typeof v !== 'string') throw new ProtocolError(`'${key}' must be a string.`);
-  if (v.length > MAX_FIELD_LENGTH) throw new ProtocolError(`'${key}' is longer than ${MAX_FIELD_LENGTH} characters.`);
-  return v;
-}
-
-function rowId(o: Record<string, unknown>): number {
-  const v = o['id'];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ProtocolError(`'id' must be a non-negative integer.`);
-  return v;
-}
-
-function parseEdit(p: unknown): WizardEdit {
-  if (!isRecord(p)) throw new ProtocolError('An edit must be an object.');
-  const field = p['field'];
-  switch (field) {
-    case 'registry':
-    case 'search':
-    case 'selectedVersion':
-    case 'scriptName':
-    case 'existingTable':
-    case 'newTableName':
-      return { field, value: str(p, 'value')! };
-    case 'input':
-      return {
-        field,
-        id: rowId(p),
-        sourceColumn: str(p, 'sourceColumn', true),
-        modelInput: str(p, 'modelInput', true),
-        inputType: str(p, 'inputType', true),
-      };
-    case 'output':
-      return { field, id: rowId(p), modelOutput: str(p, 'modelOutput', true), outputType: str(p, 'outputType', true) };
-    case 'addInput':
-    case 'addOutput':
-      return { field };
-    case 'removeInput':
-    case 'removeOutput':
-      return { field, id: rowId(p) };
-    case 'passThrough': {
-      const v = p['value'];
-      if (!Array.isArray(v) || v.length > 4096 || !v.every((x) => typeof x === 'string' && x.length <= MAX_FIELD_LENGTH)) {
-        throw new ProtocolError(`'value' must be a list of column names.`);
-      }
-      return { field, value: v as string[] };
-    }
-    case 'scriptType': {
-      const v = p['value'];
-      if (v !== 'view' && v !== 'procedure') throw new ProtocolError(`'value' must be 'view' or 'procedure'.`);
-      return { field, value: v };
-    }
-    case 'modelTableMode': {
-      const v = p['value'];
-      if (v !== 'existing' && v !== 'new') throw new ProtocolError(`'value' must be 'existing' or 'new'.`);
-      return { field, value: v };
-    }
-    case 'replaceExisting': {
-      const v = p['value'];
-      if (typeof v !== 'boolean') throw new ProtocolError(`'value' must be true or false.`);
-      return { field, value: v };
-    }
-    default:
-      throw new ProtocolError(`Unknown field '${String(field).slice(0, 40)}'.`);
-  }
-}
-
-/** Checks a message posted by the webview. Throws ProtocolError naming what is wrong. */
-export function parseWebviewMessage(raw: unknown): WebviewMessage {
-  if (!isRecord(raw)) throw new ProtocolError('A message must be an object.');
-  const { kind, method } = raw;
-  if (kind === 'command') {
-    if (typeof method === 'string' && SIMPLE_METHODS.has(method)) {
-      return { kind, method: method as SimpleCommand };
-    }
-    if (method === EditCommand.method) return commandMessage(EditCommand, parseEdit(raw['params']));
-    throw new ProtocolError(`Unknown command '${String(method).slice(0, 40)}'.`);
-  }
-  if (kind === 'request') {
-    const id = raw['id'];
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) throw new ProtocolError(`A request needs a non-negative integer 'id'.`);
-    if (method === PreviewRequest.method) return requestMessage(PreviewRequest, id);
-    throw new ProtocolError(`Unknown request '${String(method).slice(0, 40)}'.`);
-  }
-  throw new ProtocolError(`Unknown message kind '${String(kind).slice(0, 40)}'.`);
 }

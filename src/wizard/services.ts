@@ -3,7 +3,7 @@
  * them to `registerWizard(context, services)`. No vscode here: the controller and its tests use the
  * same interfaces.
  */
-import type { ModelSource, ModelVersionInfo } from '../models/source.js';
+import type { ModelSource, ModelVersionInfo, RegistryKind } from '../models/source.js';
 import type { SqlPort } from '../sql/port.js';
 import type { ObjectName } from '../sql/names.js';
 import type { PredictTarget } from '../sql/types.js';
@@ -20,7 +20,7 @@ export interface WizardLog {
 /** A configured model registry (an entry of `predictWizard.modelRegistries`) and its source. */
 export interface WizardRegistry {
   readonly name: string;
-  readonly kind: 'local' | 'mlflow' | 'azureml';
+  readonly kind: RegistryKind;
   readonly source: ModelSource;
 }
 

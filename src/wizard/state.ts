@@ -22,6 +22,7 @@ import type {
 } from './protocol.js';
 import { WIZARD_PAGES } from './protocol.js';
 import { displayObjectName, parseObjectName, sameName, SqlNameError, type ObjectName } from '../sql/names.js';
+import { messageOf } from '../common/errors.js';
 
 // ---------------------------------------------------------------------------------------------
 // Inputs from the host
@@ -702,7 +703,7 @@ export function viewOf(state: WizardState, rules: WizardRules): WizardView {
       try {
         script = rules.buildScript(plan);
       } catch (e) {
-        scriptError = e instanceof Error ? e.message : String(e);
+        scriptError = messageOf(e);
       }
     } else if (problem) scriptError = undefined;
   }

@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { ComparisonReport } from '../../lifecycle/types.js';
-import { parseCompareMessage, type CompareHostMessage, type CompareView } from './protocol.js';
+import type { CompareHostMessage, CompareView } from './protocol.js';
+import { parseCompareMessage } from './webview-message.js';
 import { compareView, type CompareContext } from './view.js';
 
 export const COMPARE_VIEW_TYPE = 'predictWizard.compare';

@@ -47,19 +47,3 @@ export type CompareHostMessage =
   | { readonly kind: 'notification'; readonly method: 'state'; readonly params: { readonly view: CompareView } };
 
 export type CompareWebviewMessage = { readonly kind: 'command'; readonly method: 'ready' | 'rendered' };
-
-export class CompareProtocolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CompareProtocolError';
-  }
-}
-
-/** Checks a message posted by the comparison webview. Throws CompareProtocolError naming what is wrong. */
-export function parseCompareMessage(raw: unknown): CompareWebviewMessage {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CompareProtocolError('A message must be an object.');
-  const { kind, method } = raw as { kind?: unknown; method?: unknown };
-  if (kind !== 'command') throw new CompareProtocolError(`Unknown message kind '${String(kind).slice(0, 40)}'.`);
-  if (method !== 'ready' && method !== 'rendered') throw new CompareProtocolError(`Unknown command '${String(method).slice(0, 40)}'.`);
-  return { kind, method };
-}

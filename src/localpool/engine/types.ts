@@ -6,6 +6,7 @@
 import { SqlError, type SqlValue, type WireType, type WireTypeName } from './api.js';
 import type { TypeSpec } from './ast.js';
 import { sqlTypeOfDuckType } from '../../sql/duckdb-types.js';
+import { displaySqlType } from '../../sql/types.js';
 
 const KNOWN = new Set([
   'bit', 'tinyint', 'smallint', 'int', 'bigint', 'real', 'float', 'decimal', 'numeric', 'money', 'smallmoney',
@@ -35,10 +36,7 @@ export function checkType(t: TypeSpec, line: number, column?: string): void {
 
 /** The T-SQL text of a declared type: `nvarchar(30)`, `decimal(18,4)`, `varbinary(max)`, `real`. */
 export function formatType(t: TypeSpec): string {
-  if (t.name === 'decimal' || t.name === 'numeric') return `${t.name}(${t.precision ?? 18},${t.scale ?? 0})`;
-  if (t.length !== undefined) return `${t.name}(${t.length})`;
-  if ((t.name === 'datetime2' || t.name === 'time' || t.name === 'datetimeoffset') && t.scale !== undefined) return `${t.name}(${t.scale})`;
-  return t.name;
+  return displaySqlType(t, { mode: 'declared' });
 }
 
 /** Parses the catalog's stored type text back (the inverse of formatType). */

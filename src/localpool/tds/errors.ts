@@ -1,14 +1,9 @@
 /**
- * A violation of the TDS protocol by the client: malformed packets, impossible lengths, unexpected
- * message types. The session answers with an error token where it can and closes the connection;
- * the server itself never stops because of one.
+ * A violation of the TDS protocol by the client (malformed packets, impossible lengths, unexpected
+ * message types) is a ProtocolError. The session answers with an error token where it can and
+ * closes the connection; the server itself never stops because of one.
  */
-export class ProtocolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProtocolError';
-  }
-}
+export { ProtocolError } from '../../common/errors.js';
 
 /** The client ended the request message with the IGNORE bit: discard it and reply with DONE. */
 export class IgnoredMessageError extends Error {

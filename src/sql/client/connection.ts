@@ -10,6 +10,7 @@
  */
 import { Connection, Request } from 'tedious';
 import type { BatchOutcome, ExecuteResult, QueryResult, ResultColumn, RunOptions, SqlMessage, SqlParameter, SqlPort, SqlRow } from '../port.js';
+import { messageOf } from '../../common/errors.js';
 import { BatchCollector } from './batch.js';
 import { describeConnection, endpointText, toTediousConfig, type SqlAuthentication, type SqlConnectionConfig } from './config.js';
 import { translateConnectError, type ConnectTarget } from './connect-errors.js';
@@ -177,7 +178,7 @@ export class SqlConnection implements SqlPort {
         if (this.isOpen) await this.execute('ROLLBACK TRANSACTION');
       } catch (rollbackErr) {
         if (!(rollbackErr instanceof SqlRequestError && rollbackErr.number === 3903)) {
-          this.log(`Rollback failed: ${rollbackErr instanceof Error ? rollbackErr.message : String(rollbackErr)}`);
+          this.log(`Rollback failed: ${messageOf(rollbackErr)}`);
         }
       }
       throw err;

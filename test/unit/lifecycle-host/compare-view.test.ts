@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ComparisonReport } from '../../../src/lifecycle/types.js';
 import { compareView, formatCount, formatNumber, formatPercent } from '../../../src/lifecycle-host/compare/view.js';
-import { CompareProtocolError, parseCompareMessage } from '../../../src/lifecycle-host/compare/protocol.js';
+import { ProtocolError } from '../../../src/common/errors.js';
+import { parseCompareMessage } from '../../../src/lifecycle-host/compare/webview-message.js';
 
 const classifier: ComparisonReport = {
   rows: 1000,
@@ -105,7 +106,7 @@ describe('model comparison view', () => {
     assert.deepEqual(parseCompareMessage({ kind: 'command', method: 'ready' }), { kind: 'command', method: 'ready' });
     assert.deepEqual(parseCompareMessage({ kind: 'command', method: 'rendered', extra: 1 }), { kind: 'command', method: 'rendered' });
     for (const bad of [null, [], 'ready', { kind: 'request', method: 'ready' }, { kind: 'command', method: 'deploy' }]) {
-      assert.throws(() => parseCompareMessage(bad), CompareProtocolError);
+      assert.throws(() => parseCompareMessage(bad), ProtocolError);
     }
   });
 });

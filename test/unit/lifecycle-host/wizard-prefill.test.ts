@@ -10,7 +10,7 @@ const target = {
   table: { schema: 'wwi_ml', name: 'CustomerTest' },
   columns: CUSTOMER_TEST_COLUMNS.map((c) => ({ name: c.name, type: c.sqlType })),
 };
-const registries = [{ name: 'Samples', kind: 'local' }];
+const registries = [{ name: 'Samples', kind: 'local' }] as const;
 const model = {
   inputs: CUSTOMER_FEATURES.map((f) => ({ name: f, type: 'float32 [-1, 1]', suggestedSqlType: 'real' })),
   outputs: [{ name: 'label', type: 'int64 [-1]', suggestedSqlType: 'bigint' }],

@@ -10,40 +10,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deployModel, DeployError, type DeploySql } from '../../../src/wizard/deploy.js';
+import { deployModel, DeployError } from '../../../src/wizard/deploy.js';
 import { sharedOnnxWorker, shutdownOnnxWorker } from '../../../src/models/onnx-worker.js';
 import type { ScoringPlan } from '../../../src/sql/script.js';
 import type { ModelVersionInfo } from '../../../src/models/source.js';
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { CUSTOMER_FEATURES } from '../../../src/samples/customers.js';
-
-class FakeSql implements DeploySql {
-  statements: string[] = [];
-  async query(sql: string) {
-    this.statements.push(sql);
-    return { resultSets: [{ columns: [{ name: 'x', type: 'nvarchar(128)', nullable: true }], rows: [], truncated: false, rowCount: 0 }], messages: [], rowCounts: [] };
-  }
-  async execute(sql: string) {
-    this.statements.push(sql);
-    return { rowCounts: [1], rowsAffected: 1, messages: [] };
-  }
-  async transaction<T>(work: (tx: never) => Promise<T>): Promise<T> {
-    this.statements.push('BEGIN TRANSACTION');
-    try {
-      const r = await work(this as never);
-      this.statements.push('COMMIT TRANSACTION');
-      return r;
-    } catch (e) {
-      this.statements.push('ROLLBACK TRANSACTION');
-      throw e;
-    }
-  }
-  cancel(): void {}
-  /** The first line of each statement. */
-  heads(): string[] {
-    return this.statements.map((s) => s.split('\n')[0]!);
-  }
-}
+import { FakeSql } from '../../support/fake-sql.js';
 
 const version: ModelVersionInfo = { sourceId: 'local:/m', modelName: 'large-tree-ensemble', version: '1', flavors: ['onnx'], tags: {}, isOnnx: true, framework: 'onnx' };
 const plan: ScoringPlan = {
@@ -116,7 +89,7 @@ function assertRolledBack(sql: FakeSql): void {
 
 describe('deploy check in the ONNX worker', () => {
   test('a cancel during the check kills the worker and changes nothing', async () => {
-    const sql = new FakeSql();
+    const sql = new FakeSql({ rollback: 'ROLLBACK TRANSACTION' });
     const abort = new AbortController();
     const { deploy, pid } = await deployUntilCheck(sql, abort.signal);
     abort.abort();
@@ -131,7 +104,7 @@ describe('deploy check in the ONNX worker', () => {
   });
 
   test('a worker killed mid-load fails the check saying so, and the next deploy works', async () => {
-    const sql = new FakeSql();
+    const sql = new FakeSql({ rollback: 'ROLLBACK TRANSACTION' });
     const { deploy, pid } = await deployUntilCheck(sql);
     process.kill(pid, 'SIGKILL');
     await assert.rejects(deploy, (e: unknown) => {
@@ -145,7 +118,7 @@ describe('deploy check in the ONNX worker', () => {
     });
     assertRolledBack(sql);
     const lines: string[] = [];
-    const again = new FakeSql();
+    const again = new FakeSql({ rollback: 'ROLLBACK TRANSACTION' });
     const r = await deployModel({ sql: again, source: { download: async () => ({ version, dir, onnxPath: path, fromCache: true }) }, version, plan, createModelTable: true, log: (l) => lines.push(l) });
     assert.equal(r.createdTable, true);
     assert.ok(again.heads().includes('COMMIT TRANSACTION'));

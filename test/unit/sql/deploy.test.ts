@@ -3,47 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deployModel, DeployError, type DeploySql } from '../../../src/wizard/deploy.js';
+import { deployModel, DeployError } from '../../../src/wizard/deploy.js';
 import type { ScoringPlan } from '../../../src/sql/script.js';
 import type { ModelVersionInfo, DownloadOptions } from '../../../src/models/source.js';
-import type { QueryResult, SqlParameter, ExecuteResult } from '../../../src/sql/client/connection.js';
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { CUSTOMER_FEATURES } from '../../../src/samples/customers.js';
-
-/** Records every statement; answers catalog queries with empty results; can fail on a pattern. */
-class FakeSql implements DeploySql {
-  log: { sql: string; params?: readonly SqlParameter[] }[] = [];
-  failOn?: RegExp;
-  onExecute?: (sql: string) => void;
-  cancelled = 0;
-  async query(sql: string, params?: readonly SqlParameter[]): Promise<QueryResult> {
-    this.log.push({ sql, params });
-    return { resultSets: [{ columns: [{ name: 'x', type: 'nvarchar(128)', nullable: true }], rows: [], truncated: false, rowCount: 0 }], messages: [], rowCounts: [] };
-  }
-  async execute(sql: string, params?: readonly SqlParameter[]): Promise<ExecuteResult> {
-    this.log.push({ sql, params });
-    this.onExecute?.(sql);
-    if (this.failOn?.test(sql)) throw new Error(`The server refused: ${sql.split('\n')[0]}`);
-    return { rowCounts: [1], rowsAffected: 1, messages: [] };
-  }
-  async transaction<T>(work: (tx: never) => Promise<T>): Promise<T> {
-    await this.execute('BEGIN TRANSACTION');
-    try {
-      const r = await work(this as never);
-      await this.execute('COMMIT TRANSACTION');
-      return r;
-    } catch (e) {
-      await this.execute('IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION');
-      throw e;
-    }
-  }
-  cancel(): void {
-    this.cancelled++;
-  }
-  statements(): string[] {
-    return this.log.map((l) => l.sql.split('\n')[0]!);
-  }
-}
+import { FakeSql } from '../../support/fake-sql.js';
 
 let dir: string;
 let onnxPath: string;
@@ -112,7 +77,7 @@ describe('deployModel', () => {
     const steps: string[] = [];
     const r = await deployModel({ sql, source: source(onnxPath), version, plan: plan(), createModelTable: true, onStep: (s) => steps.push(s) });
     assert.deepEqual(steps, ['download', 'check', 'create-table', 'store']);
-    const stmts = sql.statements();
+    const stmts = sql.heads();
     assert.ok(stmts.includes('CREATE TABLE [wwi_ml].[Models]'), stmts.join('|'));
     const begin = stmts.indexOf('BEGIN TRANSACTION');
     assert.deepEqual(stmts.slice(begin), ['BEGIN TRANSACTION', 'DELETE FROM [wwi_ml].[Models] WHERE [ID] = @id;', stmts[begin + 2], 'COMMIT TRANSACTION']);
@@ -168,7 +133,7 @@ describe('deployModel', () => {
       assert.match(e.message, /^Deploy failed while storing the model in the model table: The server refused: INSERT INTO \[wwi_ml\]\.\[Models\]/);
       return true;
     });
-    const stmts = sql.statements();
+    const stmts = sql.heads();
     assert.deepEqual(stmts.slice(-2), ['IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION', 'DROP TABLE [wwi_ml].[Models]']);
   });
 
@@ -200,7 +165,7 @@ describe('deployModel', () => {
       assert.equal(e.step, 'store');
       return true;
     });
-    const stmts = sql.statements();
+    const stmts = sql.heads();
     assert.ok(!stmts.includes('COMMIT TRANSACTION'));
     assert.ok(!stmts.some((s) => s.startsWith('INSERT')));
     assert.deepEqual(stmts.slice(-2), ['IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION', 'DROP TABLE [wwi_ml].[Models]']);
@@ -221,7 +186,7 @@ describe('deployModel', () => {
         };
       });
     const r = await deployModel({ sql, source: source(onnxPath), version, plan: plan(), createModelTable: true, loadModel });
-    const stmts = sql.statements();
+    const stmts = sql.heads();
     const insert = stmts.findIndex((x) => x.startsWith('INSERT INTO'));
     assert.deepEqual(stmts.slice(insert + 1), ['ONNX Runtime loaded the model', 'COMMIT TRANSACTION']);
     assert.equal(r.createdTable, true);
@@ -245,7 +210,7 @@ describe('deployModel', () => {
       );
       return true;
     });
-    const stmts = sql.statements();
+    const stmts = sql.heads();
     assert.ok(!stmts.includes('COMMIT TRANSACTION'));
     assert.deepEqual(stmts.slice(-2), ['IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION', 'DROP TABLE [wwi_ml].[Models]']);
   });

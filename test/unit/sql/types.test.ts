@@ -6,8 +6,6 @@ import {
   formatSqlType,
   displaySqlType,
   sqlTypeFromCatalog,
-  sqlTypeForOnnx,
-  sqlTypeForMlflow,
   predictInputTypes,
   isPredictInputType,
   castNeeded,
@@ -153,52 +151,22 @@ test('reads catalog metadata (sys.columns lengths are bytes; -1 is max)', () => 
   );
 });
 
-test('ONNX element types map to SQL types', () => {
-  const f = (t: string | number) => {
-    const s = sqlTypeForOnnx(t);
-    return s && formatSqlType(s);
-  };
-  assert.equal(f('float'), '[real]');
-  assert.equal(f(1), '[real]');
-  assert.equal(f('tensor(float)'), '[real]');
-  assert.equal(f('FLOAT'), '[real]');
-  assert.equal(f('double'), '[float]');
-  assert.equal(f(11), '[float]');
-  assert.equal(f('int64'), '[bigint]');
-  assert.equal(f(7), '[bigint]');
-  assert.equal(f('int32'), '[int]');
-  assert.equal(f('int16'), '[smallint]');
-  assert.equal(f('uint8'), '[tinyint]');
-  assert.equal(f('int8'), '[smallint]');
-  assert.equal(f('bool'), '[bit]');
-  assert.equal(f('string'), '[nvarchar](4000)');
-  assert.equal(f(8), '[nvarchar](4000)');
-  assert.equal(f('complex64'), undefined);
-  assert.equal(f(99), undefined);
-  assert.equal(formatSqlType(sqlTypeForOnnx('string', { stringType: 'varchar', stringLength: 100 })!), '[varchar](100)');
-  assert.equal(formatSqlType(sqlTypeForOnnx('string', { stringLength: 'max' })!), '[nvarchar](max)');
-  assert.throws(() => sqlTypeForOnnx('string', { stringLength: 5000 }), {
-    message: 'The string length 5000 is not valid for nvarchar; use 1 to 4000, or max.',
-  });
-});
-
-test('MLflow signature types map as the Synapse wizard does (float → real, long → bigint)', () => {
-  const f = (t: string) => {
-    const s = sqlTypeForMlflow(t);
-    return s && formatSqlType(s);
-  };
-  assert.equal(f('float'), '[real]');
-  assert.equal(f('long'), '[bigint]');
-  assert.equal(f('integer'), '[int]');
-  assert.equal(f('double'), '[float]');
-  assert.equal(f('boolean'), '[bit]');
-  assert.equal(f('string'), '[nvarchar](4000)');
-  assert.equal(f('datetime'), '[datetime2](7)');
-  assert.equal(f('binary'), '[varbinary](max)');
-  assert.equal(f('float32'), '[real]');
-  assert.equal(f('float64'), '[float]');
-  assert.equal(f('int64'), '[bigint]');
-  assert.equal(f('tensor'), undefined);
+test('one writer of type text: brackets, catalog rows and declarations as written', () => {
+  assert.equal(displaySqlType({ name: 'nvarchar', length: 30 }, { brackets: true }), '[nvarchar](30)');
+  assert.equal(displaySqlType({ name: 'time' }), 'time(7)');
+  assert.throws(() => displaySqlType({ name: 'geography' }), { name: 'SqlTypeError', message: "Unknown SQL type 'geography'." });
+  // A server's row: an unknown type by its name; no length on types that take none (text reports 2147483647).
+  assert.equal(displaySqlType({ name: 'geography', length: 'max' }, { mode: 'catalog' }), 'geography');
+  assert.equal(displaySqlType({ name: 'text', length: 2147483647 }, { mode: 'catalog' }), 'text');
+  assert.equal(displaySqlType({ name: 'xml', length: 'max' }, { mode: 'catalog' }), 'xml');
+  assert.equal(displaySqlType({ name: 'datetimeoffset' }, { mode: 'catalog' }), 'datetimeoffset(7)');
+  // A declaration as written: what it was given, decimal's defaults, any name.
+  assert.equal(displaySqlType({ name: 'time' }, { mode: 'declared' }), 'time');
+  assert.equal(displaySqlType({ name: 'time', scale: 3 }, { mode: 'declared' }), 'time(3)');
+  assert.equal(displaySqlType({ name: 'numeric' }, { mode: 'declared' }), 'numeric(18,0)');
+  assert.equal(displaySqlType({ name: 'sysname' }, { mode: 'declared' }), 'sysname');
+  assert.equal(displaySqlType({ name: 'int', length: 5 }, { mode: 'declared' }), 'int(5)');
+  assert.equal(displaySqlType({ name: 'varbinary', length: 'max' }, { mode: 'declared', brackets: true }), '[varbinary](max)');
 });
 
 test('PREDICT input types per target', () => {

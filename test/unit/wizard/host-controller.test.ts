@@ -16,31 +16,22 @@ import { defaultWizardParts } from '../../../src/wizard/parts.js';
 import { readModelForWizard } from '../../../src/wizard/model-reader.js';
 import type { HostMessage, WizardView } from '../../../src/wizard/protocol.js';
 import type { WizardCatalog, WizardDatabase, WizardRegistry } from '../../../src/wizard/services.js';
-import type { ExecuteResult, QueryResult, SqlParameter } from '../../../src/sql/client/connection.js';
 import type { ObjectName } from '../../../src/sql/names.js';
+import { FakeSql } from '../../support/fake-sql.js';
 
-class RecordingSql {
-  statements: { sql: string; params?: readonly SqlParameter[] }[] = [];
-  async query(sql: string): Promise<QueryResult> {
-    this.statements.push({ sql });
-    if (/^SELECT TOP \(20\)/.test(sql)) {
-      const cols = [...sql.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1]!).slice(0, -2);
-      const rows = [...generateCustomers(20, 11)].map((c) => cols.map((k) => c[k as keyof typeof c] as number));
-      return { resultSets: [{ columns: cols.map((name) => ({ name, type: 'float', nullable: true })), rows, truncated: false, rowCount: rows.length }], messages: [], rowCounts: [] };
-    }
-    return { resultSets: [{ columns: [{ name: 'x', type: 'int', nullable: true }], rows: [], truncated: false, rowCount: 0 }], messages: [], rowCounts: [] };
-  }
-  async execute(sql: string, params?: readonly SqlParameter[]): Promise<ExecuteResult> {
-    this.statements.push({ sql, params });
-    return { rowCounts: [], rowsAffected: 0, messages: [] };
-  }
-  async transaction<T>(work: (tx: never) => Promise<T>): Promise<T> {
-    await this.execute('BEGIN TRANSACTION');
-    const r = await work(this as never);
-    await this.execute('COMMIT TRANSACTION');
-    return r;
-  }
-  cancel(): void {}
+/** A recording SQL fake that answers the preview's SELECT TOP (20) with sample customers. */
+function recordingSql(): FakeSql {
+  return new FakeSql({
+    executeResult: { rowCounts: [], rowsAffected: 0, messages: [] },
+    answer: (sql) => {
+      if (/^SELECT TOP \(20\)/.test(sql)) {
+        const cols = [...sql.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1]!).slice(0, -2);
+        const rows = [...generateCustomers(20, 11)].map((c) => cols.map((k) => c[k as keyof typeof c] as number));
+        return { resultSets: [{ columns: cols.map((name) => ({ name, type: 'float', nullable: true })), rows, truncated: false, rowCount: rows.length }], messages: [], rowCounts: [] };
+      }
+      return { resultSets: [{ columns: [{ name: 'x', type: 'int', nullable: true }], rows: [], truncated: false, rowCount: 0 }], messages: [], rowCounts: [] };
+    },
+  });
 }
 
 let root: string;
@@ -61,14 +52,14 @@ interface Harness {
   scripts: string[];
   closed: number;
   errors: string[];
-  sql: RecordingSql;
+  sql: FakeSql;
   existing: Set<string>;
   view(): WizardView;
   send(m: unknown): Promise<void>;
 }
 
 async function open(): Promise<Harness> {
-  const sql = new RecordingSql();
+  const sql = recordingSql();
   const db: WizardDatabase = { connectionName: 'Local pool', target: 'synapse-dedicated', sql, release: () => {} };
   const existing = new Set<string>();
   const catalog: WizardCatalog = {
@@ -188,7 +179,7 @@ describe('wizard controller over a sample registry', () => {
     assert.equal(v.preview.status, 'loaded', v.preview.error);
     assert.equal(v.preview.rows.length, 20);
     assert.equal(v.preview.columns[0], 'CustomerKey');
-    assert.match(h.sql.statements.find((s) => s.sql.startsWith('SELECT TOP'))!.sql, /^SELECT TOP \(20\) \[CustomerKey\], \[Cost\], .* FROM \[wwi_ml\]\.\[CustomerTest\]$/);
+    assert.match(h.sql.log.find((s) => s.sql.startsWith('SELECT TOP'))!.sql, /^SELECT TOP \(20\) \[CustomerKey\], \[Cost\], .* FROM \[wwi_ml\]\.\[CustomerTest\]$/);
 
     await h.send({ kind: 'command', method: 'next' });
     v = h.view();
@@ -205,7 +196,7 @@ describe('wizard controller over a sample registry', () => {
     assert.equal(h.scripts.length, 1);
     assert.match(h.scripts[0]!, /FROM \[wwi_ml\]\.\[Models\] WHERE \[ID\] = N'aml-synapse-classifier:2'/);
     assert.equal(h.closed, 1);
-    const sqls = h.sql.statements.map((s) => s.sql.split('\n')[0]);
+    const sqls = h.sql.heads();
     assert.ok(sqls.includes('CREATE TABLE [wwi_ml].[Models]'));
     assert.ok(sqls.includes('COMMIT TRANSACTION'));
   });

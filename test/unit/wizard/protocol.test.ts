@@ -1,6 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandMessage, EditCommand, MAX_FIELD_LENGTH, NextCommand, parseWebviewMessage, ProtocolError } from '../../../src/wizard/protocol.js';
+import { ProtocolError } from '../../../src/common/errors.js';
+import { commandMessage, EditCommand, NextCommand } from '../../../src/wizard/protocol.js';
+import { MAX_FIELD_LENGTH, parseWebviewMessage } from '../../../src/wizard/webview-message.js';
 
 describe('wizard protocol: messages from the webview', () => {
   test('accepts every declared command, edit and request', () => {

@@ -10,7 +10,7 @@ const target = { connectionName: 'local', table: { schema: 'dbo', name: 'T' }, c
 const registries = [
   { name: 'Local models', kind: 'local' },
   { name: 'Team MLflow', kind: 'mlflow' },
-];
+] as const;
 const R = 'Local models';
 const row = (name: string, version: number, day: number, framework = 'onnx'): ModelVersionRow => ({
   key: `${name}:${version}`,

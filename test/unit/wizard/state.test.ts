@@ -27,7 +27,7 @@ const target = {
 const registries = [
   { name: 'Local models', kind: 'local' },
   { name: 'Team MLflow', kind: 'mlflow' },
-];
+] as const;
 const versions: ModelVersionRow[] = [
   { key: 'aml-synapse-classifier:1', name: 'aml-synapse-classifier', version: '1', created: '2024-01-01T10:00:00Z', createdBy: 'ana', framework: 'onnx' },
   { key: 'aml-synapse-classifier:2', name: 'aml-synapse-classifier', version: '2', created: '2024-03-01T10:00:00Z', createdBy: 'ben', framework: 'onnx' },

@@ -1,4 +1,5 @@
 /** DuckDB's errors as SQL Server's numbers and texts. */
+import { messageOf } from '../../../common/errors.js';
 import { SqlError } from '../api.js';
 import { uncommittable } from './support.js';
 
@@ -11,7 +12,7 @@ const tsqlName = (d: string) => DUCK_TO_TSQL[d.toUpperCase()] ?? (/^DECIMAL/i.te
 
 /** Maps a DuckDB error to SQL Server's number and text. */
 export function mapDuckError(e: unknown, line: number): SqlError {
-  const msg = e instanceof Error ? e.message : String(e);
+  const msg = messageOf(e);
   let m: RegExpExecArray | null;
   if ((m = /Could not convert string '(.*?)' to '?([A-Z0-9_]+)/i.exec(msg))) {
     const to = tsqlName(m[2]!);
