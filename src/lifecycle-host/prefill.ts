@@ -7,7 +7,8 @@ import type { ReadBackMapping } from '../lifecycle/types.js';
 import { displayObjectName, sameName, type ObjectName } from '../sql/names.js';
 import { displaySqlType } from '../sql/types.js';
 import type { ModelVersionRow, SourceColumnOption } from '../wizard/protocol.js';
-import type { WizardModel, WizardPrefill } from '../wizard/state.js';
+import type { WizardPrefill } from '../wizard/prefill.js';
+import type { WizardModel } from '../wizard/state.js';
 
 /** `aml-synapse-classifier:2` → name and version (the last colon splits them). */
 export function splitModelId(id: string): { name: string; version?: string } {

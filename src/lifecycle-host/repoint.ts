@@ -11,7 +11,7 @@ import { displayObjectName } from '../sql/names.js';
 import type { ModelNode, ScoringObjectNode } from '../tree/models.js';
 import { versionRow } from '../wizard/controller.js';
 import { defaultWizardParts } from '../wizard/parts.js';
-import { mappingProblems, prefilledState } from '../wizard/state.js';
+import { mappingProblems, prefilledState } from '../wizard/prefill.js';
 import { refreshModels, type LifecycleHostDeps, type LifecycleOutcome } from './commands.js';
 import { mappingOf, openWizardOnMapping, readVersion, type ReadVersion } from './edit.js';
 import { prefillFromMapping, splitModelId } from './prefill.js';

@@ -27,9 +27,9 @@ import {
   type WizardView,
 } from './protocol.js';
 import { parseWebviewMessage } from './webview-message.js';
+import { prefilledState, type WizardPrefill } from './prefill.js';
 import {
   initialState,
-  prefilledState,
   planOf,
   reduce,
   viewOf,
@@ -37,7 +37,6 @@ import {
   type WizardAction,
   type WizardEffect,
   type WizardPlan,
-  type WizardPrefill,
   type WizardRules,
   type WizardState,
 } from './state.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { GOLDEN_DIR } from '../sql/golden.js';
 import { readBackMapping } from '../../../src/lifecycle/readback.js';
 import { inputNamesOf, prefillFromMapping, splitModelId } from '../../../src/lifecycle-host/prefill.js';
-import { mappingProblems, prefilledState } from '../../../src/wizard/state.js';
+import { mappingProblems, prefilledState } from '../../../src/wizard/prefill.js';
 import { createWizardRules } from '../../../src/wizard/rules.js';
 import { CUSTOMER_FEATURES, CUSTOMER_TEST_COLUMNS } from '../../../src/samples/customers.js';
 

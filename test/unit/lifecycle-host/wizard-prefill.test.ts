@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mappingProblems, planOf, prefilledState, reduce, viewOf, type WizardPrefill } from '../../../src/wizard/state.js';
+import { mappingProblems, prefilledState, type WizardPrefill } from '../../../src/wizard/prefill.js';
+import { planOf, reduce, viewOf } from '../../../src/wizard/state.js';
 import { createWizardRules } from '../../../src/wizard/rules.js';
 import { CUSTOMER_FEATURES, CUSTOMER_TEST_COLUMNS } from '../../../src/samples/customers.js';
 
