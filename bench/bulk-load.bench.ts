@@ -65,8 +65,10 @@ async function main(): Promise<void> {
   await new Promise((r) => child.once('exit', r));
   const rate = (s: number): string => `${Math.round(ROWS / s).toLocaleString('en-US')} rows/s`;
   console.log(`bulk-load: ${ROWS} rows (int, nvarchar(20), decimal(12,2), float), tedious 19, pool in its own process`);
-  console.log(`  bulk load (tedious execBulkLoad):     ${load.seconds.toFixed(2)} s  ${rate(load.seconds)}  (tedious's own CPU ` +
-    `${((clientCpu.user + clientCpu.system) / 1e6).toFixed(2)} s)`);
+  console.log(
+    `  bulk load (tedious execBulkLoad):     ${load.seconds.toFixed(2)} s  ${rate(load.seconds)}  (tedious's own CPU ` +
+      `${((clientCpu.user + clientCpu.system) / 1e6).toFixed(2)} s)`,
+  );
   console.log(`  baseline: SELECT of the same rows:    ${select.seconds.toFixed(2)} s  ${rate(select.seconds)}`);
   console.log(`  ratio bulk load / SELECT:             ${(load.seconds / select.seconds).toFixed(2)}x`);
   console.log(`  pool peak RSS:                        ${(memory.peak / 1024 / 1024).toFixed(0)} MB`);

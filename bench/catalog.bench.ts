@@ -42,17 +42,23 @@ async function main(): Promise<void> {
     await conn.execute('CREATE SCHEMA [wide]');
     for (let i = 0; i < TABLES; i += 500) {
       const batch: string[] = [];
-      for (let k = i; k < Math.min(TABLES, i + 500); k++) batch.push(`CREATE TABLE [wide].[T${String(k).padStart(5, '0')}] ([id] int NOT NULL, [name] nvarchar(30) NULL)`);
+      for (let k = i; k < Math.min(TABLES, i + 500); k++)
+        batch.push(`CREATE TABLE [wide].[T${String(k).padStart(5, '0')}] ([id] int NOT NULL, [name] nvarchar(30) NULL)`);
       await conn.execute(batch.join(';\n'));
     }
     const cols = Array.from({ length: COLUMNS }, (_, k) => `[c${k}] ${['int', 'nvarchar(40)', 'decimal(18,4)', 'float', 'datetime2(3)'][k % 5]} NULL`);
     await conn.execute(`CREATE TABLE [dbo].[Wide] (${cols.join(', ')})`);
-    console.log(`catalog: ${TABLES} tables in schema wide and a table of ${COLUMNS} columns created in ${((now() - t0) / 1000).toFixed(1)} s; best of ${ROUNDS}`);
+    console.log(
+      `catalog: ${TABLES} tables in schema wide and a table of ${COLUMNS} columns created in ${((now() - t0) / 1000).toFixed(1)} s; best of ${ROUNDS}`,
+    );
 
     const schemaId = Number((await conn.query(`SELECT schema_id FROM sys.schemas WHERE name = N'wide'`)).resultSets[0]!.rows[0]![0]);
     const objectId = Number((await conn.query(`SELECT object_id FROM sys.tables WHERE name = N'Wide'`)).resultSets[0]!.rows[0]![0]);
     const plainTables = () => conn.query(`SELECT name, type FROM sys.tables WHERE schema_id = ${schemaId} ORDER BY name`);
-    const plainColumns = () => conn.query(`SELECT name, column_id, system_type_id, max_length, precision, scale, is_nullable FROM sys.columns WHERE object_id = ${objectId} ORDER BY column_id`);
+    const plainColumns = () =>
+      conn.query(
+        `SELECT name, column_id, system_type_id, max_length, precision, scale, is_nullable FROM sys.columns WHERE object_id = ${objectId} ORDER BY column_id`,
+      );
     const best = { objects: Infinity, plainTables: Infinity, columns: Infinity, plainColumns: Infinity, firstObjects: Infinity, firstColumns: Infinity };
     for (let r = 0; r < ROUNDS; r++) {
       const pairs: [keyof typeof best, () => Promise<number>][] = [
@@ -66,7 +72,11 @@ async function main(): Promise<void> {
       if (r % 2) pairs.reverse();
       for (const [k, work] of pairs) {
         const { ms, value } = await timed(work);
-        const expected = k.startsWith('first') ? Math.min(EXPLORER_PAGE_SIZE, k === 'firstObjects' ? TABLES : COLUMNS) : k === 'objects' || k === 'plainTables' ? TABLES : COLUMNS;
+        const expected = k.startsWith('first')
+          ? Math.min(EXPLORER_PAGE_SIZE, k === 'firstObjects' ? TABLES : COLUMNS)
+          : k === 'objects' || k === 'plainTables'
+            ? TABLES
+            : COLUMNS;
         if (value !== expected) throw new Error(`${k} returned ${value} rows, expected ${expected}`);
         best[k] = Math.min(best[k], ms);
       }

@@ -75,10 +75,15 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'deploy-bench-'));
   let conn: SqlConnection | undefined;
   try {
-    const built = await reportOf<{ onnxBytes: number; buildSeconds: number; description: string }>(start('large-model-child.ts', [work], env), 'the model builder');
+    const built = await reportOf<{ onnxBytes: number; buildSeconds: number; description: string }>(
+      start('large-model-child.ts', [work], env),
+      'the model builder',
+    );
     const size = built.onnxBytes;
     console.log(`deploy: ${built.description} (${size} bytes, built in ${built.buildSeconds.toFixed(1)} s in its own process)`);
-    console.log(`  to the local pool in its own process (${caCertPem ? 'TLS, encrypt strict' : 'no TLS'}); each deploy and each baseline in a fresh process; median of ${ROUNDS}`);
+    console.log(
+      `  to the local pool in its own process (${caCertPem ? 'TLS, encrypt strict' : 'no TLS'}); each deploy and each baseline in a fresh process; median of ${ROUNDS}`,
+    );
     conn = await SqlConnection.open(poolConnectionConfig());
     const deploys: DeployFigures[] = [];
     const inProcess: DeployFigures[] = [];
@@ -101,7 +106,9 @@ async function main(): Promise<void> {
         }
       };
       const runPlain = async () =>
-        plains.push(await reportOf<PlainFigures>(start('plain-insert-child.ts', [join(work, 'large-tree-ensemble', 'model.onnx'), plainTable], env), 'the plain insert'));
+        plains.push(
+          await reportOf<PlainFigures>(start('plain-insert-child.ts', [join(work, 'large-tree-ensemble', 'model.onnx'), plainTable], env), 'the plain insert'),
+        );
       // Alternate the order, so neither always runs on a pool that has just taken 100 MB.
       if (round % 2 === 0) {
         await runDeploy();
@@ -112,7 +119,8 @@ async function main(): Promise<void> {
       }
       for (const t of [table, `${table}p`, ...(withInProcess ? [`${table}i`] : []), plainTable]) await conn.execute(`DROP TABLE [wwi_ml].[${t}]`);
     }
-    for (const d of [...deploys, ...inProcess, ...afterPreview]) if (d.storedBytes !== size || d.modelBytes !== size) throw new Error(`the deploy stored ${d.storedBytes} bytes of ${size}`);
+    for (const d of [...deploys, ...inProcess, ...afterPreview])
+      if (d.storedBytes !== size || d.modelBytes !== size) throw new Error(`the deploy stored ${d.storedBytes} bytes of ${size}`);
     for (const p of plains) if (p.storedBytes !== size) throw new Error(`the plain insert stored ${p.storedBytes} bytes of ${size}`);
 
     const growth = (m: MemoryReport) => m.peak - m.rssBefore;
@@ -138,7 +146,9 @@ async function main(): Promise<void> {
       maxRss: median(plains.map((x) => x.memory.maxRss)),
     };
     const verdict = (ratio: number, target: number): string => `${ratio.toFixed(2)} (target ≤ ${target}: ${ratio <= target ? 'met' : 'NOT met'})`;
-    console.log(`  deploy (deployModel)          ${d.total.toFixed(0).padStart(6)} ms: ${d.steps.join(', ')} (each step as announced; the check runs on into the store step)`);
+    console.log(
+      `  deploy (deployModel)          ${d.total.toFixed(0).padStart(6)} ms: ${d.steps.join(', ')} (each step as announced; the check runs on into the store step)`,
+    );
     console.log(`  ONNX Runtime's check alone    ${check.toFixed(0).padStart(6)} ms`);
     console.log(`  deploy after a preview        ${ap.total.toFixed(0).padStart(6)} ms: ${ap.steps.join(', ')}`);
     if (withInProcess) {
@@ -159,7 +169,10 @@ async function main(): Promise<void> {
       `  baseline client peak RSS ${MB(p.peak)} (RSS before ${MB(p.before)}, growth ${MB(p.growth)} = ${(p.growth / size).toFixed(2)} x model; getrusage maxRSS ${MB(p.maxRss)})`,
     );
     const loader = deploys.map((x) => x.loaderPeakRss).filter((x): x is number => x !== undefined);
-    if (loader.length) console.log(`  ONNX Runtime's check process (a child of the client) peak RSS ${MB(median(loader))} = ${(median(loader) / size).toFixed(1)} x model; freed when it exits`);
+    if (loader.length)
+      console.log(
+        `  ONNX Runtime's check process (a child of the client) peak RSS ${MB(median(loader))} = ${(median(loader) / size).toFixed(1)} x model; freed when it exits`,
+      );
     console.log(`  deploy client RSS after the deploy ${MB(d.after)}`);
     console.log(`  deploy peak / baseline peak = ${(d.peak / p.peak).toFixed(2)}; deploy growth / baseline growth = ${(d.growth / p.growth).toFixed(2)}`);
     console.log(`  deploy after a preview: client peak RSS ${MB(ap.peak)}, peak / baseline peak = ${(ap.peak / p.peak).toFixed(2)}`);

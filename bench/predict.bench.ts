@@ -58,7 +58,12 @@ async function rawScoring(onnx: Uint8Array, cols: Columns): Promise<{ seconds: n
   let best = Infinity;
   const sweep: string[] = [];
   for (const threads of [1, 2]) {
-    const session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+    const session = await ort.InferenceSession.create(onnx, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+    });
     for (const batch of [1024, 4096, 8192, 16384, 65536]) {
       const t0 = now();
       for (let off = 0; off < ROWS; off += batch) {
@@ -66,7 +71,8 @@ async function rawScoring(onnx: Uint8Array, cols: Columns): Promise<{ seconds: n
         const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
         for (const f of CUSTOMER_FEATURES) {
           const a = cols[f]!;
-          feeds[f] = a instanceof Float32Array ? new ort.Tensor('float32', a.subarray(off, off + n), [n, 1]) : new ort.Tensor('int64', a.subarray(off, off + n), [n, 1]);
+          feeds[f] =
+            a instanceof Float32Array ? new ort.Tensor('float32', a.subarray(off, off + n), [n, 1]) : new ort.Tensor('int64', a.subarray(off, off + n), [n, 1]);
         }
         await session.run(feeds, ['label_out']);
       }
@@ -197,12 +203,16 @@ async function measurePool(dataDir: string, sample: SampleModel, id: string): Pr
   });
   await new Promise<void>((resolve, reject) => conn.connect((e) => (e ? reject(e) : resolve())));
   try {
-    await query(conn, `DELETE FROM wwi_ml.AMLModel WHERE ID = @id; INSERT INTO wwi_ml.AMLModel (ID, name, version, model) VALUES (@id, @name, @version, @model)`, (r) => {
-      r.addParameter('id', TYPES.NVarChar, id);
-      r.addParameter('name', TYPES.NVarChar, id.split(':')[0]);
-      r.addParameter('version', TYPES.Int, Number(id.split(':')[1]));
-      r.addParameter('model', TYPES.VarBinary, Buffer.from(sample.onnx));
-    });
+    await query(
+      conn,
+      `DELETE FROM wwi_ml.AMLModel WHERE ID = @id; INSERT INTO wwi_ml.AMLModel (ID, name, version, model) VALUES (@id, @name, @version, @model)`,
+      (r) => {
+        r.addParameter('id', TYPES.NVarChar, id);
+        r.addParameter('name', TYPES.NVarChar, id.split(':')[0]);
+        r.addParameter('version', TYPES.Int, Number(id.split(':')[1]));
+        r.addParameter('model', TYPES.VarBinary, Buffer.from(sample.onnx));
+      },
+    );
     const predict = predictOf(id);
     const steps: string[] = [];
     let poolCpu = 0;
@@ -291,7 +301,9 @@ async function main(): Promise<void> {
       );
       const cpuText = (k: 'b' | 'c' | 'd'): string => `${k}: pool ${p.cpu[k].pool.toFixed(2)} s + client ${p.cpu[k].client.toFixed(2)} s`;
       console.log(`CPU time (pool: all threads; client: tedious in this process): ${cpuText('b')}; ${cpuText('c')}; ${cpuText('d')}`);
-      console.log(`(f) the same PREDICT rows scored and encoded in the pool, no client:  ${p.f.seconds.toFixed(3)} s, ${p.f.cpu.toFixed(2)} s CPU of the pool process`);
+      console.log(
+        `(f) the same PREDICT rows scored and encoded in the pool, no client:  ${p.f.seconds.toFixed(3)} s, ${p.f.cpu.toFixed(2)} s CPU of the pool process`,
+      );
       const ok = (r: number, t: number): string => `${r.toFixed(2)} (target ≤ ${t}: ${r <= t ? 'met' : 'NOT met'})`;
       const ba = p.b / a.seconds;
       const cd = p.c / p.d;
@@ -303,7 +315,9 @@ async function main(): Promise<void> {
       console.log(`ratio (c)/max((d),(f)) = ${ok(cFloor, 1.3)}`);
       const lab = m.id.startsWith('aml-synapse-classifier');
       if (lab) console.log(`ratio (e)/(a) = ${ok(ea, 2)}`);
-      console.log(`pool peak memory (fresh process: start, (b)-(d)): ${MB(p.peak)} (target < 1024 MB: ${p.peak < 1024 ** 3 ? 'met' : 'NOT met'}; peak after ${p.steps})`);
+      console.log(
+        `pool peak memory (fresh process: start, (b)-(d)): ${MB(p.peak)} (target < 1024 MB: ${p.peak < 1024 ** 3 ? 'met' : 'NOT met'}; peak after ${p.steps})`,
+      );
       verdicts.push(
         `${m.label}: (b)/max((a),(e)) ${ok(bFloor, 1.25)}; (c)/max((d),(f)) ${ok(cFloor, 1.3)}${lab ? `; (e)/(a) ${ok(ea, 2)}` : ''}; ` +
           `peak ${MB(p.peak)} ${p.peak < 1024 ** 3 ? 'met' : 'NOT met'}`,

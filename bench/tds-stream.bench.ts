@@ -15,7 +15,11 @@ interface Memory {
   peak: number;
 }
 
-async function measure(command: 'COUNT_STREAM' | 'COUNT_BUFFERED', payload: Buffer, valueFirst = false): Promise<{ before: Memory; after: Memory; seconds: number }> {
+async function measure(
+  command: 'COUNT_STREAM' | 'COUNT_BUFFERED',
+  payload: Buffer,
+  valueFirst = false,
+): Promise<{ before: Memory; after: Memory; seconds: number }> {
   const child = fork(join(__dirname, 'support', 'tds-server-child.ts'), [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, BENCH_PASSWORD: PASSWORD },

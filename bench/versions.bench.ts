@@ -86,7 +86,8 @@ async function mlflowBench(): Promise<void> {
   const { url } = await new Promise<{ url: string }>((resolve) => child.once('message', (m) => resolve(m as { url: string })));
   const cacheRoot = await mkdtemp(join(tmpdir(), 'versions-bench-cache-'));
   try {
-    const searchUrl = (max: number) => `${url}/api/2.0/mlflow/model-versions/search?${new URLSearchParams({ filter: `name='${MODEL}'`, max_results: String(max) })}`;
+    const searchUrl = (max: number) =>
+      `${url}/api/2.0/mlflow/model-versions/search?${new URLSearchParams({ filter: `name='${MODEL}'`, max_results: String(max) })}`;
     console.log(`MLflow REST source, local MLflow test server in its own process: model '${MODEL}' with ${VERSIONS} versions (every tenth sklearn)`);
     for (const rtt of [0, RTT_MS]) {
       const raw = async (max: number) => {
@@ -130,7 +131,8 @@ async function mlflowBench(): Promise<void> {
   }
 }
 
-const ONNX_MLMODEL = 'artifact_path: model\nflavors:\n  onnx: {data: model.onnx, onnx_version: 1.14.0}\n  python_function: {loader_module: mlflow.onnx, data: model.onnx}\nmlflow_version: 2.9.2\n';
+const ONNX_MLMODEL =
+  'artifact_path: model\nflavors:\n  onnx: {data: model.onnx, onnx_version: 1.14.0}\n  python_function: {loader_module: mlflow.onnx, data: model.onnx}\nmlflow_version: 2.9.2\n';
 const SKLEARN_MLMODEL =
   'artifact_path: model\nflavors:\n  python_function: {loader_module: mlflow.sklearn, model_path: model.pkl}\n  sklearn: {pickled_model: model.pkl, sklearn_version: 1.3.2}\nmlflow_version: 2.9.2\n';
 
@@ -184,7 +186,10 @@ async function localBench(): Promise<void> {
     const modelDir = join(root, 'models', MODEL);
     const plainRead = async (newest: number, count: number) => {
       const names = (await readdir(modelDir)).filter((n) => /^version-\d+$/.test(n));
-      const wanted = names.map((n) => Number(n.slice(8))).sort((a, b) => b - a).slice(0, count);
+      const wanted = names
+        .map((n) => Number(n.slice(8)))
+        .sort((a, b) => b - a)
+        .slice(0, count);
       if (newest !== wanted[0]) throw new Error('unexpected versions on disk');
       return Promise.all(wanted.map(async (v) => parse(await readFile(join(modelDir, `version-${v}`, 'meta.yaml'), 'utf8')) as unknown));
     };

@@ -107,11 +107,15 @@ async function main(): Promise<void> {
         const poolUsed = (await poolCpu()) - p0;
         if (rows !== ROWS) throw new Error(`${line.key} streamed ${rows} rows, not ${ROWS}`);
         ratios.push(poolUsed / client);
-        texts.push(`${seconds.toFixed(2)} s, pool ${poolUsed.toFixed(2)} s CPU (${((poolUsed / rows) * 1e6).toFixed(2)} µs/row), tedious ${client.toFixed(2)} s CPU (${((client / rows) * 1e6).toFixed(2)} µs/row), ratio ${(poolUsed / client).toFixed(2)}`);
+        texts.push(
+          `${seconds.toFixed(2)} s, pool ${poolUsed.toFixed(2)} s CPU (${((poolUsed / rows) * 1e6).toFixed(2)} µs/row), tedious ${client.toFixed(2)} s CPU (${((client / rows) * 1e6).toFixed(2)} µs/row), ratio ${(poolUsed / client).toFixed(2)}`,
+        );
       }
       const m = median(ratios);
       console.log(`${line.key} ${line.label}:\n    ${texts.join('\n    ')}`);
-      console.log(`    pool CPU per row / tedious CPU per row: median ${m.toFixed(2)}, range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)} (target ≤ 1: ${m <= 1 ? 'met' : 'NOT met'})`);
+      console.log(
+        `    pool CPU per row / tedious CPU per row: median ${m.toFixed(2)}, range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)} (target ≤ 1: ${m <= 1 ? 'met' : 'NOT met'})`,
+      );
       verdicts.push(`${line.key} pool/tedious CPU per row ${m.toFixed(2)} ${m <= 1 ? 'met' : 'NOT met'}`);
     }
     conn.close();

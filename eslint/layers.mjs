@@ -108,7 +108,9 @@ const layersRule = {
     function check(node, spec, typeOnly = false) {
       if (typeof spec !== 'string') return;
       if (spec.startsWith('.')) {
-        const target = relative(cwd, resolve(dirname(context.filename), spec)).split(sep).join('/');
+        const target = relative(cwd, resolve(dirname(context.filename), spec))
+          .split(sep)
+          .join('/');
         const layer = layerOf(target);
         const shown = target.replace(/\.js$/, '.ts');
         if (layer?.entry && layer !== own && !typeOnly && shown !== layer.entry && mayImport(own, layer)) {
@@ -145,4 +147,3 @@ const layersRule = {
 };
 
 export const layersPlugin = { meta: { name: 'layers' }, rules: { order: layersRule } };
-

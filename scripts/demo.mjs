@@ -117,7 +117,9 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const declared = Object.keys(manifest.contributes?.configuration?.properties ?? {});
 const unknown = Object.keys(demoSettings({ host: '', port: 0, registryDir: '' })).filter((k) => !declared.includes(k));
 if (unknown.length) {
-  fail(`the extension declares no setting ${unknown.join(', ')} (package.json contributes.configuration). Update DEMO SETTINGS in scripts/demo.mjs to the names it declares: ${declared.join(', ') || 'none yet'}.`);
+  fail(
+    `the extension declares no setting ${unknown.join(', ')} (package.json contributes.configuration). Update DEMO SETTINGS in scripts/demo.mjs to the names it declares: ${declared.join(', ') || 'none yet'}.`,
+  );
 }
 
 async function portIsFree(port) {
@@ -167,7 +169,9 @@ try {
   // The pool must hold the lab's table: count its rows through the product's own client.
   const { SqlConnection } = await tsImport(join(root, 'src', 'sql', 'client', 'connection.ts'));
   const conn = await SqlConnection.open({
-    server: pool.host, port: pool.port, database: DEMO_DATABASE,
+    server: pool.host,
+    port: pool.port,
+    database: DEMO_DATABASE,
     authentication: { kind: 'sql-login', user: 'sa', password },
     ...(pool.caCertPem ? { encrypt: 'strict', caCertPem: pool.caCertPem } : { encrypt: 'optional' }),
   });

@@ -34,7 +34,10 @@ const roundedBox = (cx, cy, hw, hh, r) => (x, y) => {
 };
 const ellipse = (cx, cy, rx, ry) => (x, y) => (Math.hypot((x - cx) / rx, (y - cy) / ry) - 1) * Math.min(rx, ry);
 const box = (x0, y0, x1, y1) => (x, y) => Math.max(x0 - x, x - x1, y0 - y, y - y1);
-const union = (...ds) => (x, y) => Math.min(...ds.map((d) => d(x, y)));
+const union =
+  (...ds) =>
+  (x, y) =>
+    Math.min(...ds.map((d) => d(x, y)));
 const segment = (ax, ay, bx, by, w) => (x, y) => {
   const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
   return Math.hypot(x - ax - t * (bx - ax), y - ay - t * (by - ay)) - w / 2;
@@ -51,7 +54,12 @@ fill(union(box(22, 38, 78, 96), ellipse(50, 96, 28, 9)), white);
 fill(ellipse(50, 38, 28, 9), pale);
 for (const y of [58, 77]) fill((x, yy) => Math.max(Math.abs(ellipse(50, y, 28, 9)(x, yy)) - 1.5, yy - y, 22 - x, x - 78), pale);
 // The prediction: a rising line with points, leaving the cylinder to the upper right.
-const pts = [[40, 84], [58, 70], [76, 74], [104, 36]];
+const pts = [
+  [40, 84],
+  [58, 70],
+  [76, 74],
+  [104, 36],
+];
 for (let i = 1; i < pts.length; i++) fill(segment(...pts[i - 1], ...pts[i], 6), amber);
 for (const [x, y] of pts) fill(ellipse(x, y, 6, 6), amber);
 
@@ -77,7 +85,12 @@ header.writeUInt32BE(N, 4);
 header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
 const raw = Buffer.alloc(N * (N * 4 + 1));
 for (let y = 0; y < N; y++) Buffer.from(px.buffer, y * N * 4, N * 4).copy(raw, y * (N * 4 + 1) + 1);
-const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+const png = Buffer.concat([
+  Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+  chunk('IHDR', header),
+  chunk('IDAT', deflateSync(raw, { level: 9 })),
+  chunk('IEND', Buffer.alloc(0)),
+]);
 const out = process.argv[2] ?? new URL('../media/icon.png', import.meta.url).pathname;
 writeFileSync(out, png);
 console.log(`wrote ${out} (${png.length} bytes)`);

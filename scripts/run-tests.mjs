@@ -79,10 +79,16 @@ for (const suite of suites) {
   const r = spawnSync(
     process.execPath,
     [
-      '--import', 'tsx', '--test',
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${join(tapDir, `${suite}.tap`)}`,
-      `--test-concurrency=${concurrency}`, ...extra, ...files,
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${join(tapDir, `${suite}.tap`)}`,
+      `--test-concurrency=${concurrency}`,
+      ...extra,
+      ...files,
     ],
     { stdio: 'inherit', env: process.env },
   );

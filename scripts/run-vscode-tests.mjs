@@ -88,7 +88,9 @@ if (existsSync(resultsFile)) {
     console.log(`  ${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} ${t.title}`);
     if (t.error) console.log(t.error.replace(/^/gm, '       '));
   }
-  console.log(`run-vscode-tests: mocha in code-server: ${summary.passed} passing, ${summary.failed} failing, ${summary.pending} pending, exit code ${exitCode}, ${seconds} s`);
+  console.log(
+    `run-vscode-tests: mocha in code-server: ${summary.passed} passing, ${summary.failed} failing, ${summary.pending} pending, exit code ${exitCode}, ${seconds} s`,
+  );
   if (resultsOut) {
     mkdirSync(dirname(resolve(resultsOut)), { recursive: true });
     writeFileSync(resultsOut, JSON.stringify({ exitCode, seconds: Number(seconds), ...summary }, null, 2));

@@ -33,7 +33,15 @@ try {
     extensionDevelopmentPath: root,
     extensionTestsPath: testsIndex,
     extensionTestsEnv: { PREDICT_VSCODE_TEST_RESULTS: join(work, 'results.json') },
-    launchArgs: [join(work, 'workspace'), '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(work, 'user-data'), '--skip-welcome', '--skip-release-notes'],
+    launchArgs: [
+      join(work, 'workspace'),
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      join(work, 'user-data'),
+      '--skip-welcome',
+      '--skip-release-notes',
+    ],
   });
 } catch (e) {
   const message = e instanceof Error ? e.message : String(e);

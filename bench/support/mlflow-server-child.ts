@@ -5,7 +5,8 @@
 // requests received so far; 'stop' exits.
 import { MlflowTestServer } from '../../test/servers/mlflow-server.js';
 
-const ONNX_MLMODEL = 'artifact_path: model\nflavors:\n  onnx: {data: model.onnx, onnx_version: 1.14.0}\n  python_function: {loader_module: mlflow.onnx, data: model.onnx}\nmlflow_version: 2.9.2\n';
+const ONNX_MLMODEL =
+  'artifact_path: model\nflavors:\n  onnx: {data: model.onnx, onnx_version: 1.14.0}\n  python_function: {loader_module: mlflow.onnx, data: model.onnx}\nmlflow_version: 2.9.2\n';
 const SKLEARN_MLMODEL =
   'artifact_path: model\nflavors:\n  python_function: {loader_module: mlflow.sklearn, model_path: model.pkl}\n  sklearn: {pickled_model: model.pkl, sklearn_version: 1.3.2}\nmlflow_version: 2.9.2\n';
 

@@ -85,7 +85,11 @@ async function main(): Promise<void> {
         (e: unknown) => process.send?.({ error: String(e) }),
       );
     }
-    if (m === 'stop') void server.close().then(() => engine.close()).then(() => process.exit(0));
+    if (m === 'stop')
+      void server
+        .close()
+        .then(() => engine.close())
+        .then(() => process.exit(0));
   });
   process.send?.({ port: server.port, startSeconds: (Date.now() - t0) / 1000 });
 }

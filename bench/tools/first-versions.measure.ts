@@ -13,8 +13,10 @@ import { openWizardOver } from '../../test/support/wizard.js';
 const VERSIONS = Number(process.env.VERSIONS ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const MODEL = 'many-versions';
-const ONNX_MLMODEL = 'artifact_path: model\nflavors:\n  onnx: {data: model.onnx, onnx_version: 1.14.0}\n  python_function: {loader_module: mlflow.onnx, data: model.onnx}\n';
-const SKLEARN_MLMODEL = 'artifact_path: model\nflavors:\n  python_function: {loader_module: mlflow.sklearn, model_path: model.pkl}\n  sklearn: {pickled_model: model.pkl, sklearn_version: 1.3.2}\n';
+const ONNX_MLMODEL =
+  'artifact_path: model\nflavors:\n  onnx: {data: model.onnx, onnx_version: 1.14.0}\n  python_function: {loader_module: mlflow.onnx, data: model.onnx}\n';
+const SKLEARN_MLMODEL =
+  'artifact_path: model\nflavors:\n  python_function: {loader_module: mlflow.sklearn, model_path: model.pkl}\n  sklearn: {pickled_model: model.pkl, sklearn_version: 1.3.2}\n';
 
 async function writeRegistry(root: string): Promise<void> {
   const modelDir = join(root, 'models', MODEL);

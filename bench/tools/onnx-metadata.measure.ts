@@ -33,14 +33,22 @@ async function main(): Promise<void> {
       const size = bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
       console.log(`${label.padEnd(42)} ${best.toFixed(1).padStart(7)} ms, holds ${size}`);
     };
-    await run('whole file, then readOnnxMetadata', () => readFile(path).then((b) => readOnnxMetadata(b)), async () => {
-      const base = held();
-      const b = await readFile(path);
-      const size = held() - base;
-      readOnnxMetadata(b);
-      return size;
-    });
-    await run('readOnnxMetadataFile (field by field)', () => readOnnxMetadataFile(path), async () => (await onnxSkeletonOfFile(path)).length);
+    await run(
+      'whole file, then readOnnxMetadata',
+      () => readFile(path).then((b) => readOnnxMetadata(b)),
+      async () => {
+        const base = held();
+        const b = await readFile(path);
+        const size = held() - base;
+        readOnnxMetadata(b);
+        return size;
+      },
+    );
+    await run(
+      'readOnnxMetadataFile (field by field)',
+      () => readOnnxMetadataFile(path),
+      async () => (await onnxSkeletonOfFile(path)).length,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -135,7 +135,12 @@ async function main(): Promise<void> {
 
     if (process.env.MEASURE_THREADS) configurePredictRuntime({ workerThreads: Number(process.env.MEASURE_THREADS) });
     const batch = process.env.MEASURE_BATCH ? Number(process.env.MEASURE_BATCH) : undefined;
-    const engine = await createLocalPoolEngine({ dataDir: dir, seedCustomers: 0, predictBatchSize: batch, threads: process.env.MEASURE_DUCK_THREADS ? Number(process.env.MEASURE_DUCK_THREADS) : undefined });
+    const engine = await createLocalPoolEngine({
+      dataDir: dir,
+      seedCustomers: 0,
+      predictBatchSize: batch,
+      threads: process.env.MEASURE_DUCK_THREADS ? Number(process.env.MEASURE_DUCK_THREADS) : undefined,
+    });
     const session = await engine.openSession({ user: 'sa', database: '', spid: 51 });
     const exec = async (q: string, params: never[] = []): Promise<unknown[]> => {
       const rows: unknown[] = [];

@@ -31,13 +31,29 @@ void (async () => {
   let run: () => Promise<{ rows: string[][] }>;
   if (other) {
     const mod = (await import(resolve(other))) as typeof import('../../src/models/preview.js');
-    run = () => mod.previewPredictions({ onnx: onnxPath!, columns, rows, inputs: inputs.map((i) => ({ ...i, inputType: { name: i.inputType } })), outputs: ['label_out'] });
+    run = () =>
+      mod.previewPredictions({
+        onnx: onnxPath!,
+        columns,
+        rows,
+        inputs: inputs.map((i) => ({ ...i, inputType: { name: i.inputType } })),
+        outputs: ['label_out'],
+      });
   } else {
     const sql = {
-      query: async () => ({ resultSets: [{ columns: columns.map((name) => ({ name, type: 'float', nullable: true })), rows, truncated: false, rowCount: 20 }], messages: [], rowCounts: [] }),
+      query: async () => ({
+        resultSets: [{ columns: columns.map((name) => ({ name, type: 'float', nullable: true })), rows, truncated: false, rowCount: 20 }],
+        messages: [],
+        rowCounts: [],
+      }),
     } as unknown as WizardDatabase['sql'];
     const db = { connectionName: 'c', target: 'synapse-dedicated', sql, release: () => {} } as WizardDatabase;
-    const plan = { table: { schema: 'wwi_ml', name: 'CustomerTest' }, inputs, outputs: [{ modelOutput: 'label_out', outputType: 'bigint' }], passThrough: [] } as unknown as WizardPlan;
+    const plan = {
+      table: { schema: 'wwi_ml', name: 'CustomerTest' },
+      inputs,
+      outputs: [{ modelOutput: 'label_out', outputType: 'bigint' }],
+      passThrough: [],
+    } as unknown as WizardPlan;
     const preview = defaultWizardParts().previewFor(db);
     run = () => preview({ plan, onnxPath: onnxPath!, signal: new AbortController().signal });
   }

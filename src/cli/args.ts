@@ -12,7 +12,15 @@ import { parseArgsMessage, UsageError } from './errors.js';
 
 import { ENV, PROGRAM } from './constants.js';
 import { LOCALPOOL_HELP, parseLocalPoolArgs, type LocalPoolArgs } from './localpool.js';
-import { LIFECYCLE_COMMANDS, LIFECYCLE_MAIN_HELP, LIFECYCLE_OPTIONS, lifecycleHelp, parseLifecycle, type LifecycleCommand, type LifecycleCommandName } from './lifecycle-args.js';
+import {
+  LIFECYCLE_COMMANDS,
+  LIFECYCLE_MAIN_HELP,
+  LIFECYCLE_OPTIONS,
+  lifecycleHelp,
+  parseLifecycle,
+  type LifecycleCommand,
+  type LifecycleCommandName,
+} from './lifecycle-args.js';
 
 export { ENV, PROGRAM } from './constants.js';
 
@@ -339,7 +347,15 @@ function sqlOptions(command: CommandName, values: Values): SqlOptions {
   if (encryptText === 'strict' && trust && !caPath) {
     throw usage(command, '--trust-server-certificate does not apply to --encrypt strict: give the CA certificate with --ca, or use --encrypt mandatory');
   }
-  return { server, ...(port !== undefined ? { port } : {}), database, user, encrypt: encryptText, ...(caPath ? { caPath } : {}), trustServerCertificate: trust };
+  return {
+    server,
+    ...(port !== undefined ? { port } : {}),
+    database,
+    user,
+    encrypt: encryptText,
+    ...(caPath ? { caPath } : {}),
+    trustServerCertificate: trust,
+  };
 }
 
 function planOptions(command: CommandName, values: Values): PlanOptions {
@@ -354,7 +370,13 @@ function planOptions(command: CommandName, values: Values): PlanOptions {
   }
   const inputTypes = pairs(command, 'input-type', list(values, 'input-type'), 'Cost=real').map((p) => ({ input: p.left, type: p.right }));
   const passText = str(values, 'pass-through');
-  const passThrough = passText === undefined ? undefined : passText.split(',').map((c) => c.trim()).filter(Boolean);
+  const passThrough =
+    passText === undefined
+      ? undefined
+      : passText
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean);
   const targetText = str(values, 'target');
   if (targetText !== undefined && !(PREDICT_TARGETS as readonly string[]).includes(targetText)) {
     throw usage(command, `--target must be one of ${PREDICT_TARGETS.join(', ')}, not '${targetText}'`);
@@ -376,7 +398,7 @@ function planOptions(command: CommandName, values: Values): PlanOptions {
     ...(passThrough ? { passThrough } : {}),
     ...(targetText ? { target: targetText as PredictTarget } : {}),
     scriptType: procedure !== undefined ? 'procedure' : 'view',
-    ...(procedure ?? view ? { scriptName: (procedure ?? view)!.trim() } : {}),
+    ...((procedure ?? view) ? { scriptName: (procedure ?? view)!.trim() } : {}),
     replace: flag(values, 'replace'),
     ...(modelTable ? { modelTable: modelTable.trim() } : {}),
     createModelTable: flag(values, 'create-model-table'),
@@ -402,7 +424,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     const secret = SECRET_OPTIONS.find((s) => s.pattern.test(arg));
     if (secret) {
       const env = command === 'localpool' && secret.env === ENV.sqlPassword ? ENV.localPoolPassword : secret.env;
-      throw usage(command, `secrets are not read from the command line (it shows in the process list and shell history): set the environment variable ${env} instead`);
+      throw usage(
+        command,
+        `secrets are not read from the command line (it shows in the process list and shell history): set the environment variable ${env} instead`,
+      );
     }
   }
   if (command === 'localpool') {
@@ -412,7 +437,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   let values: Values;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: [...rest], options: OPTIONS[command], strict: true, allowPositionals: true }) as { values: Values; positionals: string[] });
+    ({ values, positionals } = parseArgs({ args: [...rest], options: OPTIONS[command], strict: true, allowPositionals: true }) as {
+      values: Values;
+      positionals: string[];
+    });
   } catch (e) {
     throw usage(command, parseArgsMessage(e));
   }
@@ -426,12 +454,24 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   switch (command) {
     case 'models': {
       const search = str(values, 'search');
-      return { command, verbose, registry: required(command, values, 'registry', 'where the models are (a folder, an .onnx file or an MLflow server URL)'), ...(search ? { search } : {}), json: flag(values, 'json') };
+      return {
+        command,
+        verbose,
+        registry: required(command, values, 'registry', 'where the models are (a folder, an .onnx file or an MLflow server URL)'),
+        ...(search ? { search } : {}),
+        json: flag(values, 'json'),
+      };
     }
     case 'versions': {
       const model = positionals[0]?.trim();
       if (!model) throw usage(command, 'name the model, e.g. predict-wizard versions aml-synapse-classifier --registry ./models');
-      return { command, verbose, model, registry: required(command, values, 'registry', 'where the models are (a folder, an .onnx file or an MLflow server URL)'), json: flag(values, 'json') };
+      return {
+        command,
+        verbose,
+        model,
+        registry: required(command, values, 'registry', 'where the models are (a folder, an .onnx file or an MLflow server URL)'),
+        json: flag(values, 'json'),
+      };
     }
     case 'script':
       return { command, verbose, sql: sqlOptions(command, values), plan: planOptions(command, values) };
@@ -439,7 +479,14 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
       const run = flag(values, 'run');
       const maxRowsText = str(values, 'max-rows');
       if (maxRowsText !== undefined && !run) throw usage(command, '--max-rows applies to --run only');
-      return { command, verbose, sql: sqlOptions(command, values), plan: planOptions(command, values), run, maxRows: wholeNumber(command, 'max-rows', maxRowsText, 1, 100_000, 20) };
+      return {
+        command,
+        verbose,
+        sql: sqlOptions(command, values),
+        plan: planOptions(command, values),
+        run,
+        maxRows: wholeNumber(command, 'max-rows', maxRowsText, 1, 100_000, 20),
+      };
     }
     case 'run': {
       const sql = sqlOptions(command, values);

@@ -45,7 +45,12 @@ export function context(io: CliIo, verbose: boolean): Ctx {
 }
 
 function dateText(d: Date | undefined): string {
-  return d ? d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
+  return d
+    ? d
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z')
+    : '';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -74,7 +79,9 @@ export async function modelsCommand(cmd: Cmd<'models'>, ctx: Ctx): Promise<numbe
     return EXIT_OK;
   }
   if (!models.length) {
-    ctx.note(cmd.search ? `No model in ${registry.source.displayName} has '${cmd.search}' in its name.` : `${registry.source.displayName} has no registered models.`);
+    ctx.note(
+      cmd.search ? `No model in ${registry.source.displayName} has '${cmd.search}' in its name.` : `${registry.source.displayName} has no registered models.`,
+    );
     return EXIT_OK;
   }
   ctx.io.stdout(
@@ -122,7 +129,14 @@ export async function versionsCommand(cmd: Cmd<'versions'>, ctx: Ctx): Promise<n
       ['VERSION', 'CREATED', 'CREATED BY', 'FRAMEWORK', 'STAGE', 'ONNX'],
       versions.map((v) => {
         const row = versionRow(v);
-        return [v.version, dateText(v.createdAt), v.createdBy ?? '', row.framework, [v.stage, ...(v.aliases ?? []).map((a) => `@${a}`)].filter(Boolean).join(' '), row.disabledReason ? `no: ${row.disabledReason}` : 'yes'];
+        return [
+          v.version,
+          dateText(v.createdAt),
+          v.createdBy ?? '',
+          row.framework,
+          [v.stage, ...(v.aliases ?? []).map((a) => `@${a}`)].filter(Boolean).join(' '),
+          row.disabledReason ? `no: ${row.disabledReason}` : 'yes',
+        ];
       }),
     ),
   );
@@ -230,7 +244,9 @@ async function output(script: string, out: string | undefined, ctx: Ctx): Promis
   try {
     await writeFile(path, script, 'utf8');
   } catch (e) {
-    throw new CliFailure(`Cannot write the script to ${path} given by --out (${(e as { code?: string }).code ?? oneLine(e)}); choose a writable path.`, { cause: e });
+    throw new CliFailure(`Cannot write the script to ${path} given by --out (${(e as { code?: string }).code ?? oneLine(e)}); choose a writable path.`, {
+      cause: e,
+    });
   }
   ctx.note(`Wrote the script to ${path}.`);
 }
@@ -277,7 +293,15 @@ export async function deployCommand(cmd: Cmd<'deploy'>, ctx: Ctx): Promise<numbe
 // ---------------------------------------------------------------------------------------------
 // run
 
-async function runAndPrint(conn: SqlConnection, text: string, file: string, connectionName: string, database: string, maxRows: number, ctx: Ctx): Promise<number> {
+async function runAndPrint(
+  conn: SqlConnection,
+  text: string,
+  file: string,
+  connectionName: string,
+  database: string,
+  maxRows: number,
+  ctx: Ctx,
+): Promise<number> {
   let run;
   try {
     run = await runScript(conn, text, { title: file, connectionName, database, maxRows, signal: ctx.io.signal });

@@ -10,7 +10,12 @@ import { CliFailure, UsageError } from './errors.js';
 import { messageOf } from '../common/errors.js';
 
 /** The configuration for `sql`, with the password from the environment. Throws UsageError when it is missing. */
-export async function connectionConfig(command: CommandName, sql: SqlOptions, env: Readonly<Record<string, string | undefined>>, cwd: string): Promise<SqlConnectionConfig> {
+export async function connectionConfig(
+  command: CommandName,
+  sql: SqlOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): Promise<SqlConnectionConfig> {
   const password = env[ENV.sqlPassword];
   if (!password) {
     throw new UsageError(
@@ -24,7 +29,9 @@ export async function connectionConfig(command: CommandName, sql: SqlOptions, en
       caCertPem = await readFile(path, 'utf8');
     } catch (e) {
       const code = (e as { code?: string }).code;
-      throw new UsageError(`${PROGRAM} ${command}: cannot read the CA certificate ${path} given by --ca (${code ?? 'unreadable'}); give the PEM file that signed the server's certificate.`);
+      throw new UsageError(
+        `${PROGRAM} ${command}: cannot read the CA certificate ${path} given by --ca (${code ?? 'unreadable'}); give the PEM file that signed the server's certificate.`,
+      );
     }
     if (!/-----BEGIN CERTIFICATE-----/.test(caCertPem)) {
       throw new UsageError(`${PROGRAM} ${command}: ${path} given by --ca holds no PEM certificate (no -----BEGIN CERTIFICATE----- line).`);

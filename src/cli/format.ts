@@ -42,7 +42,12 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** A result set as a text table with its row count ("(3 rows)", or "first 10 of 1000 rows shown"). */
-export function resultSetText(set: { columns: readonly { name: string; type: string }[]; rows: readonly (readonly SqlCell[])[]; rowCount: number; truncated: boolean }): string {
+export function resultSetText(set: {
+  columns: readonly { name: string; type: string }[];
+  rows: readonly (readonly SqlCell[])[];
+  rowCount: number;
+  truncated: boolean;
+}): string {
   const table = textTable(
     set.columns.map((c) => c.name || '(no column name)'),
     set.rows.map((r) => r.map((v) => cellText(v))),

@@ -129,7 +129,12 @@ async function deployed(cmd: Cmd<'deployed'>, conn: SqlConnection, ctx: Ctx): Pr
       displayObjectName(r.table.table),
       m.id,
       m.sizeBytes === undefined ? '' : String(m.sizeBytes),
-      m.createdTime ? m.createdTime.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '',
+      m.createdTime
+        ? m.createdTime
+            .toISOString()
+            .replace('T', ' ')
+            .replace(/\.\d+Z$/, 'Z')
+        : '',
       usedBy.map((o) => `${o.kind} ${displayObjectName(o.name)}`).join(', '),
     ]),
   );
@@ -221,7 +226,13 @@ async function compare(cmd: Cmd<'compare'>, conn: SqlConnection, ctx: Ctx): Prom
   if (report.confusion) {
     out.push('', `Rows: ${report.modelA}; columns: ${report.modelB}`);
     const { labels, counts } = report.confusion;
-    out.push(textTable(['', ...labels], labels.map((l, i) => [l, ...counts[i]!.map(String)]), [false, ...labels.map(() => true)]).trimEnd());
+    out.push(
+      textTable(
+        ['', ...labels],
+        labels.map((l, i) => [l, ...counts[i]!.map(String)]),
+        [false, ...labels.map(() => true)],
+      ).trimEnd(),
+    );
   }
   if (report.errors) out.push(`Mean absolute difference: ${report.errors.meanAbs}`, `Largest absolute difference: ${report.errors.maxAbs}`);
   if (report.differing.length) {

@@ -126,7 +126,12 @@ export function parseLocalPoolArgs(argv: readonly string[], cl: LocalPoolCommand
 }
 
 /** What a user reads once the pool listens: where, and how to connect with the usual clients. */
-export function connectBanner(pool: Pick<LocalPool, 'host' | 'port' | 'database' | 'certPath'>, user: string, dataDir: string | undefined, importDir?: string): string {
+export function connectBanner(
+  pool: Pick<LocalPool, 'host' | 'port' | 'database' | 'certPath'>,
+  user: string,
+  dataDir: string | undefined,
+  importDir?: string,
+): string {
   const imports = importDir ?? (dataDir ? resolve(dataDir, 'import') : undefined);
   const cert = pool.certPath ?? '(in memory: start with --data <dir> to keep a certificate file)';
   return `Local pool listening on ${pool.host}:${pool.port}, database ${pool.database}${dataDir ? `, data in ${dataDir}` : ', in memory'}.
@@ -161,7 +166,9 @@ export async function runLocalPool(args: LocalPoolArgs, io: CliIo, cl: LocalPool
     return EXIT_USAGE;
   }
   if (args.host !== '127.0.0.1' && args.host !== 'localhost' && args.host !== '::1') {
-    io.stderr(`${cl.program}: WARNING: listening on ${args.host} lets other machines reach the pool. Anyone who knows the password can read and change its data.\n`);
+    io.stderr(
+      `${cl.program}: WARNING: listening on ${args.host} lets other machines reach the pool. Anyone who knows the password can read and change its data.\n`,
+    );
   }
   const dataDir = args.data ? resolve(io.cwd, args.data) : undefined;
   let pool: LocalPool;

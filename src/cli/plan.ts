@@ -12,7 +12,20 @@ import { versionRow } from '../wizard/controller.js';
 import type { SourceColumnOption, WizardEdit, WizardPage } from '../wizard/protocol.js';
 import { createWizardRules } from '../wizard/rules.js';
 import type { WizardCatalog, WizardRegistry } from '../wizard/services.js';
-import { initialState, pageProblem, planOf, reduce, viewOf, type MappingSuggestion, type WizardAction, type WizardEffect, type WizardModel, type WizardPlan, type WizardRules, type WizardState } from '../wizard/state.js';
+import {
+  initialState,
+  pageProblem,
+  planOf,
+  reduce,
+  viewOf,
+  type MappingSuggestion,
+  type WizardAction,
+  type WizardEffect,
+  type WizardModel,
+  type WizardPlan,
+  type WizardRules,
+  type WizardState,
+} from '../wizard/state.js';
 import type { PlanOptions } from './args.js';
 import { CliFailure } from './errors.js';
 
@@ -47,10 +60,9 @@ const PAGE_HINTS: Readonly<Record<WizardPage, string>> = {
 export async function resolvePlan(input: PlanInput): Promise<ResolvedPlan> {
   const { options, catalog } = input;
   const rules = createWizardRules(input.target);
-  let state: WizardState = initialState(
-    { connectionName: input.connectionName, table: input.table, columns: input.columns },
-    [{ name: input.registry.name, kind: input.registry.kind }],
-  ).state;
+  let state: WizardState = initialState({ connectionName: input.connectionName, table: input.table, columns: input.columns }, [
+    { name: input.registry.name, kind: input.registry.kind },
+  ]).state;
 
   const apply = async (action: WizardAction): Promise<void> => {
     const t = reduce(state, action, rules);
@@ -133,7 +145,9 @@ export async function resolvePlan(input: PlanInput): Promise<ResolvedPlan> {
   }
   const view = viewOf(state, rules);
   const warnings = [
-    ...view.inputs.flatMap((r) => distinct(r.warnings).map((w) => `${r.modelInput === r.sourceColumn ? r.modelInput : `${r.modelInput} ← ${r.sourceColumn}`}: ${w}`)),
+    ...view.inputs.flatMap((r) =>
+      distinct(r.warnings).map((w) => `${r.modelInput === r.sourceColumn ? r.modelInput : `${r.modelInput} ← ${r.sourceColumn}`}: ${w}`),
+    ),
     ...view.outputs.flatMap((r) => distinct(r.warnings).map((w) => `${r.modelOutput}: ${w}`)),
   ];
   return { plan, rules, warnings };

@@ -32,7 +32,9 @@ export function parseRegistrySpec(text: string, cwd: string, command = 'models')
     return { kind: 'azureml', subscriptionId: decodeURIComponent(m[1]!), resourceGroup: decodeURIComponent(m[2]!), workspace: decodeURIComponent(m[3]!) };
   }
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(t) && !/^file:\/\//i.test(t)) {
-    throw new UsageError(`${where}: --registry '${t}' uses a scheme this tool cannot read; give a folder, an .onnx file, an http(s) MLflow server or an azureml:// workspace.`);
+    throw new UsageError(
+      `${where}: --registry '${t}' uses a scheme this tool cannot read; give a folder, an .onnx file, an http(s) MLflow server or an azureml:// workspace.`,
+    );
   }
   const path = /^file:\/\//i.test(t) ? new URL(t).pathname : t;
   return { kind: 'local', path: resolve(cwd, path) };

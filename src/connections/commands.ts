@@ -34,7 +34,11 @@ export interface ConnectionCommandDeps {
 /** A connection name from a tree node (`{ connectionName }`), a string, or a quick pick. */
 export async function pickConnection(store: ConnectionStore, arg: unknown, placeHolder: string): Promise<ConnectionProfile | undefined> {
   const named =
-    typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { connectionName?: unknown }).connectionName === 'string' ? (arg as { connectionName: string }).connectionName : undefined;
+    typeof arg === 'string'
+      ? arg
+      : typeof arg === 'object' && arg !== null && typeof (arg as { connectionName?: unknown }).connectionName === 'string'
+        ? (arg as { connectionName: string }).connectionName
+        : undefined;
   if (named) {
     const p = store.get(named);
     if (!p) void vscode.window.showErrorMessage(`There is no connection named '${named}'.`);
@@ -65,10 +69,7 @@ const ENCRYPT_ITEMS: { label: string; detail: string; value: EncryptMode }[] = [
 ];
 
 /** Walks the user through the fields; undefined when cancelled. */
-async function askProfile(
-  store: ConnectionStore,
-  existing?: ConnectionProfile,
-): Promise<{ profile: ConnectionProfile; password?: string } | undefined> {
+async function askProfile(store: ConnectionStore, existing?: ConnectionProfile): Promise<{ profile: ConnectionProfile; password?: string } | undefined> {
   const title = existing ? `Edit connection '${existing.name}'` : 'Add connection';
   const authPick = await vscode.window.showQuickPick(
     AUTH_ITEMS.map((i) => ({ ...i, picked: i.value === existing?.authenticationType })),
@@ -192,9 +193,8 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, dep
 
   const runTest = async (profile: ConnectionProfile): Promise<boolean> => {
     try {
-      const line = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Connecting to '${profile.name}'…` },
-        () => testConnection(deps, profile),
+      const line = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Connecting to '${profile.name}'…` }, () =>
+        testConnection(deps, profile),
       );
       log.info(line);
       void vscode.window.showInformationMessage(line);
@@ -223,7 +223,9 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, dep
       const existing = await pickConnection(store, arg, 'Connection to edit');
       if (!existing) return undefined;
       if (existing.authenticationType === 'LocalPool') {
-        void vscode.window.showInformationMessage('The local pool connection is managed by "Start Local Pool"; edit predictWizard.localPool.* settings instead.');
+        void vscode.window.showInformationMessage(
+          'The local pool connection is managed by "Start Local Pool"; edit predictWizard.localPool.* settings instead.',
+        );
         return undefined;
       }
       const answer = await askProfile(store, existing);

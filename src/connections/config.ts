@@ -84,7 +84,7 @@ export function portProblem(text: string | number): string | undefined {
 }
 
 export function databaseProblem(name: string): string | undefined {
-  if (!name.trim()) return 'Enter the database (the dedicated SQL pool\'s name), e.g. SQLPool01.';
+  if (!name.trim()) return "Enter the database (the dedicated SQL pool's name), e.g. SQLPool01.";
   return identifierProblem(name.trim());
 }
 
@@ -137,7 +137,10 @@ export function readProfiles(raw: unknown): ProfilesRead {
     const name = typeof entry.name === 'string' ? entry.name.trim() : '';
     const label = name ? `${at} ('${name}')` : at;
     const fail = (msg: string) => problems.push(`${label}: ${msg} It was ignored.`);
-    const nameErr = connectionNameProblem(name, profiles.map((p) => p.name));
+    const nameErr = connectionNameProblem(
+      name,
+      profiles.map((p) => p.name),
+    );
     if (nameErr) return fail(nameErr);
     const auth = entry.authenticationType ?? 'SqlLogin';
     if (typeof auth !== 'string' || !AUTHENTICATION_TYPES.includes(auth as AuthenticationType)) {
@@ -216,7 +219,7 @@ export function profileToSetting(p: ConnectionProfile): Record<string, unknown> 
 
 /** `host,port/database (user)` for quick picks and tooltips. */
 export function describeProfile(p: ConnectionProfile): string {
-  const who = p.authenticationType === 'AzureMFA' ? 'Microsoft Entra' : p.authenticationType === 'LocalPool' ? 'local pool' : p.user ?? '';
+  const who = p.authenticationType === 'AzureMFA' ? 'Microsoft Entra' : p.authenticationType === 'LocalPool' ? 'local pool' : (p.user ?? '');
   return `${p.server}${p.port && p.port !== 1433 ? `,${p.port}` : ''}/${p.database} (${who})`;
 }
 
@@ -260,6 +263,10 @@ export function profileToConfig(p: ConnectionProfile, secrets: ProfileSecrets, d
       };
     case 'AzureMFA':
       if (!secrets.accessToken) throw new Error(`Sign in with Microsoft Entra ID to use connection '${p.name}'.`);
-      return { ...common, encrypt: p.encrypt ?? 'mandatory', authentication: { kind: 'access-token', token: secrets.accessToken, ...(p.user ? { user: p.user } : {}) } };
+      return {
+        ...common,
+        encrypt: p.encrypt ?? 'mandatory',
+        authentication: { kind: 'access-token', token: secrets.accessToken, ...(p.user ? { user: p.user } : {}) },
+      };
   }
 }

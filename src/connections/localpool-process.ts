@@ -39,7 +39,8 @@ export function localPoolCommand(root: string): { command: string; args: string[
   const bundle = join(root, 'dist', 'localpool.js');
   if (existsSync(bundle)) return { command: process.execPath, args: [...LOCAL_POOL_NODE_FLAGS, bundle] };
   const source = join(root, 'src', 'cli', 'localpool-main.ts');
-  if (existsSync(source) && existsSync(join(root, 'node_modules', 'tsx'))) return { command: process.execPath, args: [...LOCAL_POOL_NODE_FLAGS, '--import', 'tsx', source] };
+  if (existsSync(source) && existsSync(join(root, 'node_modules', 'tsx')))
+    return { command: process.execPath, args: [...LOCAL_POOL_NODE_FLAGS, '--import', 'tsx', source] };
   return undefined;
 }
 
@@ -81,9 +82,21 @@ export async function startLocalPoolProcess(opts: LocalPoolLaunch): Promise<Loca
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => {});
   if (await canConnect(host, opts.port)) {
-    throw new Error(`Port ${opts.port} on ${host} is already in use: stop what listens there or set predictWizard.localPool.port to another port (0 = any free port).`);
+    throw new Error(
+      `Port ${opts.port} on ${host} is already in use: stop what listens there or set predictWizard.localPool.port to another port (0 = any free port).`,
+    );
   }
-  const args = [...how.args, '--port', String(opts.port), '--data', opts.dataDir, '--host', host, '--import-dir', opts.importDir ?? join(opts.dataDir, 'import')];
+  const args = [
+    ...how.args,
+    '--port',
+    String(opts.port),
+    '--data',
+    opts.dataDir,
+    '--host',
+    host,
+    '--import-dir',
+    opts.importDir ?? join(opts.dataDir, 'import'),
+  ];
   log(`Starting the local pool: ${[how.command, ...args].join(' ')}`);
   const child: ChildProcess = spawn(how.command, args, {
     cwd: opts.root,

@@ -28,9 +28,12 @@ function isPoolState(v: unknown): v is PoolState {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Record<string, unknown>;
   return (
-    Number.isSafeInteger(s['pid']) && (s['pid'] as number) > 0 &&
+    Number.isSafeInteger(s['pid']) &&
+    (s['pid'] as number) > 0 &&
     typeof s['host'] === 'string' &&
-    Number.isSafeInteger(s['port']) && (s['port'] as number) > 0 && (s['port'] as number) < 65536 &&
+    Number.isSafeInteger(s['port']) &&
+    (s['port'] as number) > 0 &&
+    (s['port'] as number) < 65536 &&
     (s['caCertPath'] === undefined || typeof s['caCertPath'] === 'string') &&
     typeof s['startedAt'] === 'string'
   );
@@ -68,8 +71,7 @@ export function processAlive(pid: number): boolean {
 }
 
 export type ReuseDecision =
-  | { readonly action: 'reuse'; readonly state: PoolState }
-  | { readonly action: 'start'; readonly why: 'no record' | 'process gone' | 'not answering' };
+  { readonly action: 'reuse'; readonly state: PoolState } | { readonly action: 'start'; readonly why: 'no record' | 'process gone' | 'not answering' };
 
 /**
  * Whether Start Local Pool reuses the recorded pool: only when its process is alive and it answers
@@ -93,7 +95,12 @@ export async function reuseDecision(
 export function poolErrorForUser(tail: string, dataDir: string): string {
   const lines = tail
     .split(/\r?\n/)
-    .map((l) => l.replace(/^(npm run localpool --|predict-wizard localpool|localpool):\s*/, '').replace(/\s*\(see '[^']*--help'\)/, '').trim())
+    .map((l) =>
+      l
+        .replace(/^(npm run localpool --|predict-wizard localpool|localpool):\s*/, '')
+        .replace(/\s*\(see '[^']*--help'\)/, '')
+        .trim(),
+    )
     .filter((l) => l !== '');
   const text = lines.slice(-3).join(' ');
   if (/Could not set lock on file|Conflicting lock/i.test(text)) {

@@ -148,7 +148,9 @@ export function registerLocalPool(deps: LocalPoolDeps): LocalPoolController {
     controller,
     vscode.commands.registerCommand(START_LOCAL_POOL, async () => {
       try {
-        const pool = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting the local pool…' }, () => controller.start());
+        const pool = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting the local pool…' }, () =>
+          controller.start(),
+        );
         const how = controller.reused ? 'The local pool another window started is running' : 'The local pool listens';
         void vscode.window.showInformationMessage(`${how} on ${pool.host}:${pool.port}; connection '${LOCAL_POOL_CONNECTION}' is ready in the SQL Pools view.`);
         return { host: pool.host, port: pool.port };

@@ -66,7 +66,12 @@ export function buildRegistries(configs: readonly RegistryConfig[], secrets: vsc
         source = new LazySource(`mlflow:${c.trackingUri}`, 'mlflow', c.trackingUri!, async () => {
           const { MlflowModelSource } = await import('../models/sources/mlflow.js');
           const token = await secrets.get(registryTokenKey(c.name));
-          return new MlflowModelSource({ trackingUri: c.trackingUri!, cache: await cache(), auth: token ? { kind: 'bearer', token } : { kind: 'none' }, displayName: c.name });
+          return new MlflowModelSource({
+            trackingUri: c.trackingUri!,
+            cache: await cache(),
+            auth: token ? { kind: 'bearer', token } : { kind: 'none' },
+            displayName: c.name,
+          });
         });
         break;
       case 'azureml':

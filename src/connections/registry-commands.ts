@@ -85,7 +85,9 @@ async function writeSetting(list: unknown[]): Promise<void> {
 function takenNames(): string[] {
   const raw = rawSetting();
   return (Array.isArray(raw) ? raw : [])
-    .map((e: unknown) => (typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name.trim() : undefined))
+    .map((e: unknown) =>
+      typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name.trim() : undefined,
+    )
     .filter((n): n is string => !!n);
 }
 
@@ -116,12 +118,19 @@ export class RegistryCommands {
   constructor(private readonly deps: RegistryCommandDeps) {}
 
   private modelCache = (): Promise<ModelCache> =>
-    (this.cache ??= import('../models/cache.js').then(({ ModelCache }) => new ModelCache(vscode.Uri.joinPath(this.deps.context.globalStorageUri, 'models').fsPath)));
+    (this.cache ??= import('../models/cache.js').then(
+      ({ ModelCache }) => new ModelCache(vscode.Uri.joinPath(this.deps.context.globalStorageUri, 'models').fsPath),
+    ));
 
   /** A registry by name (argument: a name or `{ name }`), or picked from the configured ones. */
   async pick(arg: unknown, placeHolder: string): Promise<RegistryConfig | undefined> {
     const all = configured(this.deps.log);
-    const named = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { name?: unknown }).name === 'string' ? (arg as { name: string }).name : undefined;
+    const named =
+      typeof arg === 'string'
+        ? arg
+        : typeof arg === 'object' && arg !== null && typeof (arg as { name?: unknown }).name === 'string'
+          ? (arg as { name: string }).name
+          : undefined;
     if (named !== undefined) {
       const found = all.find((r) => r.name.toLowerCase() === named.trim().toLowerCase());
       if (!found) void vscode.window.showErrorMessage(`There is no model registry named '${named}'. Add it with "Predict Wizard: Add Model Registry".`);
@@ -156,7 +165,9 @@ export class RegistryCommands {
 
   /** Tests with a progress notification and shows the outcome. */
   async testAndShow(c: RegistryConfig): Promise<{ ok: boolean; message: string }> {
-    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Listing the models of '${c.name}'…` }, () => this.test(c));
+    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Listing the models of '${c.name}'…` }, () =>
+      this.test(c),
+    );
     if (r.ok) void vscode.window.showInformationMessage(r.message);
     else {
       const signIn = 'Sign In';
@@ -209,7 +220,11 @@ export class RegistryCommands {
       }
       entry = { kind, path };
     } else if (kind === 'mlflow') {
-      const trackingUri = await ask(args.trackingUri, trackingUriProblem, { title, prompt: 'Address of the MLflow tracking server', placeHolder: 'http://127.0.0.1:5000' });
+      const trackingUri = await ask(args.trackingUri, trackingUriProblem, {
+        title,
+        prompt: 'Address of the MLflow tracking server',
+        placeHolder: 'http://127.0.0.1:5000',
+      });
       if (trackingUri === undefined) return undefined;
       entry = { kind, trackingUri };
       token =
@@ -222,11 +237,19 @@ export class RegistryCommands {
         }));
       if (token === undefined) return undefined;
     } else {
-      const subscriptionId = await ask(args.subscriptionId, subscriptionIdProblem, { title, prompt: 'Subscription ID of the workspace', placeHolder: '00000000-0000-0000-0000-000000000000' });
+      const subscriptionId = await ask(args.subscriptionId, subscriptionIdProblem, {
+        title,
+        prompt: 'Subscription ID of the workspace',
+        placeHolder: '00000000-0000-0000-0000-000000000000',
+      });
       if (subscriptionId === undefined) return undefined;
       const resourceGroup = await ask(args.resourceGroup, resourceGroupProblem, { title, prompt: 'Resource group of the workspace', placeHolder: 'rg-ml' });
       if (resourceGroup === undefined) return undefined;
-      const workspace = await ask(args.workspace, workspaceNameProblem, { title, prompt: 'Azure Machine Learning workspace name', placeHolder: 'ml-workspace' });
+      const workspace = await ask(args.workspace, workspaceNameProblem, {
+        title,
+        prompt: 'Azure Machine Learning workspace name',
+        placeHolder: 'ml-workspace',
+      });
       if (workspace === undefined) return undefined;
       entry = { kind, subscriptionId, resourceGroup, workspace };
     }

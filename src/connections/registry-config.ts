@@ -30,15 +30,18 @@ export function readRegistries(raw: unknown): { registries: RegistryConfig[]; pr
     const str = (k: string) => (typeof r[k] === 'string' && (r[k] as string).trim() ? (r[k] as string).trim() : undefined);
     const name = str('name');
     if (!name) return problems.push(`${at}: name is missing. It was ignored.`);
-    if (registries.some((x) => x.name.toLowerCase() === name.toLowerCase())) return problems.push(`${at}: a registry named '${name}' already exists. It was ignored.`);
+    if (registries.some((x) => x.name.toLowerCase() === name.toLowerCase()))
+      return problems.push(`${at}: a registry named '${name}' already exists. It was ignored.`);
     const kind = r.kind;
     if (kind === 'local') {
       const path = str('path');
-      if (!path) return problems.push(`${at} ('${name}'): a local registry needs path (a folder of MLflow models, a registry folder or an .onnx file). It was ignored.`);
+      if (!path)
+        return problems.push(`${at} ('${name}'): a local registry needs path (a folder of MLflow models, a registry folder or an .onnx file). It was ignored.`);
       registries.push({ name, kind, path });
     } else if (kind === 'mlflow') {
       const trackingUri = str('trackingUri');
-      if (!trackingUri || !/^https?:\/\//i.test(trackingUri)) return problems.push(`${at} ('${name}'): trackingUri must be an http(s) URL such as http://127.0.0.1:5000. It was ignored.`);
+      if (!trackingUri || !/^https?:\/\//i.test(trackingUri))
+        return problems.push(`${at} ('${name}'): trackingUri must be an http(s) URL such as http://127.0.0.1:5000. It was ignored.`);
       registries.push({ name, kind, trackingUri });
     } else if (kind === 'azureml') {
       const subscriptionId = str('subscriptionId');
@@ -107,7 +110,8 @@ export function workspaceNameProblem(text: string): string | undefined {
   const v = text.trim();
   if (!v) return 'Enter the name of the Azure Machine Learning workspace.';
   if (v.length < 3 || v.length > 33) return 'A workspace name has 3 to 33 characters.';
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(v)) return `'${v}' is not a workspace name: use letters, digits, underscores and hyphens, starting with a letter or digit.`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(v))
+    return `'${v}' is not a workspace name: use letters, digits, underscores and hyphens, starting with a letter or digit.`;
   return undefined;
 }
 
@@ -157,7 +161,10 @@ function entryName(e: unknown): string | undefined {
  */
 export function withRegistryAdded(raw: unknown, c: RegistryConfig): unknown[] {
   const list = Array.isArray(raw) ? [...(raw as unknown[])] : [];
-  const problem = registryNameProblem(c.name, list.map(entryName).filter((n): n is string => n !== undefined));
+  const problem = registryNameProblem(
+    c.name,
+    list.map(entryName).filter((n): n is string => n !== undefined),
+  );
   if (problem) throw new Error(problem);
   const entry = registryToSetting(c);
   const { problems } = readRegistries([entry]);

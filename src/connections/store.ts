@@ -67,7 +67,9 @@ export class ConnectionStore implements vscode.Disposable {
     const raw = config.get<unknown>('connections');
     const list = Array.isArray(raw) ? [...(raw as unknown[])] : [];
     const match = (previousName ?? profile.name).toLowerCase();
-    const index = list.findIndex((e) => typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' && (e as { name: string }).name.toLowerCase() === match);
+    const index = list.findIndex(
+      (e) => typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' && (e as { name: string }).name.toLowerCase() === match,
+    );
     const entry = profileToSetting(profile);
     if (index >= 0) list[index] = entry;
     else list.push(entry);
@@ -86,7 +88,13 @@ export class ConnectionStore implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration(SECTION);
     const raw = config.get<unknown>('connections');
     const list = (Array.isArray(raw) ? (raw as unknown[]) : []).filter(
-      (e) => !(typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' && (e as { name: string }).name.toLowerCase() === name.toLowerCase()),
+      (e) =>
+        !(
+          typeof e === 'object' &&
+          e !== null &&
+          typeof (e as { name?: unknown }).name === 'string' &&
+          (e as { name: string }).name.toLowerCase() === name.toLowerCase()
+        ),
     );
     await config.update('connections', list, vscode.ConfigurationTarget.Global);
     await this.secrets.delete(passwordKey(name));
@@ -110,7 +118,9 @@ export class ConnectionStore implements vscode.Disposable {
       try {
         caCertPem = await readFile(profile.caCertPath, 'utf8');
       } catch (e) {
-        throw new Error(`Cannot read the CA certificate '${profile.caCertPath}' of connection '${profile.name}': ${(e as Error).message}. Fix caCertPath in the connection.`);
+        throw new Error(
+          `Cannot read the CA certificate '${profile.caCertPath}' of connection '${profile.name}': ${(e as Error).message}. Fix caCertPath in the connection.`,
+        );
       }
     }
     switch (profile.authenticationType) {

@@ -64,13 +64,34 @@ export function registerLifecycleCommands(deps: LifecycleHostDeps): void {
   const actions = () => import('./actions.js');
   const c = LIFECYCLE_COMMANDS;
   deps.context.subscriptions.push(
-    vscode.commands.registerCommand(c.openScript, run('Open scoring script', async (n) => (await actions()).openScript(await scoringOf(deps, n)))),
-    vscode.commands.registerCommand(c.editPrediction, run('Edit prediction', async (n) => (await import('./edit.js')).editPrediction(deps, await scoringOf(deps, n)))),
-    vscode.commands.registerCommand(c.upgrade, run('Upgrade', async (n) => (await import('./repoint.js')).upgrade(deps, n instanceof ModelNode ? n : await scoringOf(deps, n)))),
-    vscode.commands.registerCommand(c.rollBack, run('Roll back', async (n) => (await import('./repoint.js')).rollBack(deps, await scoringOf(deps, n)))),
-    vscode.commands.registerCommand(c.compare, run('Compare versions', async (n) => (await import('./compare.js')).compareCommand(deps, await scoringOf(deps, n)))),
-    vscode.commands.registerCommand(c.delete, run('Delete model', async (n) => (await import('./delete.js')).deleteModelCommand(deps, modelNode(n)))),
-    vscode.commands.registerCommand(c.saveOnnx, run('Save as .onnx', async (n) => (await actions()).saveOnnx(deps, modelNode(n)))),
+    vscode.commands.registerCommand(
+      c.openScript,
+      run('Open scoring script', async (n) => (await actions()).openScript(await scoringOf(deps, n))),
+    ),
+    vscode.commands.registerCommand(
+      c.editPrediction,
+      run('Edit prediction', async (n) => (await import('./edit.js')).editPrediction(deps, await scoringOf(deps, n))),
+    ),
+    vscode.commands.registerCommand(
+      c.upgrade,
+      run('Upgrade', async (n) => (await import('./repoint.js')).upgrade(deps, n instanceof ModelNode ? n : await scoringOf(deps, n))),
+    ),
+    vscode.commands.registerCommand(
+      c.rollBack,
+      run('Roll back', async (n) => (await import('./repoint.js')).rollBack(deps, await scoringOf(deps, n))),
+    ),
+    vscode.commands.registerCommand(
+      c.compare,
+      run('Compare versions', async (n) => (await import('./compare.js')).compareCommand(deps, await scoringOf(deps, n))),
+    ),
+    vscode.commands.registerCommand(
+      c.delete,
+      run('Delete model', async (n) => (await import('./delete.js')).deleteModelCommand(deps, modelNode(n))),
+    ),
+    vscode.commands.registerCommand(
+      c.saveOnnx,
+      run('Save as .onnx', async (n) => (await actions()).saveOnnx(deps, modelNode(n))),
+    ),
   );
 }
 

@@ -17,7 +17,11 @@ export async function compareCommand(deps: LifecycleHostDeps, node: ScoringObjec
   const otherId = await pickStoredVersion(node, `Compare ${mapping.modelId} with another version on ${what}`);
   if (!otherId) return undefined;
   const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Scoring ${displayObjectName(mapping.source)} with ${mapping.modelId} and ${otherId}`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Scoring ${displayObjectName(mapping.source)} with ${mapping.modelId} and ${otherId}`,
+      cancellable: true,
+    },
     async (_progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
@@ -35,6 +39,8 @@ export async function compareCommand(deps: LifecycleHostDeps, node: ScoringObjec
   );
   if (!report) return undefined;
   showComparison(deps.context.extensionUri, report, { object: what, source: displayObjectName(mapping.source) }, deps.log);
-  deps.log.info(`Compared ${report.modelA} with ${report.modelB} on ${report.rows} rows of ${displayObjectName(mapping.source)}: ${(report.agreement * 100).toFixed(1)} % agree.`);
+  deps.log.info(
+    `Compared ${report.modelA} with ${report.modelB} on ${report.rows} rows of ${displayObjectName(mapping.source)}: ${(report.agreement * 100).toFixed(1)} % agree.`,
+  );
   return undefined;
 }

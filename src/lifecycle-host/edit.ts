@@ -33,7 +33,12 @@ export interface ReadVersion {
 }
 
 /** Downloads (through the cache) and reads a version against the mapping's source table, with progress and cancel. */
-export async function readVersion(deps: LifecycleHostDeps, connectionName: string, mapping: ReadBackMapping, chosen: RegistryVersion): Promise<ReadVersion | undefined> {
+export async function readVersion(
+  deps: LifecycleHostDeps,
+  connectionName: string,
+  mapping: ReadBackMapping,
+  chosen: RegistryVersion,
+): Promise<ReadVersion | undefined> {
   const id = `${chosen.version.modelName}:${chosen.version.version}`;
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Reading model ${id}`, cancellable: true },
@@ -58,7 +63,13 @@ export async function readVersion(deps: LifecycleHostDeps, connectionName: strin
 }
 
 /** Opens the wizard on page 2 with the object's mapping against `read`'s version. */
-export async function openWizardOnMapping(deps: LifecycleHostDeps, connectionName: string, mapping: ReadBackMapping, read: ReadVersion, banner?: string): Promise<void> {
+export async function openWizardOnMapping(
+  deps: LifecycleHostDeps,
+  connectionName: string,
+  mapping: ReadBackMapping,
+  read: ReadVersion,
+  banner?: string,
+): Promise<void> {
   const version = versionRow(read.chosen.version);
   const prefill = prefillFromMapping(mapping, { registry: read.chosen.registry.name, version, model: read.model, sourceColumns: read.columns, banner });
   const parts = defaultWizardParts((line) => deps.log.info(line));
@@ -75,7 +86,8 @@ export async function editPrediction(deps: LifecycleHostDeps, node: ScoringObjec
   const mapping = mappingOf(node.object, node.parent.model);
   const { name, version } = splitModelId(mapping.modelId);
   const what = `${node.object.kind} ${displayObjectName(node.object.name)}`;
-  if (version === undefined) throw new Error(`The ${what} scores with '${mapping.modelId}', which is not a name:version ID; the wizard cannot find it in a registry.`);
+  if (version === undefined)
+    throw new Error(`The ${what} scores with '${mapping.modelId}', which is not a name:version ID; the wizard cannot find it in a registry.`);
   const chosen = await findVersion(deps.services, name, version);
   if (!chosen) {
     return {

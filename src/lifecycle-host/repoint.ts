@@ -27,7 +27,8 @@ const STEP_TITLES: Readonly<Record<RepointStep, string>> = {
 /** The objects a node stands for: a view or procedure, or every one that uses a model. */
 function objectsOf(node: ScoringObjectNode | ModelNode): { mappings: ReadBackMapping[]; model: DeployedModel } {
   if (node.kind === 'scoringObject') return { mappings: [mappingOf(node.object, node.parent.model)], model: node.parent.model };
-  if (!node.users.length) throw new Error(`No view or procedure uses '${node.model.id}': there is nothing to upgrade. Use Predict with a model to deploy a new object.`);
+  if (!node.users.length)
+    throw new Error(`No view or procedure uses '${node.model.id}': there is nothing to upgrade. Use Predict with a model to deploy a new object.`);
   return { mappings: node.users.map((o) => mappingOf(o, node.model)), model: node.model };
 }
 
@@ -109,12 +110,23 @@ export async function upgrade(deps: LifecycleHostDeps, node: ScoringObjectNode |
   const rules = defaultWizardParts().rulesFor(db.target);
   await db.release();
   for (const m of mappings) {
-    const prefill = prefillFromMapping(m, { registry: chosen.registry.name, version: versionRow(chosen.version), model: read.model, sourceColumns: read.columns });
+    const prefill = prefillFromMapping(m, {
+      registry: chosen.registry.name,
+      version: versionRow(chosen.version),
+      model: read.model,
+      sourceColumns: read.columns,
+    });
     const target = { connectionName: node.connectionName, table: m.source, columns: read.columns };
     const problems = mappingProblems(prefilledState(target, [{ name: chosen.registry.name, kind: chosen.registry.kind }], prefill).state, rules);
     if (problems.length) {
       const what = names([m]);
-      await openWizardOnMapping(deps, node.connectionName, m, read, `${toId} does not fit the mapping of ${what}: ${problems.join(' ')} Change the rows marked below, then deploy to replace it.`);
+      await openWizardOnMapping(
+        deps,
+        node.connectionName,
+        m,
+        read,
+        `${toId} does not fit the mapping of ${what}: ${problems.join(' ')} Change the rows marked below, then deploy to replace it.`,
+      );
       return { ok: false, message: `${toId} does not fit the mapping of ${what}: the wizard is open on it with the problems marked. Nothing was changed.` };
     }
   }

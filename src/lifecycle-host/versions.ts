@@ -41,7 +41,11 @@ export async function pickVersion(services: WizardServices, modelName: string, c
     async () => versionItems(services, registries, modelName, currentId),
   );
   items.push({ label: '$(search) Another model…', other: true, alwaysShow: true });
-  const pick = await vscode.window.showQuickPick<VersionPick>(items, { title, placeHolder: `A version of ${modelName}, or another model`, matchOnDescription: true });
+  const pick = await vscode.window.showQuickPick<VersionPick>(items, {
+    title,
+    placeHolder: `A version of ${modelName}, or another model`,
+    matchOnDescription: true,
+  });
   if (!pick) return undefined;
   if (pick.choice) return pick.choice;
   return pickOtherModel(services, registries, currentId, title);
@@ -78,7 +82,12 @@ function versionItem(registry: WizardRegistry, v: ModelVersionInfo, currentId: s
   };
 }
 
-async function pickOtherModel(services: WizardServices, registries: readonly WizardRegistry[], currentId: string, title: string): Promise<RegistryVersion | undefined> {
+async function pickOtherModel(
+  services: WizardServices,
+  registries: readonly WizardRegistry[],
+  currentId: string,
+  title: string,
+): Promise<RegistryVersion | undefined> {
   const models: (vscode.QuickPickItem & { registry: WizardRegistry; name: string })[] = [];
   for (const registry of registries) {
     try {

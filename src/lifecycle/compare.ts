@@ -22,7 +22,6 @@ export class CompareError extends Error {
   override readonly name = 'CompareError';
 }
 
-
 /** Whether two regressor outputs agree: |a-b| <= 1e-6·max(1,|a|). */
 export function closeEnough(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a));
@@ -132,9 +131,7 @@ export async function compareVersions(req: CompareRequest & { readonly worker?: 
     return { sourceColumn: i.modelInput, modelInput: i.modelInput, inputType };
   });
   const names = [...m.passThrough, ...m.inputs.map((i) => i.modelInput)];
-  const keys = data.map((row, r) =>
-    m.passThrough.length ? Object.fromEntries(m.passThrough.map((p, k) => [p, cellText(row[k])])) : { '#': String(r + 1) },
-  );
+  const keys = data.map((row, r) => (m.passThrough.length ? Object.fromEntries(m.passThrough.map((p, k) => [p, cellText(row[k])])) : { '#': String(r + 1) }));
 
   const score = async (id: string): Promise<string[]> => {
     let bytes: Uint8Array;

@@ -17,7 +17,6 @@ export class LifecycleCatalogError extends Error {
   override readonly name = 'LifecycleCatalogError';
 }
 
-
 function text(cell: SqlCell | undefined): string | undefined {
   if (cell === null || cell === undefined) return undefined;
   if (typeof cell === 'string') return cell;

@@ -27,7 +27,8 @@ interface LoadTarget {
 
 function targetOf(node: unknown): LoadTarget | undefined {
   if (node instanceof SchemaNode) return { connectionName: node.connectionName, database: node.database, schema: node.schema };
-  if (node instanceof ObjectNode && node.objectKind === 'table') return { connectionName: node.connectionName, database: node.database, schema: node.schema, table: node.name };
+  if (node instanceof ObjectNode && node.objectKind === 'table')
+    return { connectionName: node.connectionName, database: node.database, schema: node.schema, table: node.name };
   return undefined;
 }
 
@@ -47,7 +48,9 @@ export async function runLoadData(node: unknown, deps: LoadDataDeps): Promise<vo
   if (!picked?.length) return;
   const path = picked[0]!.fsPath;
   try {
-    const file = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading ${basename(path)}…` }, () => inspectDataFile(path));
+    const file = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading ${basename(path)}…` }, () =>
+      inspectDataFile(path),
+    );
     const profile = deps.store.get(target.connectionName);
     if (!profile) throw new Error(`There is no connection named '${target.connectionName}'.`);
     const conn = await deps.sessions.dedicated(profile, target.database);
@@ -66,13 +69,15 @@ export async function runLoadData(node: unknown, deps: LoadDataDeps): Promise<vo
 
 /** A table name from the file's name: letters, digits and underscores. */
 function tableNameFor(path: string): string {
-  const base = basename(path).replace(/\.(gz|gzip)$/i, '').replace(/\.[^.]+$/, '');
+  const base = basename(path)
+    .replace(/\.(gz|gzip)$/i, '')
+    .replace(/\.[^.]+$/, '');
   const name = base.replace(/[^\p{L}\p{N}_]+/gu, '_').replace(/^_+|_+$/g, '');
   return name || 'LoadedData';
 }
 
 async function newTablePlan(conn: SqlConnection, file: DataFile, schema: string): Promise<LoadPlan | undefined> {
-  for (let suggested = tableNameFor(file.path); ; ) {
+  for (let suggested = tableNameFor(file.path); ;) {
     const name = await vscode.window.showInputBox({
       title: `Load ${basename(file.path)}: new table in schema ${schema}`,
       prompt: `${file.rowCount.toLocaleString('en')} rows, ${file.columns.length} columns. Name the new table.`,
@@ -82,9 +87,15 @@ async function newTablePlan(conn: SqlConnection, file: DataFile, schema: string)
     if (name === undefined) return undefined;
     const table = { schema, name: name.trim() };
     if (await objectExists(conn, table)) {
-      const choice = await vscode.window.showQuickPick([{ label: 'Load into the existing table', existing: true }, { label: 'Choose another name', existing: false }], {
-        title: `${quoteObjectName(table)} already exists`,
-      });
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: 'Load into the existing table', existing: true },
+          { label: 'Choose another name', existing: false },
+        ],
+        {
+          title: `${quoteObjectName(table)} already exists`,
+        },
+      );
       if (!choice) return undefined;
       if (choice.existing) return existingTablePlan(conn, file, schema, table.name);
       suggested = table.name;
@@ -159,7 +170,11 @@ async function editColumn(column: LoadColumn): Promise<LoadColumn | 'remove' | u
   if (!what) return undefined;
   if (what.id === 'remove') return 'remove';
   if (what.id === 'rename') {
-    const name = await vscode.window.showInputBox({ title: `Rename column ${column.name}`, value: column.name, validateInput: (v) => identifierProblem(v.trim()) });
+    const name = await vscode.window.showInputBox({
+      title: `Rename column ${column.name}`,
+      value: column.name,
+      validateInput: (v) => identifierProblem(v.trim()),
+    });
     return name === undefined ? undefined : { ...column, name: name.trim() };
   }
   const typeProblem = (v: string): string | undefined => {
@@ -194,7 +209,13 @@ async function existingTablePlan(conn: SqlConnection, file: DataFile, schema: st
     matched.unmatchedFile.length ? `not loaded: ${matched.unmatchedFile.join(', ')}` : '',
     matched.unmatchedTable.length ? `left NULL: ${matched.unmatchedTable.join(', ')}` : '',
   ].filter(Boolean);
-  const items: MatchItem[] = matched.plan.columns.map((c) => ({ label: c.name, description: displaySqlType(c.type), detail: `← file column "${c.source}"`, picked: true, column: c }));
+  const items: MatchItem[] = matched.plan.columns.map((c) => ({
+    label: c.name,
+    description: displaySqlType(c.type),
+    detail: `← file column "${c.source}"`,
+    picked: true,
+    column: c,
+  }));
   const picks = await vscode.window.showQuickPick(items, {
     title: `Load ${file.rowCount.toLocaleString('en')} rows into ${target}: ${items.length} column${items.length === 1 ? '' : 's'} matched by name`,
     placeHolder: notes.length ? notes.join('; ') : 'Every file column matches a column of the table',
@@ -221,7 +242,13 @@ async function load(conn: SqlConnection, plan: LoadPlan, deps: LoadDataDeps): Pr
             onProgress: (p) => {
               const pct = total ? (100 * p.rows) / total : 0;
               const message =
-                p.step === 'create' ? 'creating the table' : p.step === 'commit' ? 'committing' : p.step === 'rollback' ? 'rolling back' : `${p.rows.toLocaleString('en')} of ${total.toLocaleString('en')} rows`;
+                p.step === 'create'
+                  ? 'creating the table'
+                  : p.step === 'commit'
+                    ? 'committing'
+                    : p.step === 'rollback'
+                      ? 'rolling back'
+                      : `${p.rows.toLocaleString('en')} of ${total.toLocaleString('en')} rows`;
               progress.report({ message, increment: Math.max(0, pct - reported) });
               reported = Math.max(reported, pct);
             },

@@ -76,7 +76,11 @@ export async function loadData(conn: SqlConnection, plan: LoadPlan, options: Loa
     if (signal?.aborted || e instanceof SqlCancelledError) throw new LoadCancelledError(plan.create);
     const base = e instanceof SqlRequestError ? e.message : (e as Error).message;
     const after = plan.create ? 'the new table was removed' : 'the table is unchanged';
-    throw new LoadError(`Loading ${plan.file.path} into ${target} failed after ${rows.toLocaleString('en')} rows: ${base} Nothing was loaded: ${after}.`, 'load', { cause: e });
+    throw new LoadError(
+      `Loading ${plan.file.path} into ${target} failed after ${rows.toLocaleString('en')} rows: ${base} Nothing was loaded: ${after}.`,
+      'load',
+      { cause: e },
+    );
   }
 }
 

@@ -68,7 +68,8 @@ export function planProblems(plan: LoadPlan): string[] {
   const problems: string[] = [];
   const tableProblem = identifierProblem(plan.table.name) ?? identifierProblem(plan.table.schema);
   if (tableProblem) problems.push(`Table name: ${tableProblem}`);
-  if (!plan.columns.length) problems.push(plan.create ? 'Keep at least one column.' : 'No file column matches a column of the table: rename the file columns or choose another table.');
+  if (!plan.columns.length)
+    problems.push(plan.create ? 'Keep at least one column.' : 'No file column matches a column of the table: rename the file columns or choose another table.');
   const seen = new Set<string>();
   const sources = new Set(plan.file.columns.map((c) => c.name));
   for (const c of plan.columns) {

@@ -8,13 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, normalize, sep } from 'node:path';
-import {
-  DownloadProgress,
-  ModelSourceError,
-  cancelledError,
-  describeTarget,
-  isAbortError,
-} from './source.js';
+import { DownloadProgress, ModelSourceError, cancelledError, describeTarget, isAbortError } from './source.js';
 
 /** A file to bring into the cache. */
 export interface RemoteFile {
@@ -142,10 +136,16 @@ export class ModelCache {
         await mkdir(dirname(target), { recursive: true });
         const partial = `${target}${PARTIAL}${randomBytes(4).toString('hex')}`;
         try {
-          const r = await this.writeOne(f, partial, inner.signal, (n) => {
-            done += n;
-            onProgress?.({ bytesDone: done, bytesTotal: total, file: f.path });
-          }, ctx);
+          const r = await this.writeOne(
+            f,
+            partial,
+            inner.signal,
+            (n) => {
+              done += n;
+              onProgress?.({ bytesDone: done, bytesTotal: total, file: f.path });
+            },
+            ctx,
+          );
           await rename(partial, target);
           written.push({ path: f.path, size: r.size, sha256: r.sha256 });
           out.set(f.path, target);

@@ -154,7 +154,8 @@ export function parseMLmodel(yamlText: string, options: ParseMLmodelOptions = {}
     const f = onnxFlavor ?? pyfunc!;
     const fieldBase = onnxFlavor ? 'flavors.onnx' : 'flavors.python_function';
     const data = f.data ?? 'model.onnx';
-    if (typeof data !== 'string' || data.trim() === '') fail(`${fieldBase}.data`, `must be the ONNX file's path in the model folder, found ${describeValue(data)}`);
+    if (typeof data !== 'string' || data.trim() === '')
+      fail(`${fieldBase}.data`, `must be the ONNX file's path in the model folder, found ${describeValue(data)}`);
     if (/(^|[\\/])\.\.([\\/]|$)/.test(data as string) || /^([\\/]|[a-zA-Z]:)/.test(data as string)) {
       fail(`${fieldBase}.data`, `must be a path inside the model folder, found ${JSON.stringify(data)}`);
     }
@@ -221,7 +222,8 @@ function parseSchema(value: unknown, field: string, fail: (f: string, m: string)
     if (type === 'tensor') {
       const ts = item['tensor-spec'];
       if (!isObject(ts)) return fail(`${f}.tensor-spec`, `is missing: a tensor spec needs {"dtype": ..., "shape": [...]}`);
-      if (typeof ts.dtype !== 'string' || ts.dtype === '') return fail(`${f}.tensor-spec.dtype`, 'is missing: a tensor spec needs a dtype such as "float32" or "int64"');
+      if (typeof ts.dtype !== 'string' || ts.dtype === '')
+        return fail(`${f}.tensor-spec.dtype`, 'is missing: a tensor spec needs a dtype such as "float32" or "int64"');
       const shape = ts.shape ?? [];
       if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= -1)) {
         return fail(`${f}.tensor-spec.shape`, `must be a list of whole numbers (-1 for a variable dimension), found ${JSON.stringify(shape)}`);

@@ -470,12 +470,13 @@ export class OnnxWorker {
     return running;
   }
 
-
   private async sendInProcess(req: WorkerRequest, options: OnnxRequestOptions): Promise<{ result: unknown }> {
     options.log?.(
       `ONNX Runtime runs in this process: no process of its own could be started (${this.startProblem ?? 'onnxruntime-node could not be located'}). The memory it takes to load the model stays with this process until it exits.`,
     );
-    this.inProcessCore ??= import('onnxruntime-node').then((ort) => (runInThisContext(CORE) as (o: unknown, f: typeof fs, c: typeof crypto) => Core)(ort, fs, crypto));
+    this.inProcessCore ??= import('onnxruntime-node').then((ort) =>
+      (runInThisContext(CORE) as (o: unknown, f: typeof fs, c: typeof crypto) => Core)(ort, fs, crypto),
+    );
     const core = await this.inProcessCore;
     if (options.signal?.aborted) throw new OnnxWorkerError('cancelled', 'Cancelled.');
     const answer = await core.handle(req);
@@ -519,7 +520,6 @@ function lastLine(text: string): string {
     .filter(Boolean);
   return (lines[lines.length - 1] ?? '').slice(0, 300);
 }
-
 
 let shared: OnnxWorker | undefined;
 

@@ -157,7 +157,10 @@ export async function previewPredictions(req: PreviewRequest): Promise<PreviewTa
           data = Array.from(Int32Array.from(values, (v, r) => Math.trunc(toNumber(v, where(r)))));
           break;
         case 'int64':
-          data = Array.from(BigInt64Array.from(values, (v, r) => (typeof v === 'bigint' ? v : BigInt(Math.trunc(toNumber(v, where(r)))))), String);
+          data = Array.from(
+            BigInt64Array.from(values, (v, r) => (typeof v === 'bigint' ? v : BigInt(Math.trunc(toNumber(v, where(r)))))),
+            String,
+          );
           break;
         case 'string':
           data = values.map((v) => (v === null ? '' : formatCell(v)));

@@ -76,7 +76,9 @@ function portOf(v: OnnxValueInfo, direction: 'input' | 'output'): ModelPort {
   } else {
     const what = t.kind === 'sparse_tensor' ? 'a sparse tensor' : t.kind === 'unknown' ? 'of an unknown type' : `a ${t.kind} (${port.onnxType})`;
     port.problem =
-      direction === 'input' ? `it is ${what}; PREDICT feeds model inputs from columns, one tensor each` : `it is ${what}; PREDICT returns tensors only${leaveOut}`;
+      direction === 'input'
+        ? `it is ${what}; PREDICT feeds model inputs from columns, one tensor each`
+        : `it is ${what}; PREDICT returns tensors only${leaveOut}`;
   }
   return port;
 }
@@ -133,22 +135,19 @@ function signatureTypeText(s: SignatureField): string {
 function compareTypes(direction: string, port: ModelPort, s: SignatureField, warnings: string[]): void {
   if (port.kind !== 'tensor' || !port.elementType || port.elementType === 'undefined') {
     if (s.kind === 'column' || s.kind === 'tensor') {
-      if (port.kind !== 'tensor') warnings.push(`${direction} ${q(port.name)}: the MLmodel signature says ${signatureTypeText(s)}, the ONNX graph ${port.onnxType}.`);
+      if (port.kind !== 'tensor')
+        warnings.push(`${direction} ${q(port.name)}: the MLmodel signature says ${signatureTypeText(s)}, the ONNX graph ${port.onnxType}.`);
     }
     return;
   }
   if (!compatibleElementTypes(s).includes(port.elementType)) {
-    warnings.push(`${direction} ${q(port.name)}: the MLmodel signature says ${signatureTypeText(s)}, the ONNX graph ${port.elementType}; the graph's type is used.`);
+    warnings.push(
+      `${direction} ${q(port.name)}: the MLmodel signature says ${signatureTypeText(s)}, the ONNX graph ${port.elementType}; the graph's type is used.`,
+    );
   }
 }
 
-function reconcile(
-  direction: 'Input' | 'Output',
-  ports: ModelPort[],
-  specs: SignatureField[] | undefined,
-  warnings: string[],
-  notes: string[],
-): boolean {
+function reconcile(direction: 'Input' | 'Output', ports: ModelPort[], specs: SignatureField[] | undefined, warnings: string[], notes: string[]): boolean {
   const plural = direction === 'Input' ? 'inputs' : 'outputs';
   if (!specs) {
     return false;
@@ -192,7 +191,8 @@ function reconcile(
     warnings.push(`The MLmodel signature lists ${specs.length} ${noun(specs.length)}, the ONNX graph has ${ports.length}.`);
   }
   for (const [s, g] of caseOnly) warnings.push(`${direction} ${q(g)} is called ${q(s)} in the MLmodel signature; PREDICT uses the graph's name ${q(g)}.`);
-  if (onlyInSignature.length) warnings.push(`The MLmodel signature lists ${plural} the ONNX graph does not have: ${list(onlyInSignature.map((s) => s.name!))}.`);
+  if (onlyInSignature.length)
+    warnings.push(`The MLmodel signature lists ${plural} the ONNX graph does not have: ${list(onlyInSignature.map((s) => s.name!))}.`);
   if (onlyInGraph.length) warnings.push(`The ONNX graph has ${plural} the MLmodel signature does not list: ${list(onlyInGraph.map((p) => p.name))}.`);
   for (const p of ports) {
     const s = byName.get(p.name);
@@ -218,11 +218,12 @@ export function describeModel(args: { mlmodel?: MLmodel; onnx: OnnxMetadata }): 
     const inAgree = reconcile('Input', inputs, sig.inputs, warnings, notes);
     const outAgree = reconcile('Output', outputs, sig.outputs, warnings, notes);
     namesAgree = inAgree && (outAgree || !sig.outputs);
-    if (!sig.inputs) notes.push('The MLmodel signature has no inputs; the ONNX graph\'s inputs are used.');
+    if (!sig.inputs) notes.push("The MLmodel signature has no inputs; the ONNX graph's inputs are used.");
   }
   const problems: string[] = [];
   for (const p of inputs) if (p.problem) problems.push(`Input ${q(p.name)} cannot be fed by PREDICT: ${p.problem}.`);
-  if (!outputs.some((p) => !p.problem)) problems.push('None of the model\'s outputs can be returned by PREDICT: ' + outputs.map((p) => `${q(p.name)} (${p.problem})`).join('; ') + '.');
+  if (!outputs.some((p) => !p.problem))
+    problems.push("None of the model's outputs can be returned by PREDICT: " + outputs.map((p) => `${q(p.name)} (${p.problem})`).join('; ') + '.');
   if (inputs.length === 0) problems.push('The ONNX graph has no inputs to map columns to.');
   return {
     inputs,

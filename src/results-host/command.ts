@@ -38,10 +38,15 @@ export class ResultsView implements vscode.Disposable {
   show(run: ScriptRun): void {
     this.lastRun = run;
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, 'Results', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-        enableScripts: false,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
-      });
+      this.panel = vscode.window.createWebviewPanel(
+        RESULTS_VIEW_TYPE,
+        'Results',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        {
+          enableScripts: false,
+          localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
+        },
+      );
       this.panel.onDidDispose(() => (this.panel = undefined));
     }
     const webview = this.panel.webview;

@@ -89,7 +89,10 @@ export function renderResultsHtml(run: ScriptRun, opts: RenderOptions): string {
       const role = (c: number, name: string): string => (!isPredict ? '' : c === 0 ? 'key' : predicted.has(name) ? 'predicted' : '');
       const cls = (c: number, name: string): string => (role(c, name) ? ` class="${role(c, name)}"` : '');
       const head = set.columns
-        .map((c, n) => `<th${cls(n, c.name)} title="${escapeHtml(`${c.name} ${c.type}${c.nullable ? ' NULL' : ' NOT NULL'}`)}"><span class="name">${escapeHtml(c.name || '(no column name)')}</span><span class="type">${escapeHtml(c.type)}</span></th>`)
+        .map(
+          (c, n) =>
+            `<th${cls(n, c.name)} title="${escapeHtml(`${c.name} ${c.type}${c.nullable ? ' NULL' : ' NOT NULL'}`)}"><span class="name">${escapeHtml(c.name || '(no column name)')}</span><span class="type">${escapeHtml(c.type)}</span></th>`,
+        )
         .join('');
       const body = set.rows
         .map(

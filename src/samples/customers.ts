@@ -5,16 +5,7 @@
  */
 
 /** The eight model features, in the lab's order. */
-export const CUSTOMER_FEATURES = [
-  'Cost',
-  'Size',
-  'Price',
-  'PrimaryBrandId',
-  'GenderId',
-  'MaritalStatus',
-  'LowerIncomeBound',
-  'UpperIncomeBound',
-] as const;
+export const CUSTOMER_FEATURES = ['Cost', 'Size', 'Price', 'PrimaryBrandId', 'GenderId', 'MaritalStatus', 'LowerIncomeBound', 'UpperIncomeBound'] as const;
 export type CustomerFeature = (typeof CUSTOMER_FEATURES)[number];
 
 /** Features that are real numbers (the rest are integers). */

@@ -89,7 +89,7 @@ export function fitLinearClassifier(X: number[][], y: number[], classes: readonl
         if (s > max) max = s;
       }
       let sum = 0;
-      for (let k = 0; k < K; k++) sum += (logits[k] = Math.exp(logits[k]! - max));
+      for (let k = 0; k < K; k++) sum += logits[k] = Math.exp(logits[k]! - max);
       for (let k = 0; k < K; k++) {
         const g = logits[k]! / sum - (yi[i] === k ? 1 : 0);
         for (let j = 0; j < d; j++) grad[k * d + j]! += (g * z[j]!) / n;

@@ -24,7 +24,15 @@ import {
   type Prediction,
   type TreeModel,
 } from './fit.js';
-import { attr, encodeOnnxModel, tensorType, type OnnxGraphValueSpec, type OnnxModelSpec, type OnnxNodeSpec, type OnnxTensorSpec } from '../models/onnx/write.js';
+import {
+  attr,
+  encodeOnnxModel,
+  tensorType,
+  type OnnxGraphValueSpec,
+  type OnnxModelSpec,
+  type OnnxNodeSpec,
+  type OnnxTensorSpec,
+} from '../models/onnx/write.js';
 import type { OnnxValueType } from '../models/onnx/types.js';
 
 export type SampleModelKind =
@@ -439,7 +447,11 @@ function treeClassifier(options: SampleModelOptions, withExample: boolean, kind:
       name: large ? 'large_tree_ensemble' : 'aml_synapse_classifier_v2',
       inputs,
       outputs: LABEL_AND_PROBABILITY,
-      nodes: [...featureAssemblyNodes(), treeEnsembleNode(model, 'features', ['label_out', 'probabilities']), maxProbabilityNode('probabilities', 'probability_out')],
+      nodes: [
+        ...featureAssemblyNodes(),
+        treeEnsembleNode(model, 'features', ['label_out', 'probabilities']),
+        maxProbabilityNode('probabilities', 'probability_out'),
+      ],
     },
   });
   const predict = (x: number[]) => predictTrees(model, x);
@@ -679,7 +691,11 @@ export function buildNamedIoModel(spec: { inputs: readonly NamedIoInput[]; outpu
         name: `__nio_map${i}`,
         inputs: [value],
         outputs: [`__nio_code${i}`],
-        attributes: { cats_strings: attr.strings([...(inp.categories ?? [])]), cats_int64s: attr.ints((inp.categories ?? []).map((_, k) => k)), default_int64: attr.int(-1) },
+        attributes: {
+          cats_strings: attr.strings([...(inp.categories ?? [])]),
+          cats_int64s: attr.ints((inp.categories ?? []).map((_, k) => k)),
+          default_int64: attr.int(-1),
+        },
       });
       value = `__nio_code${i}`;
     }

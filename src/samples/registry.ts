@@ -178,7 +178,13 @@ async function writeSklearnModelDir(dir: string, runId: string): Promise<void> {
   const mlmodel = {
     artifact_path: 'model',
     flavors: {
-      python_function: { env: { conda: 'conda.yaml', virtualenv: 'python_env.yaml' }, loader_module: 'mlflow.sklearn', model_path: 'model.pkl', predict_fn: 'predict', python_version: '3.9.16' },
+      python_function: {
+        env: { conda: 'conda.yaml', virtualenv: 'python_env.yaml' },
+        loader_module: 'mlflow.sklearn',
+        model_path: 'model.pkl',
+        predict_fn: 'predict',
+        python_version: '3.9.16',
+      },
       sklearn: { code: null, pickled_model: 'model.pkl', serialization_format: 'cloudpickle', sklearn_version: '1.3.2' },
     },
     mlflow_version: '2.9.2',
@@ -197,7 +203,14 @@ async function writeRunMeta(root: string, runId: string, time: number, user: str
   const expDir = join(root, EXPERIMENT);
   await writeFile(
     join(expDir, 'meta.yaml'),
-    stringify({ artifact_location: pathToFileURL(expDir).href, creation_time: BASE_TIME, experiment_id: EXPERIMENT, last_update_time: BASE_TIME, lifecycle_stage: 'active', name: 'aml-synapse-lab' }),
+    stringify({
+      artifact_location: pathToFileURL(expDir).href,
+      creation_time: BASE_TIME,
+      experiment_id: EXPERIMENT,
+      last_update_time: BASE_TIME,
+      lifecycle_stage: 'active',
+      name: 'aml-synapse-lab',
+    }),
   );
   await writeFile(
     join(expDir, runId, 'meta.yaml'),

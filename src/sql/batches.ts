@@ -93,7 +93,8 @@ export function splitBatches(script: string): SqlBatch[] {
       }
       if (inString) {
         if (c === inString) {
-          if (d === inString) i++; // doubled: an escaped quote or bracket
+          if (d === inString)
+            i++; // doubled: an escaped quote or bracket
           else inString = undefined;
         }
         continue;

@@ -102,10 +102,9 @@ export async function listSchemas(db: CatalogRunner): Promise<string[]> {
 
 /** Tables and views of one schema, sorted by name. */
 export async function listObjects(db: CatalogRunner, schema: string): Promise<CatalogObject[]> {
-  const result = await db.query(
-    'SELECT TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = @schema ORDER BY TABLE_NAME',
-    [nameParam('schema', schema)],
-  );
+  const result = await db.query('SELECT TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = @schema ORDER BY TABLE_NAME', [
+    nameParam('schema', schema),
+  ]);
   const out: CatalogObject[] = [];
   for (const r of rowsOf(result, `the tables of schema '${schema}'`, 2)) {
     const name = text(r[0]);
@@ -146,7 +145,10 @@ export async function listObjectsPage(
     where += ' AND (TABLE_TYPE > @afterType OR (TABLE_TYPE = @afterType AND TABLE_NAME > @afterName))';
     params.push(nameParam('afterType', TABLE_TYPE_OF[options.after.kind]), nameParam('afterName', options.after.name));
   }
-  const result = await db.query(`SELECT TOP (${limit + 1}) TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE ${where} ORDER BY TABLE_TYPE, TABLE_NAME`, params);
+  const result = await db.query(
+    `SELECT TOP (${limit + 1}) TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE ${where} ORDER BY TABLE_TYPE, TABLE_NAME`,
+    params,
+  );
   const objects: CatalogObject[] = [];
   const rows = rowsOf(result, `the tables of schema '${schema}'`, 2);
   for (const r of rows.slice(0, limit)) {
@@ -162,13 +164,7 @@ export async function listObjectsPage(
  * The declared type of an INFORMATION_SCHEMA.COLUMNS row as T-SQL text.
  * `maxLength` is CHARACTER_MAXIMUM_LENGTH (characters; -1 = max).
  */
-export function informationSchemaTypeText(c: {
-  dataType: string;
-  maxLength?: number;
-  precision?: number;
-  scale?: number;
-  datetimePrecision?: number;
-}): string {
+export function informationSchemaTypeText(c: { dataType: string; maxLength?: number; precision?: number; scale?: number; datetimePrecision?: number }): string {
   const name = c.dataType.toLowerCase();
   const fractional = name === 'datetime2' || name === 'time' || name === 'datetimeoffset';
   const length = c.maxLength === -1 ? 'max' : c.maxLength;
@@ -304,10 +300,10 @@ export type ExistingObjectKind = 'table' | 'view' | 'procedure';
 export async function objectExists(db: CatalogRunner, name: string | ObjectName): Promise<ExistingObjectKind | undefined> {
   const obj = typeof name === 'string' ? toObjectName(name) : name;
   const schema = obj.schema ?? 'dbo';
-  const tables = await db.query(
-    'SELECT TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = @schema AND TABLE_NAME = @name',
-    [nameParam('schema', schema), nameParam('name', obj.name)],
-  );
+  const tables = await db.query('SELECT TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = @schema AND TABLE_NAME = @name', [
+    nameParam('schema', schema),
+    nameParam('name', obj.name),
+  ]);
   const row = tables.resultSets[0]?.rows[0];
   if (row) return (text(row[0]) ?? '').toUpperCase() === 'VIEW' ? 'view' : 'table';
   const routines = await db.query(

@@ -29,7 +29,10 @@ export function formatFloat(n: number): string {
 
 /** The base name of a type as the driver reports it: `decimal(18,4)` → `decimal`. */
 function baseName(sqlType: string): string {
-  return sqlType.trim().toLowerCase().replace(/\s*\(.*$/, '');
+  return sqlType
+    .trim()
+    .toLowerCase()
+    .replace(/\s*\(.*$/, '');
 }
 
 function scaleOf(sqlType: string): number | undefined {

@@ -21,16 +21,7 @@ import {
 
 /** The columns the tool knows, by their role. */
 export type ModelTableColumnKey =
-  | 'ID'
-  | 'name'
-  | 'description'
-  | 'version'
-  | 'created_time'
-  | 'created_by'
-  | 'framework'
-  | 'model'
-  | 'inputs_schema'
-  | 'outputs_schema';
+  'ID' | 'name' | 'description' | 'version' | 'created_time' | 'created_by' | 'framework' | 'model' | 'inputs_schema' | 'outputs_schema';
 
 export interface ModelTableColumn {
   readonly key: ModelTableColumnKey;
@@ -65,16 +56,9 @@ export function createModelTableSql(table: ObjectName, target: PredictTarget): s
   const width = Math.max(...MODEL_TABLE_COLUMNS.map((c) => quoteName(c.key).length));
   const lines = MODEL_TABLE_COLUMNS.map(
     (c, i) =>
-      `    ${quoteName(c.key).padEnd(width)} ${formatSqlType(c.type)} ${c.nullable ? 'NULL' : 'NOT NULL'}` +
-      (i < MODEL_TABLE_COLUMNS.length - 1 ? ',' : ''),
+      `    ${quoteName(c.key).padEnd(width)} ${formatSqlType(c.type)} ${c.nullable ? 'NULL' : 'NOT NULL'}` + (i < MODEL_TABLE_COLUMNS.length - 1 ? ',' : ''),
   );
-  return [
-    `CREATE TABLE ${quoteObjectName(table)}`,
-    '(',
-    ...lines,
-    ')',
-    ...(dialect.modelTableOptions ? [dialect.modelTableOptions] : []),
-  ].join('\n');
+  return [`CREATE TABLE ${quoteObjectName(table)}`, '(', ...lines, ')', ...(dialect.modelTableOptions ? [dialect.modelTableOptions] : [])].join('\n');
 }
 
 /** A column of an existing table, as the catalog reports it. */
@@ -140,10 +124,7 @@ const KIND_WORDS: Record<Kind, string> = {
  * case-insensitively). Columns the tool does not know must allow NULL or be filled by the server.
  * `modelId`, when given, is checked against the ID column's length and character set.
  */
-export function checkModelTable(
-  columns: readonly ExistingColumn[],
-  opts: { table?: ObjectName; modelId?: string } = {},
-): ModelTableCheck {
+export function checkModelTable(columns: readonly ExistingColumn[], opts: { table?: ObjectName; modelId?: string } = {}): ModelTableCheck {
   const where = opts.table ? ` in ${displayObjectName(opts.table)}` : '';
   const theTable = opts.table ? `The table ${displayObjectName(opts.table)}` : 'The table';
   const problems: string[] = [];
@@ -156,7 +137,7 @@ export function checkModelTable(
       if (!fits(kind, col.type)) {
         const required = REQUIRED_MODEL_TABLE_COLUMNS.includes(known.key);
         problems.push(
-          `The column ${col.name}${where} is ${displaySqlType(col.type)}; ${required ? 'it must be' : 'to hold the model\'s ' + known.key + ' it must be'} ${KIND_WORDS[kind]}.` +
+          `The column ${col.name}${where} is ${displaySqlType(col.type)}; ${required ? 'it must be' : "to hold the model's " + known.key + ' it must be'} ${KIND_WORDS[kind]}.` +
             (required ? '' : ' Change its type or choose another table.'),
         );
       }
@@ -195,9 +176,7 @@ export function checkModelTable(
       );
     }
   }
-  const optionalColumns = MODEL_TABLE_COLUMNS.map((c) => c.key).filter(
-    (k) => !REQUIRED_MODEL_TABLE_COLUMNS.includes(k) && found[k] !== undefined,
-  );
+  const optionalColumns = MODEL_TABLE_COLUMNS.map((c) => c.key).filter((k) => !REQUIRED_MODEL_TABLE_COLUMNS.includes(k) && found[k] !== undefined);
   return { ok: problems.length === 0, problems, columns: found, optionalColumns };
 }
 

@@ -139,9 +139,7 @@ export function parseMultipartName(text: string, maxParts = 3): string[] {
       part = buf;
       if (part === '') throw new SqlNameError(`The name '${preview(text)}' has an empty part; write a name between the dots.`);
       if (!/^[\p{L}_#@][\p{L}\p{N}_@#$]*$/u.test(part)) {
-        throw new SqlNameError(
-          `'${preview(part)}' is not a valid unquoted name; put it in [brackets] if it has spaces or symbols.`,
-        );
+        throw new SqlNameError(`'${preview(part)}' is not a valid unquoted name; put it in [brackets] if it has spaces or symbols.`);
       }
     }
     const problem = identifierProblem(part);

@@ -139,9 +139,7 @@ export function generateScoringScript(plan: ScoringPlan): ScoringScript {
       selectList.push(m.sourceColumn === m.modelInput ? col : `${col} AS ${alias}`);
     }
   }
-  const withList = plan.outputs
-    .map((o) => `${named(`The model output '${o.name}'`, () => quoteName(o.name))} ${formatSqlType(o.type)}`)
-    .join(', ');
+  const withList = plan.outputs.map((o) => `${named(`The model output '${o.name}'`, () => quoteName(o.name))} ${formatSqlType(o.type)}`).join(', ');
 
   const query = [
     '-- Select input scoring data and assign aliases.',
@@ -161,12 +159,7 @@ export function generateScoringScript(plan: ScoringPlan): ScoringScript {
 
   const batches: string[] = [];
   if (plan.replaceExisting) {
-    batches.push(
-      [
-        `-- Drop the ${kindWord} if it exists, so that it can be created again.`,
-        dropIfExistsSql(plan.scriptType, plan.objectName),
-      ].join('\n'),
-    );
+    batches.push([`-- Drop the ${kindWord} if it exists, so that it can be created again.`, dropIfExistsSql(plan.scriptType, plan.objectName)].join('\n'));
   }
   const createBatch = batches.length;
   if (plan.scriptType === 'view') {

@@ -30,17 +30,7 @@ export class SqlTypeError extends Error {
   }
 }
 
-type TypeKind =
-  | 'integer'
-  | 'bit'
-  | 'decimal'
-  | 'money'
-  | 'approximate'
-  | 'datetime'
-  | 'fractional-time'
-  | 'string'
-  | 'binary'
-  | 'other';
+type TypeKind = 'integer' | 'bit' | 'decimal' | 'money' | 'approximate' | 'datetime' | 'fractional-time' | 'string' | 'binary' | 'other';
 
 interface TypeInfo {
   kind: TypeKind;
@@ -166,9 +156,7 @@ export function parseSqlType(text: string): SqlType {
     rawName = rest.slice(1, close).trim();
     rest = rest.slice(close + 1);
     if (/\(/.test(rawName)) {
-      throw new SqlTypeError(
-        `The SQL type '${preview(src)}' has its length inside the brackets; write it outside, e.g. [nvarchar](30).`,
-      );
+      throw new SqlTypeError(`The SQL type '${preview(src)}' has its length inside the brackets; write it outside, e.g. [nvarchar](30).`);
     }
   } else {
     const m = /^([A-Za-z_][A-Za-z0-9_]*(?:\s+[A-Za-z_][A-Za-z0-9_]*)*)/.exec(rest);
@@ -235,9 +223,7 @@ function buildType(name: string, args: (number | 'max')[] | undefined, src: stri
   const numberArgs = (max: number): number[] => {
     if (!args) return [];
     if (args.length > max) {
-      throw new SqlTypeError(
-        `The SQL type '${shown}' has ${args.length} numbers in parentheses; ${name} takes ${max === 1 ? 'one' : `at most ${max}`}.`,
-      );
+      throw new SqlTypeError(`The SQL type '${shown}' has ${args.length} numbers in parentheses; ${name} takes ${max === 1 ? 'one' : `at most ${max}`}.`);
     }
     return args.map((a) => {
       if (a === 'max') throw new SqlTypeError(`The SQL type '${shown}': ${name} cannot be max.`);
@@ -262,9 +248,7 @@ function buildType(name: string, args: (number | 'max')[] | undefined, src: stri
         return { name, length: 'max' };
       }
       if (len < 1 || len > ti.maxLength) {
-        throw new SqlTypeError(
-          `The SQL type '${shown}': the length of ${name} must be 1 to ${ti.maxLength}${ti.allowsMax ? ', or max' : ''}.`,
-        );
+        throw new SqlTypeError(`The SQL type '${shown}': the length of ${name} must be 1 to ${ti.maxLength}${ti.allowsMax ? ', or max' : ''}.`);
       }
       return { name, length: len };
     }
@@ -539,9 +523,7 @@ export function castLossReasons(from: SqlType, to: SqlType): string[] {
       const r = INTEGER_RANGES[src.name]!;
       const q = INTEGER_RANGES[dst.name]!;
       if (r.min < q.min || r.max > q.max) {
-        problems.push(
-          `values outside ${fmtInt(q.min)} to ${fmtInt(q.max)} do not fit in ${D}; the query fails with an arithmetic overflow error`,
-        );
+        problems.push(`values outside ${fmtInt(q.min)} to ${fmtInt(q.max)} do not fit in ${D}; the query fails with an arithmetic overflow error`);
       }
     } else if (a.kind === 'decimal' || a.kind === 'money' || a.kind === 'approximate') {
       problems.push(`the fractional part is cut off (2.7 becomes 2)`);
@@ -585,9 +567,7 @@ export function castLossReasons(from: SqlType, to: SqlType): string[] {
   if (b.kind === 'string') {
     if (a.kind === 'string') {
       if (a.unicode && !b.unicode) {
-        problems.push(
-          `characters outside the database's code page (for example Chinese text, emoji or many accented letters) become '?' in ${dst.name}`,
-        );
+        problems.push(`characters outside the database's code page (for example Chinese text, emoji or many accented letters) become '?' in ${dst.name}`);
       }
       const sl = src.length ?? (src.name === 'text' || src.name === 'ntext' ? 'max' : 1);
       const dl = dst.length ?? 'max';

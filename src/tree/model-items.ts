@@ -54,9 +54,7 @@ export function modelTooltip(m: DeployedModel, users: readonly ScoringObject[]):
   if (m.description) lines.push(escapeMd(m.description), '');
   lines.push(`Inputs: ${schemaText(m.inputsSchema)}`, '', `Outputs: ${schemaText(m.outputsSchema)}`, '');
   lines.push(
-    users.length
-      ? `Used by ${users.map((u) => `${u.kind} ${escapeMd(displayObjectName(u.name))}`).join(', ')}`
-      : 'No view or procedure scores with it.',
+    users.length ? `Used by ${users.map((u) => `${u.kind} ${escapeMd(displayObjectName(u.name))}`).join(', ')}` : 'No view or procedure scores with it.',
   );
   return lines.join('\n');
 }

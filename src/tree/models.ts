@@ -91,11 +91,7 @@ export interface EmptyChild {
 }
 
 /** The children of a Models or model node; a message when there are none. */
-export async function modelsChildren(
-  node: ModelsTreeNode,
-  db: () => Promise<CatalogRunner>,
-  catalog: DeployedCatalog,
-): Promise<ModelsTreeNode[] | EmptyChild> {
+export async function modelsChildren(node: ModelsTreeNode, db: () => Promise<CatalogRunner>, catalog: DeployedCatalog): Promise<ModelsTreeNode[] | EmptyChild> {
   switch (node.kind) {
     case 'models': {
       const conn = await db();

@@ -148,10 +148,12 @@ async function resolveTable(services: WizardServices, node: unknown): Promise<Wi
   const conn =
     connections.length === 1
       ? connections[0]
-      : await vscode.window.showQuickPick(
-          connections.map((c) => ({ label: c.name, description: c.description })),
-          { title: 'Predict with a model: choose a connection', placeHolder: 'Connection' },
-        ).then((p) => (p ? connections.find((c) => c.name === p.label) : undefined));
+      : await vscode.window
+          .showQuickPick(
+            connections.map((c) => ({ label: c.name, description: c.description })),
+            { title: 'Predict with a model: choose a connection', placeHolder: 'Connection' },
+          )
+          .then((p) => (p ? connections.find((c) => c.name === p.label) : undefined));
   if (!conn) return undefined;
   const db = await services.openDatabase(conn.name);
   try {

@@ -26,7 +26,10 @@ export function sqlCatalog(db: CatalogRunner): WizardCatalog {
     async modelTables() {
       const candidates = await findModelTables(db);
       return candidates
-        .filter((c) => checkModelTable(c.columns.filter((col) => col.type !== undefined).map((col) => ({ name: col.name, type: col.type!, nullable: col.nullable }))).ok)
+        .filter(
+          (c) =>
+            checkModelTable(c.columns.filter((col) => col.type !== undefined).map((col) => ({ name: col.name, type: col.type!, nullable: col.nullable }))).ok,
+        )
         .map((c) => displayObjectName(c.table));
     },
   };

@@ -69,7 +69,12 @@ export interface PreviewRunner {
 
 export interface DeployRunner {
   /** Deploys with progress and cancellation; resolves when done (or cancelled: `cancelled: true`). */
-  (input: { plan: WizardPlan; registry: WizardRegistry; version: ModelVersionInfo; onStep(step: string): void }): Promise<{ script: string; cancelled?: boolean }>;
+  (input: {
+    plan: WizardPlan;
+    registry: WizardRegistry;
+    version: ModelVersionInfo;
+    onStep(step: string): void;
+  }): Promise<{ script: string; cancelled?: boolean }>;
 }
 
 export interface WizardControllerOptions {
@@ -175,7 +180,8 @@ export class WizardController {
         this.dispatch({ type: 'back' });
         return;
       case RefreshCommand.method:
-        if (this.state.registry) this.dispatch({ type: 'versionsLoading', registry: this.state.registry }, [{ kind: 'loadVersions', registry: this.state.registry }]);
+        if (this.state.registry)
+          this.dispatch({ type: 'versionsLoading', registry: this.state.registry }, [{ kind: 'loadVersions', registry: this.state.registry }]);
         return;
       case LoadMoreCommand.method:
         this.dispatch({ type: 'loadMore' });
@@ -464,4 +470,3 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (t: T) => 
     }),
   );
 }
-

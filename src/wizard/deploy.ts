@@ -137,7 +137,6 @@ export interface DeployResult {
   readonly createdTable: boolean;
 }
 
-
 /** A deploy in progress: what the steps have found so far. */
 interface Deploy {
   readonly req: DeployRequest;
@@ -288,7 +287,8 @@ async function checkModel(d: Deploy): Promise<void> {
   const signal = req.signal ? AbortSignal.any([req.signal, d.stopCheck.signal]) : d.stopCheck.signal;
   const load = (req.loadModel ?? checkInChildProcess)(onnxPath, signal, d.log).then(
     (info) => {
-      if (info.loaderPeakRss !== undefined) d.log(`deploy ${req.plan.modelId}: ONNX Runtime loaded the model using ${Math.round(info.loaderPeakRss / 1048576)} MB`);
+      if (info.loaderPeakRss !== undefined)
+        d.log(`deploy ${req.plan.modelId}: ONNX Runtime loaded the model using ${Math.round(info.loaderPeakRss / 1048576)} MB`);
       checkAgainstPlan(info, req.plan);
     },
     (e: unknown) => {
@@ -355,7 +355,9 @@ async function storeRow(d: Deploy): Promise<void> {
     bytes = await readFile(onnxPath);
     if (bytes.byteLength !== d.onnxSize) throw new Error(`it changed while the deploy ran (${d.onnxSize} bytes when checked, ${bytes.byteLength} now)`);
   } catch (e) {
-    throw new DeployError('store', `the downloaded model file ${onnxPath} cannot be read (${messageOf(e)}); deploy again to download it again.`, aborted(d), { cause: e });
+    throw new DeployError('store', `the downloaded model file ${onnxPath} cannot be read (${messageOf(e)}); deploy again to download it again.`, aborted(d), {
+      cause: e,
+    });
   }
   const statements = modelRowStatements({
     table: plan.modelTable,

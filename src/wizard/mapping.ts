@@ -166,7 +166,8 @@ export function checkInputMapping(rows: readonly MappingRow[], columns: readonly
     if (!port) w.push(`The model has no input named "${r.modelInput}"; PREDICT matches inputs by name.`);
     if (port?.problem) w.push(`PREDICT cannot feed input "${port.name}": ${port.problem}.`);
     if (!r.sourceColumn) {
-      if (port && !port.problem) w.push(`No column is mapped to ${port.required ? 'required ' : ''}input "${port.name}"; PREDICT fails without every model input.`);
+      if (port && !port.problem)
+        w.push(`No column is mapped to ${port.required ? 'required ' : ''}input "${port.name}"; PREDICT fails without every model input.`);
       return w;
     }
     const col = byName.get(r.sourceColumn.toLowerCase());
@@ -177,7 +178,9 @@ export function checkInputMapping(rows: readonly MappingRow[], columns: readonly
     const others = (uses.get(col.name.toLowerCase()) ?? []).filter((i) => i !== r.modelInput);
     if (others.length) w.push(`Column "${col.name}" also feeds input ${others.map((o) => `"${o}"`).join(', ')}; check that this is intended.`);
     if (!r.inputType) {
-      w.push(`No input type PREDICT accepts on ${predictTargetLabel(target)} fits input "${r.modelInput}" (${port?.sqlType ? displaySqlType(port.sqlType) : 'unknown type'}).`);
+      w.push(
+        `No input type PREDICT accepts on ${predictTargetLabel(target)} fits input "${r.modelInput}" (${port?.sqlType ? displaySqlType(port.sqlType) : 'unknown type'}).`,
+      );
       return w;
     }
     if (!isPredictInputType(r.inputType, target)) {

@@ -27,26 +27,28 @@ export interface WizardParts {
 export function defaultWizardParts(log?: (line: string) => void): WizardParts {
   return {
     rulesFor: (target) => createWizardRules(target),
-    previewFor: (db) => async ({ plan, onnxPath, signal }) => {
-      const wanted: string[] = [];
-      for (const c of [...plan.passThrough, ...plan.inputs.map((i) => i.sourceColumn)]) {
-        if (!wanted.some((w) => sameName(w, c))) wanted.push(c);
-      }
-      const r = await db.sql.query(`SELECT TOP (${PREVIEW_ROWS}) ${wanted.map(quoteName).join(', ')} FROM ${quoteObjectName(plan.table)}`);
-      const set = r.resultSets[0];
-      if (!set) throw new Error(`The table ${plan.table.name} returned no rows to preview.`);
-      const { previewPredictions } = await import('../models/preview.js');
-      return previewPredictions({
-        onnx: onnxPath,
-        columns: set.columns.map((c) => c.name),
-        rows: set.rows.map((row) => row.map((cell) => cell as PreviewCell)),
-        inputs: plan.inputs.map((i) => ({ sourceColumn: i.sourceColumn, modelInput: i.modelInput, inputType: parseSqlType(i.inputType) })),
-        outputs: plan.outputs.map((o) => o.modelOutput),
-        passThrough: plan.passThrough,
-        signal,
-        log,
-      });
-    },
+    previewFor:
+      (db) =>
+      async ({ plan, onnxPath, signal }) => {
+        const wanted: string[] = [];
+        for (const c of [...plan.passThrough, ...plan.inputs.map((i) => i.sourceColumn)]) {
+          if (!wanted.some((w) => sameName(w, c))) wanted.push(c);
+        }
+        const r = await db.sql.query(`SELECT TOP (${PREVIEW_ROWS}) ${wanted.map(quoteName).join(', ')} FROM ${quoteObjectName(plan.table)}`);
+        const set = r.resultSets[0];
+        if (!set) throw new Error(`The table ${plan.table.name} returned no rows to preview.`);
+        const { previewPredictions } = await import('../models/preview.js');
+        return previewPredictions({
+          onnx: onnxPath,
+          columns: set.columns.map((c) => c.name),
+          rows: set.rows.map((row) => row.map((cell) => cell as PreviewCell)),
+          inputs: plan.inputs.map((i) => ({ sourceColumn: i.sourceColumn, modelInput: i.modelInput, inputType: parseSqlType(i.inputType) })),
+          outputs: plan.outputs.map((o) => o.modelOutput),
+          passThrough: plan.passThrough,
+          signal,
+          log,
+        });
+      },
     deploy: async ({ plan, registry, version, onStep, db, signal }) => {
       const { deployModel } = await import('./deploy.js');
       const r = await deployModel({

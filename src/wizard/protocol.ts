@@ -313,8 +313,7 @@ type MessageOfRequest<T> = T extends IpcRequestType<unknown, unknown, infer M> ?
 export type WebviewMessage = MessageOfCommand<(typeof SIMPLE_COMMANDS)[number] | typeof EditCommand> | MessageOfRequest<typeof PreviewRequest>;
 
 export type HostMessage =
-  | NotificationMessage<{ readonly view: WizardView }, typeof StateNotification.method>
-  | ResponseMessage<PreviewResult, typeof PreviewRequest.method>;
+  NotificationMessage<{ readonly view: WizardView }, typeof StateNotification.method> | ResponseMessage<PreviewResult, typeof PreviewRequest.method>;
 
 /** Builds a command envelope with the parameter type its declaration demands. */
 export function commandMessage<P, M extends string>(type: IpcCommandType<P, M>, ...params: [P] extends [NoParams] ? [] : [P]): CommandMessage<P, M> {

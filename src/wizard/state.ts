@@ -154,7 +154,13 @@ export type WizardAction =
    * A page of versions as it arrives: the first page of a load replaces the list, later ones add to
    * it. `more` says whether older versions remain.
    */
-  | { readonly type: 'versionsPage'; readonly registry: string; readonly versions: readonly ModelVersionRow[]; readonly first: boolean; readonly more: VersionsMore }
+  | {
+      readonly type: 'versionsPage';
+      readonly registry: string;
+      readonly versions: readonly ModelVersionRow[];
+      readonly first: boolean;
+      readonly more: VersionsMore;
+    }
   | { readonly type: 'versionsFailed'; readonly registry: string; readonly error: string }
   /** Reading a further page failed: the versions read so far stay, Load more can try again. */
   | { readonly type: 'versionsMoreFailed'; readonly registry: string; readonly error: string }
@@ -178,7 +184,13 @@ export type WizardEffect =
   | { readonly kind: 'loadMoreVersions'; readonly registry: string; readonly all: boolean }
   | { readonly kind: 'loadModel'; readonly registry: string; readonly version: ModelVersionRow }
   | { readonly kind: 'loadModelTables' }
-  | { readonly kind: 'checkName'; readonly which: NameKind; readonly key: string; readonly name: ObjectName; readonly objectType: 'view' | 'procedure' | 'table' };
+  | {
+      readonly kind: 'checkName';
+      readonly which: NameKind;
+      readonly key: string;
+      readonly name: ObjectName;
+      readonly objectType: 'view' | 'procedure' | 'table';
+    };
 
 export interface Transition {
   readonly state: WizardState;
@@ -679,9 +691,7 @@ export function planOf(state: WizardState, rules: WizardRules): { plan?: WizardP
     }),
     outputs: state.outputs.map((r) => ({ modelOutput: r.modelOutput, outputType: r.outputType })),
     passThrough: state.passThrough,
-    passThroughTypes: Object.fromEntries(
-      state.passThrough.map((p) => [p, columns.find((c) => sameName(c.name, p))?.type ?? '']),
-    ),
+    passThroughTypes: Object.fromEntries(state.passThrough.map((p) => [p, columns.find((c) => sameName(c.name, p))?.type ?? ''])),
     scriptType: state.scriptType,
     scriptName: v.scriptName.object!,
     modelTable: v.modelTable!,

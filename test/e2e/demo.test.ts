@@ -14,7 +14,10 @@ import { childLabels, expandPath } from './support/workbench.js';
 function listening(port: number): Promise<boolean> {
   return new Promise((res) => {
     const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => { s.destroy(); res(true); });
+    s.once('connect', () => {
+      s.destroy();
+      res(true);
+    });
     s.once('error', () => res(false));
   });
 }
@@ -26,7 +29,11 @@ describe('npm run demo', () => {
 
   after(() => {
     if (demo && demo.exitCode === null && demo.pid !== undefined) {
-      try { process.kill(demo.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(demo.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
     rmSync(dir, { recursive: true, force: true });
   });
@@ -43,7 +50,9 @@ describe('npm run demo', () => {
 
     const ready = await Promise.race([
       new Promise<boolean>((res) => {
-        const check = (): void => { if (/Ctrl-C stops/.test(output)) res(true); };
+        const check = (): void => {
+          if (/Ctrl-C stops/.test(output)) res(true);
+        };
         child.stdout?.on('data', check);
       }),
       exited.then(() => false),

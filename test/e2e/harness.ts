@@ -127,11 +127,16 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   const host = '127.0.0.1';
   const args = [
     join(dir, 'out', 'node', 'entry.js'),
-    '--config', configFile,
-    '--auth', 'none',
-    '--bind-addr', `${host}:${opts.port ?? 0}`,
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--config',
+    configFile,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `${host}:${opts.port ?? 0}`,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -155,7 +160,12 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   let exited = false;
-  const exitedPromise = new Promise<number | null>((res) => child.once('exit', (code) => { exited = true; res(code); }));
+  const exitedPromise = new Promise<number | null>((res) =>
+    child.once('exit', (code) => {
+      exited = true;
+      res(code);
+    }),
+  );
   const hardCleanup = (): void => {
     killGroup(child, 'SIGKILL');
     rmSync(tmp, { recursive: true, force: true });
@@ -206,13 +216,18 @@ export function installExtension(vsix: string, extensionsDir: string): string {
   mkdirSync(extensionsDir, { recursive: true });
   const userDataDir = mkdtempSync(join(tmpdir(), 'predict-install-'));
   try {
-    const r = spawnSync(process.execPath, [join(dir, 'out', 'node', 'entry.js'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
-      encoding: 'utf8',
-      env: { ...process.env, EXTENSIONS_GALLERY: '{}' },
-      timeout: 300_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [join(dir, 'out', 'node', 'entry.js'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, EXTENSIONS_GALLERY: '{}' },
+        timeout: 300_000,
+      },
+    );
     const output = `${r.stdout}${r.stderr}`;
-    if (r.status !== 0 || !/was successfully installed/.test(output)) throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${output}`);
+    if (r.status !== 0 || !/was successfully installed/.test(output))
+      throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${output}`);
   } finally {
     rmSync(userDataDir, { recursive: true, force: true });
   }
@@ -285,15 +300,25 @@ export class Workbench {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const input = await this.openQuickInput('>');
-      const typed = await input.fill(`>${label}`, { timeout: 5_000 }).then(() => true, () => false);
+      const typed = await input.fill(`>${label}`, { timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
       if (!typed) {
         if (Date.now() > deadline) throw new Error(`The command palette closed before "${label}" could be typed, for ${timeoutMs / 1000} s.`);
         continue;
       }
-      const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
-        has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
-      }).first();
-      if (await row.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) {
+      const row = this.page
+        .locator('.quick-input-widget .quick-input-list .monaco-list-row', {
+          has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
+        })
+        .first();
+      if (
+        await row.waitFor({ state: 'visible', timeout: 2_000 }).then(
+          () => true,
+          () => false,
+        )
+      ) {
         await row.click();
         break;
       }
@@ -336,7 +361,10 @@ export class Workbench {
       await this.page.evaluate('document.activeElement && document.activeElement.blur && document.activeElement.blur()');
       await this.page.locator('.monaco-workbench').focus();
       await this.page.keyboard.press(prefix === '>' ? 'F1' : 'Control+P');
-      const shown = await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      const shown = await input.waitFor({ state: 'visible', timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
       if (shown) return input;
       if (attempt === 3) throw new Error(`The ${prefix === '>' ? 'command palette' : 'quick open box'} did not open after 3 tries.`);
     }
@@ -346,30 +374,42 @@ export class Workbench {
   async openViewContainer(title: string): Promise<void> {
     const item = this.page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${cssString(title)}"]`).first();
     await item.waitFor({ state: 'visible', timeout: 15_000 });
-    const checked = await item.locator('xpath=..').getAttribute('aria-selected').catch(() => null);
+    const checked = await item
+      .locator('xpath=..')
+      .getAttribute('aria-selected')
+      .catch(() => null);
     if (checked !== 'true' && (await item.getAttribute('aria-expanded')) !== 'true') await item.click();
-    await this.page.locator(`.part.sidebar .composite.title h2`, { hasText: new RegExp(escapeRegExp(title), 'i') }).first()
+    await this.page
+      .locator(`.part.sidebar .composite.title h2`, { hasText: new RegExp(escapeRegExp(title), 'i') })
+      .first()
       .waitFor({ state: 'visible', timeout: 15_000 });
   }
 
   /** A tree item in the side bar whose label is `label`. */
   treeItem(label: string): Locator {
-    return this.page.locator('.part.sidebar .monaco-list-row', {
-      has: this.page.locator('.monaco-highlighted-label, .label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
-    }).first();
+    return this.page
+      .locator('.part.sidebar .monaco-list-row', {
+        has: this.page.locator('.monaco-highlighted-label, .label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
+      })
+      .first();
   }
 
   /** Right-clicks `target` and chooses `item` in its context menu (hover + Enter: a click right after the menu opens is ignored). */
   async contextMenu(target: Locator, item: string): Promise<void> {
     await target.waitFor({ state: 'visible', timeout: 15_000 });
     await target.click({ button: 'right' });
-    const entry = this.page.locator('.context-view .monaco-menu .action-item .action-label', {
-      hasText: new RegExp(`^${escapeRegExp(item)}$`),
-    }).first();
+    const entry = this.page
+      .locator('.context-view .monaco-menu .action-item .action-label', {
+        hasText: new RegExp(`^${escapeRegExp(item)}$`),
+      })
+      .first();
     await entry.waitFor({ state: 'visible', timeout: 15_000 });
     await entry.hover();
     await this.page.keyboard.press('Enter');
-    await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+    await this.page
+      .locator('.context-view .monaco-menu')
+      .waitFor({ state: 'hidden', timeout: 15_000 })
+      .catch(() => undefined);
   }
 
   /** The content of the active webview (inside `iframe.webview` → `iframe#active-frame`). */
@@ -404,10 +444,17 @@ export class Workbench {
     for (;;) {
       await this.runCommand('Output: Show Output Channels...', Math.max(1_000, deadline - Date.now()));
       await this.page.locator('.quick-input-widget .quick-input-box input').fill(channel);
-      const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
-        has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(channel)}$`) }),
-      }).first();
-      if (await row.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) {
+      const row = this.page
+        .locator('.quick-input-widget .quick-input-list .monaco-list-row', {
+          has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(channel)}$`) }),
+        })
+        .first();
+      if (
+        await row.waitFor({ state: 'visible', timeout: 2_000 }).then(
+          () => true,
+          () => false,
+        )
+      ) {
         await row.click();
         break;
       }
@@ -501,7 +548,13 @@ export async function startVSCode(opts: StartVSCodeOptions = {}): Promise<VSCode
     const startupMs = Date.now() - started;
     const b = browser;
     return {
-      server, browser, context, page, workbench, startupMs, consoleLog,
+      server,
+      browser,
+      context,
+      page,
+      workbench,
+      startupMs,
+      consoleLog,
       async close(screenshotName?: string): Promise<void> {
         if (screenshotName) await workbench.screenshot(screenshotName).catch(() => undefined);
         await b.close().catch(() => undefined);

@@ -43,7 +43,13 @@ describe('the installed linux-x64 VSIX: the lab from the empty SQL Pools view', 
 
   after(async () => {
     await vsc?.close(failed ? 'installed-vsix-failure' : undefined);
-    if (failed && vsc) console.log(vsc.consoleLog.filter((l) => l.startsWith('[error]')).slice(-20).join('\n'));
+    if (failed && vsc)
+      console.log(
+        vsc.consoleLog
+          .filter((l) => l.startsWith('[error]'))
+          .slice(-20)
+          .join('\n'),
+      );
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -113,14 +119,19 @@ describe('the installed linux-x64 VSIX: the lab from the empty SQL Pools view', 
     const grid = results.locator('section.result-set').first();
     // Asked for the connection only when the script's connection is not known.
     const picker = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Local pool' }).first();
-    const pick = picker.waitFor({ state: 'visible', timeout: 90_000 }).then(() => picker.click(), () => undefined);
+    const pick = picker.waitFor({ state: 'visible', timeout: 90_000 }).then(
+      () => picker.click(),
+      () => undefined,
+    );
     await Promise.race([grid.waitFor({ timeout: 90_000 }), pick]);
     await grid.waitFor({ timeout: 90_000 });
     const head = await grid.locator('thead th .name').allInnerTexts();
     const labelAt = head.indexOf('label_out');
     assert.ok(labelAt >= 0, `result columns: ${head.join(', ')}`);
     // Cell 0 is the row number; the columns follow.
-    const shown = await grid.locator('tbody tr').evaluateAll((trs, n) => trs.map((tr) => [Number(tr.children[1]?.textContent), tr.children[n]?.textContent ?? '']), labelAt + 1);
+    const shown = await grid
+      .locator('tbody tr')
+      .evaluateAll((trs, n) => trs.map((tr) => [Number(tr.children[1]?.textContent), tr.children[n]?.textContent ?? '']), labelAt + 1);
 
     // The same seeded rows, scored directly by onnxruntime-node in this process.
     const pool = await startTestPool({ dataDir: join(dir, 'reference-pool'), password: `Ref1!${randomBytes(12).toString('base64url')}` });

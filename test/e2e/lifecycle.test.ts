@@ -57,7 +57,13 @@ describe('Living with models: Models node, Upgrade, Roll back, Compare, Delete',
 
   after(async () => {
     await vsc?.close(failed ? 'lifecycle-failure' : undefined);
-    if (failed && vsc) console.log(vsc.consoleLog.filter((l) => l.startsWith('[error]')).slice(-20).join('\n'));
+    if (failed && vsc)
+      console.log(
+        vsc.consoleLog
+          .filter((l) => l.startsWith('[error]'))
+          .slice(-20)
+          .join('\n'),
+      );
     await pool?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -160,12 +166,18 @@ describe('Living with models: Models node, Upgrade, Roll back, Compare, Delete',
     const b = direct.get(V2)!;
     const same = [...a.keys()].filter((k) => a.get(k) === b.get(k)).length;
     assert.equal(a.size, 1000);
-    assert.equal((await detail.innerText()).replace(/\u2009/g, ' '), `${same.toLocaleString('en-US').replace(/,/g, ' ')} of 1 000 rows get the same label from both versions`);
+    assert.equal(
+      (await detail.innerText()).replace(/\u2009/g, ' '),
+      `${same.toLocaleString('en-US').replace(/,/g, ' ')} of 1 000 rows get the same label from both versions`,
+    );
     assert.equal(await page.getByTestId('agreement').innerText(), `${(Math.floor((same / a.size) * 1000) / 10).toFixed(1)} %`);
     const confusion = page.getByTestId('confusion');
     await confusion.waitFor({ timeout: 15_000 });
     // The differing rows name their CustomerKey and both labels, and really differ.
-    const rows = await page.getByTestId('differing').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent?.trim() ?? '')));
+    const rows = await page
+      .getByTestId('differing')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent?.trim() ?? '')));
     assert.equal(rows.length, Math.min(50, 1000 - same));
     for (const [key, la, lb] of rows) {
       assert.equal(BigInt(la!), a.get(Number(key)), `version 1's label of customer ${key}`);
@@ -187,7 +199,10 @@ describe('Living with models: Models node, Upgrade, Roll back, Compare, Delete',
     assert.match(await dialog.innerText(), new RegExp(`Delete model '${V2}' from wwi_ml.AMLModel\\?`));
     await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
     await wb.waitForNotification(new RegExp(`Deleted model '${V2}' from wwi_ml.AMLModel`));
-    assert.deepEqual((await pool.rows('SELECT [ID] FROM [wwi_ml].[AMLModel] ORDER BY [ID]')).map((r) => r[0]), [V1]);
+    assert.deepEqual(
+      (await pool.rows('SELECT [ID] FROM [wwi_ml].[AMLModel] ORDER BY [ID]')).map((r) => r[0]),
+      [V1],
+    );
     await waitForModels([V1]);
     assert.deepEqual(await viewLabels(), direct.get(V1), 'the view still scores with version 1');
   });
@@ -202,7 +217,7 @@ describe('Living with models: Models node, Upgrade, Roll back, Compare, Delete',
     await closeAllEditors(wb);
   });
 
-  step('Edit Prediction opens the wizard on page 2 with the view\'s mapping, then page 3 names it, replaced, on version 1', async () => {
+  step("Edit Prediction opens the wizard on page 2 with the view's mapping, then page 3 names it, replaced, on version 1", async () => {
     const wb = vsc.workbench;
     await contextMenuPath(wb, await treeRow(wb, [...MODELS, V1, VIEW]), ['Edit Prediction']);
     const view = wb.webview();
@@ -214,7 +229,10 @@ describe('Living with models: Models node, Upgrade, Roll back, Compare, Delete',
       const r = rows.nth(i);
       mapping.push([await valueOf(r.getByTestId('input-source')), await valueOf(r.getByTestId('input-model')), await valueOf(r.getByTestId('input-type'))]);
     }
-    assert.deepEqual(mapping, CUSTOMER_FEATURES.map((f) => [f, f, FLOAT_FEATURES.includes(f as CustomerFeature) ? 'real' : 'bigint']));
+    assert.deepEqual(
+      mapping,
+      CUSTOMER_FEATURES.map((f) => [f, f, FLOAT_FEATURES.includes(f as CustomerFeature) ? 'real' : 'bigint']),
+    );
     await next(view, 'Store objects in the database');
     assert.equal(await valueOf(view.getByTestId('script-name')), VIEW);
     const script = await waitForScript(view, (t) => t.includes(`N'${V1}'`), `a script on ${V1}`, 30_000);

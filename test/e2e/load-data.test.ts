@@ -52,7 +52,13 @@ describe('Load data: a CSV of customers into a new table, then Predict with a mo
       console.log((await vsc.workbench.outputChannelText('Predict with a Model', 10_000).catch((e: Error) => e.message)).split('\n').slice(-15).join('\n'));
     }
     await vsc?.close(failed ? 'load-data-failure' : undefined);
-    if (failed && vsc) console.log(vsc.consoleLog.filter((l) => l.startsWith('[error]')).slice(-20).join('\n'));
+    if (failed && vsc)
+      console.log(
+        vsc.consoleLog
+          .filter((l) => l.startsWith('[error]'))
+          .slice(-20)
+          .join('\n'),
+      );
     await pool?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -95,8 +101,14 @@ describe('Load data: a CSV of customers into a new table, then Predict with a mo
     await title.filter({ hasText: 'New table [wwi_ml].[NewCustomers]' }).waitFor({ timeout: 15_000 });
     const rows = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     const listed = await rows.evaluateAll((rs) => rs.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()));
-    assert.ok(listed.some((l) => /CustomerKey.*bigint/.test(l)), `columns listed: ${listed.join(' | ')}`);
-    assert.ok(listed.some((l) => /Cost.*float/.test(l)), `columns listed: ${listed.join(' | ')}`);
+    assert.ok(
+      listed.some((l) => /CustomerKey.*bigint/.test(l)),
+      `columns listed: ${listed.join(' | ')}`,
+    );
+    assert.ok(
+      listed.some((l) => /Cost.*float/.test(l)),
+      `columns listed: ${listed.join(' | ')}`,
+    );
     await saveScreenshot(wb, 'load-data-columns');
     await pickQuickItem(wb, `Load ${ROWS.toLocaleString('en')} rows into [wwi_ml].[NewCustomers]`);
     await toast(wb, `Loaded ${ROWS.toLocaleString('en')} rows into [wwi_ml].[NewCustomers].`).waitFor({ timeout: 120_000 });
@@ -105,7 +117,10 @@ describe('Load data: a CSV of customers into a new table, then Predict with a mo
       const r = await conn.query('SELECT COUNT(*), COUNT(DISTINCT [CustomerKey]) FROM [wwi_ml].[NewCustomers]');
       assert.deepEqual(r.resultSets[0]!.rows[0], [ROWS, ROWS]);
       const cols = await listColumns(conn as unknown as CatalogRunner, { schema: 'wwi_ml', name: 'NewCustomers' });
-      assert.deepEqual(cols.map((c) => c.name), ['CustomerKey', 'Cost', 'Size', 'Price', 'PrimaryBrandId', 'GenderId', 'MaritalStatus', 'LowerIncomeBound', 'UpperIncomeBound']);
+      assert.deepEqual(
+        cols.map((c) => c.name),
+        ['CustomerKey', 'Cost', 'Size', 'Price', 'PrimaryBrandId', 'GenderId', 'MaritalStatus', 'LowerIncomeBound', 'UpperIncomeBound'],
+      );
     } finally {
       await conn.close();
     }

@@ -40,7 +40,13 @@ describe('the extension in code-server', () => {
 
   after(async () => {
     await vsc?.close(failed ? 'smoke-failure' : undefined);
-    if (failed && vsc) console.log(vsc.consoleLog.filter((l) => l.startsWith('[error]')).slice(-20).join('\n'));
+    if (failed && vsc)
+      console.log(
+        vsc.consoleLog
+          .filter((l) => l.startsWith('[error]'))
+          .slice(-20)
+          .join('\n'),
+      );
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -65,7 +71,7 @@ describe('the extension in code-server', () => {
     assert.equal(await vsc.workbench.activeEditorText(), script);
   });
 
-  step('chooses an item in a tree item\'s context menu', async () => {
+  step("chooses an item in a tree item's context menu", async () => {
     await vsc.workbench.openViewContainer('Explorer');
     await vsc.workbench.contextMenu(vsc.workbench.treeItem('scoring.sql'), 'Open to the Side');
     await vsc.page.locator('.editor-group-container').nth(1).waitFor({ state: 'visible', timeout: 15_000 });

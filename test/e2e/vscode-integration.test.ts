@@ -48,7 +48,11 @@ describe('mocha suites in the VS Code extension host (code-server)', () => {
       const expected = declaredTests();
       const pending = summary.tests.filter((t) => t.state === 'pending').map((t) => t.title);
       if (pending.length) console.log(`# skipped inside the extension host:\n${pending.map((t) => `#   ${t}`).join('\n')}`);
-      assert.equal(summary.passed + summary.pending, expected, `tests declared in test/vscode/suite: ${expected}; reported: ${summary.passed} passed, ${summary.pending} skipped`);
+      assert.equal(
+        summary.passed + summary.pending,
+        expected,
+        `tests declared in test/vscode/suite: ${expected}; reported: ${summary.passed} passed, ${summary.pending} skipped`,
+      );
       assert.ok(summary.passed >= 3, `only ${summary.passed} tests passed`);
       assert.ok(summary.tests.some((t) => t.title === 'the extension in a real VS Code activates without throwing' && t.state === 'passed'));
     } finally {

@@ -41,10 +41,7 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
     pool = await startTestPool({ dataDir: join(dir, 'pool'), password: `Lab1!${randomBytes(12).toString('base64url')}` });
     vsc = await startVSCode({
       settings: {
-        'predictWizard.connections': [
-          poolConnectionSetting(pool, CONNECTION, 'LAB_POOL_PASSWORD'),
-          poolConnectionSetting(pool, WRONG, 'WRONG_POOL_PASSWORD'),
-        ],
+        'predictWizard.connections': [poolConnectionSetting(pool, CONNECTION, 'LAB_POOL_PASSWORD'), poolConnectionSetting(pool, WRONG, 'WRONG_POOL_PASSWORD')],
         'predictWizard.modelRegistries': [{ name: 'Sample models', kind: 'local', path: registry.root }],
       },
       env: { LAB_POOL_PASSWORD: pool.password, WRONG_POOL_PASSWORD: WRONG_PASSWORD },
@@ -54,7 +51,13 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
 
   after(async () => {
     await vsc?.close(failures ? 'wizard-paths-failure' : undefined);
-    if (failures && vsc) console.log(vsc.consoleLog.filter((l) => l.startsWith('[error]')).slice(-20).join('\n'));
+    if (failures && vsc)
+      console.log(
+        vsc.consoleLog
+          .filter((l) => l.startsWith('[error]'))
+          .slice(-20)
+          .join('\n'),
+      );
     await pool?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -82,7 +85,12 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
     assert.equal(message, `Login failed for user 'sa' on ${pool.host}:${pool.port}: check the password (error 18456).`);
     // The side bar cuts the message short; its tooltip shows all of it.
     await (await treeRow(wb, [WRONG, message!])).hover();
-    await wb.page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'error 18456' }).first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+    await wb.page
+      .locator('.workbench-hover, .monaco-hover')
+      .filter({ hasText: 'error 18456' })
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .catch(() => undefined);
     await saveScreenshot(wb, 'explorer-login-failed', { docs: true });
     await wb.page.mouse.move(700, 500);
 
@@ -118,7 +126,10 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
         modelTable: { schema: 'wwi_ml', name: 'Models2' },
         modelId: `${LAB_MODEL}:1`,
         // Version 1 (the linear model) has the same two outputs.
-        outputs: [{ name: 'label_out', type: parseSqlType('bigint') }, { name: 'probability_out', type: parseSqlType('real') }],
+        outputs: [
+          { name: 'label_out', type: parseSqlType('bigint') },
+          { name: 'probability_out', type: parseSqlType('real') },
+        ],
       });
     } finally {
       await conn.close();
@@ -139,7 +150,7 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
       assert.equal(await objectExists(db, { schema: 'wwi_ml', name: 'Models2' }), 'table');
       const row = await check.query(`SELECT [model] FROM [wwi_ml].[Models2] WHERE [ID] = N'${LAB_MODEL}:1'`);
       const bytes = row.resultSets[0]?.rows[0]?.[0];
-      assert.ok(Buffer.isBuffer(bytes) && bytes.equals(registryOnnxBytes(registry, LAB_MODEL, 1)), 'Models2 holds version 1\'s exact bytes');
+      assert.ok(Buffer.isBuffer(bytes) && bytes.equals(registryOnnxBytes(registry, LAB_MODEL, 1)), "Models2 holds version 1's exact bytes");
       assert.equal(await objectExists(db, { schema: 'wwi_ml', name: 'PredictCustomerRating' }), undefined, 'the deploy itself creates no procedure');
     } finally {
       await check.close();
@@ -168,7 +179,7 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
     }
   });
 
-  test('Cancel on the deploy\'s progress notification while the model row is written leaves no row, no table, no view', async () => {
+  test("Cancel on the deploy's progress notification while the model row is written leaves no row, no table, no view", async () => {
     const wb = vsc.workbench;
     const view = await openWizard(wb, TABLE_PATH);
     await chooseVersion(view, `${LAB_MODEL}:2`);
@@ -187,7 +198,11 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
       assert.equal(pool.held.started, 1, 'the INSERT of the model row reached the pool');
       const during = await pool.connect();
       try {
-        assert.equal(await objectExists(during as unknown as CatalogRunner, { schema: 'wwi_ml', name: 'CancelledModels' }), 'table', 'the new table exists while the row is written');
+        assert.equal(
+          await objectExists(during as unknown as CatalogRunner, { schema: 'wwi_ml', name: 'CancelledModels' }),
+          'table',
+          'the new table exists while the row is written',
+        );
       } finally {
         await during.close();
       }

@@ -167,7 +167,7 @@ describe('wizard text fields typed into right after a choice (VS Code answers Ct
   }
 });
 
-it('a state that arrives after the user selected the field\'s text does not rewrite it', async () => {
+it("a state that arrives after the user selected the field's text does not rewrite it", async () => {
   const page = await openWizard(0);
   try {
     await page.locator('vscode-radio[value="procedure"]').click();

@@ -28,7 +28,10 @@ import { childLabels, clickEnabled, contextMenuPath, expandPath, treeRow, typeIn
 const CONNECTION = 'Lab pool';
 const PASSWORD_ENV = 'LAB_POOL_PASSWORD';
 /** The outputs the wizard lists for aml-synapse-classifier v2, with their SQL types. */
-const LAB_OUTPUTS: [string, string][] = [['label_out', 'bigint'], ['probability_out', 'real']];
+const LAB_OUTPUTS: [string, string][] = [
+  ['label_out', 'bigint'],
+  ['probability_out', 'real'],
+];
 const TABLE_PATH = [CONNECTION, 'SQLPool01', 'wwi_ml', 'CustomerTest'];
 
 /** The row (0-based, among the input rows) of the wizard's focused control. */
@@ -79,7 +82,13 @@ describe('Predict with a model: the lab, clicked through', () => {
 
   after(async () => {
     await vsc?.close(failed ? 'wizard-failure' : undefined);
-    if (failed && vsc) console.log(vsc.consoleLog.filter((l) => l.startsWith('[error]')).slice(-20).join('\n'));
+    if (failed && vsc)
+      console.log(
+        vsc.consoleLog
+          .filter((l) => l.startsWith('[error]'))
+          .slice(-20)
+          .join('\n'),
+      );
     await pool?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -173,7 +182,10 @@ describe('Predict with a model: the lab, clicked through', () => {
     const summaryText = new RegExp(`^⚠ ${FLOAT_FEATURES.length} columns are cast from float to \\[real\\], which can lose data: `);
     assert.match(await summary.locator('summary').innerText(), summaryText);
     const lines = await view.getByTestId('input-warning').allInnerTexts();
-    assert.deepEqual(lines, FLOAT_FEATURES.map(() => '⚠ float → [real] can lose data (see above)'));
+    assert.deepEqual(
+      lines,
+      FLOAT_FEATURES.map(() => '⚠ float → [real] can lose data (see above)'),
+    );
     await view.getByTestId('page-title').scrollIntoViewIfNeeded();
     await saveScreenshot(wb, 'wizard-2-map-columns', { docs: true });
 
@@ -275,10 +287,9 @@ describe('Predict with a model: the lab, clicked through', () => {
     const head = await grid.locator('thead th .name').allInnerTexts();
     assert.deepEqual(head, ['CustomerKey', ...CUSTOMER_FEATURES, 'label_out', 'probability_out']);
     // Cell 0 is the row number; the columns follow.
-    const shown = await grid.locator('tbody tr').evaluateAll((trs, n) =>
-      trs.map((tr) => [Number(tr.children[1]?.textContent), tr.children[n]?.textContent ?? '']),
-      head.indexOf('label_out') + 1,
-    );
+    const shown = await grid
+      .locator('tbody tr')
+      .evaluateAll((trs, n) => trs.map((tr) => [Number(tr.children[1]?.textContent), tr.children[n]?.textContent ?? '']), head.indexOf('label_out') + 1);
     const conn = await pool.connect();
     try {
       expected = await scoreDirectly(conn, registryOnnxBytes(registry, LAB_MODEL, 2));
@@ -304,7 +315,7 @@ describe('Predict with a model: the lab, clicked through', () => {
     await saveScreenshot(wb, 'results-view', { docs: true });
   });
 
-  step('the database holds the model row with the registry\'s exact bytes, the view, and its predictions equal direct scoring', async () => {
+  step("the database holds the model row with the registry's exact bytes, the view, and its predictions equal direct scoring", async () => {
     const conn = await pool.connect();
     try {
       const r = await conn.query(`SELECT [model], [name], [version] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'${LAB_MODEL}:2'`);
@@ -312,7 +323,7 @@ describe('Predict with a model: the lab, clicked through', () => {
       assert.equal(rows.length, 1, 'one model row aml-synapse-classifier:2');
       const [bytes, name, version] = rows[0]!;
       assert.ok(Buffer.isBuffer(bytes));
-      assert.ok(bytes.equals(registryOnnxBytes(registry, LAB_MODEL, 2)), 'the stored model bytes are the registry\'s ONNX file');
+      assert.ok(bytes.equals(registryOnnxBytes(registry, LAB_MODEL, 2)), "the stored model bytes are the registry's ONNX file");
       assert.deepEqual([name, Number(version)], [LAB_MODEL, 2]);
       assert.equal(await objectExists(conn as unknown as CatalogRunner, { schema: 'wwi_ml', name: 'CustomerPrediction' }), 'view');
       const v = await conn.query('SELECT [CustomerKey], [label_out] FROM [wwi_ml].[CustomerPrediction]');

@@ -102,7 +102,7 @@ export class ArmTestServer {
       return armError(res, 401, 'InvalidAuthenticationToken', 'The access token is invalid.');
     }
     if (!url.searchParams.get('api-version')) {
-      return armError(res, 400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+      return armError(res, 400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
     }
     const sub = `/subscriptions/${this.subscriptionId}`;
     if (!path.toLowerCase().startsWith(sub.toLowerCase())) {
@@ -111,7 +111,11 @@ export class ArmTestServer {
     const rest = path.slice(sub.length);
     let m: RegExpExecArray | null;
     if (req.method === 'GET' && (m = new RegExp(`^/providers/${PROVIDER}/workspaces$`, 'i').exec(rest))) {
-      return this.paged(res, url, this.workspaces.map((w) => this.workspaceJson(w)));
+      return this.paged(
+        res,
+        url,
+        this.workspaces.map((w) => this.workspaceJson(w)),
+      );
     }
     m = new RegExp(`^/resourceGroups/([^/]+)/providers/${PROVIDER}/workspaces/([^/]+)(/.*)?$`, 'i').exec(rest);
     if (!m) return armError(res, 404, 'NotFound', `No route for ${path}`);
@@ -121,9 +125,7 @@ export class ArmTestServer {
     const wsId = `${sub}/resourceGroups/${ws.resourceGroup}/providers/${PROVIDER}/workspaces/${ws.name}`;
     let t: RegExpExecArray | null;
     if (req.method === 'GET' && tail === '/models') {
-      const items = [...ws.models.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, c]) => this.containerJson(wsId, name, c));
+      const items = [...ws.models.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, c]) => this.containerJson(wsId, name, c));
       return this.paged(res, url, items);
     }
     if (req.method === 'GET' && (t = /^\/models\/([^/]+)$/.exec(tail))) {
@@ -196,14 +198,32 @@ export class ArmTestServer {
     };
   }
 
-  private containerJson(wsId: string, name: string, c: { description?: string; tags?: Record<string, string>; createdAt: string; versions: ArmModelVersion[] }): unknown {
+  private containerJson(
+    wsId: string,
+    name: string,
+    c: { description?: string; tags?: Record<string, string>; createdAt: string; versions: ArmModelVersion[] },
+  ): unknown {
     const latest = c.versions.reduce((a, v) => Math.max(a, Number(v.version) || 0), 0);
     return {
       id: `${wsId}/models/${name}`,
       name,
       type: `${PROVIDER}/workspaces/models`,
-      properties: { description: c.description ?? null, tags: c.tags ?? {}, properties: {}, isArchived: false, latestVersion: String(latest), nextVersion: String(latest + 1) },
-      systemData: { createdAt: c.createdAt, createdBy: 'ana@contoso.com', createdByType: 'User', lastModifiedAt: c.createdAt, lastModifiedBy: 'ana@contoso.com', lastModifiedByType: 'User' },
+      properties: {
+        description: c.description ?? null,
+        tags: c.tags ?? {},
+        properties: {},
+        isArchived: false,
+        latestVersion: String(latest),
+        nextVersion: String(latest + 1),
+      },
+      systemData: {
+        createdAt: c.createdAt,
+        createdBy: 'ana@contoso.com',
+        createdByType: 'User',
+        lastModifiedAt: c.createdAt,
+        lastModifiedBy: 'ana@contoso.com',
+        lastModifiedByType: 'User',
+      },
     };
   }
 
@@ -225,7 +245,14 @@ export class ArmTestServer {
         modelUri: v.modelUri,
         stage: 'Development',
       },
-      systemData: { createdAt: created, createdBy: v.createdBy ?? 'ana@contoso.com', createdByType: 'User', lastModifiedAt: created, lastModifiedBy: 'ana@contoso.com', lastModifiedByType: 'User' },
+      systemData: {
+        createdAt: created,
+        createdBy: v.createdBy ?? 'ana@contoso.com',
+        createdByType: 'User',
+        lastModifiedAt: created,
+        lastModifiedBy: 'ana@contoso.com',
+        lastModifiedByType: 'User',
+      },
     };
   }
 
@@ -259,7 +286,8 @@ function faultBody(status: number): unknown {
       return {
         error: {
           code: 'AuthorizationFailed',
-          message: "The client 'ana@contoso.com' with object id '00000000-0000-0000-0000-000000000001' does not have authorization to perform action 'Microsoft.MachineLearningServices/workspaces/models/read' over scope '/subscriptions/…/workspaces/aml-ws' or the scope is invalid.",
+          message:
+            "The client 'ana@contoso.com' with object id '00000000-0000-0000-0000-000000000001' does not have authorization to perform action 'Microsoft.MachineLearningServices/workspaces/models/read' over scope '/subscriptions/…/workspaces/aml-ws' or the scope is invalid.",
         },
       };
     case 404:

@@ -67,12 +67,7 @@ export class FaultPlan {
  * Applies a fault, returning true when it answered (or dropped) the request.
  * `errorBody(status)` gives the server's own error shape.
  */
-export function applyFault(
-  fault: Fault | undefined,
-  req: IncomingMessage,
-  res: ServerResponse,
-  errorBody: (status: number) => unknown,
-): boolean {
+export function applyFault(fault: Fault | undefined, req: IncomingMessage, res: ServerResponse, errorBody: (status: number) => unknown): boolean {
   if (!fault) return false;
   if (fault.drop === true) {
     req.socket.destroy();
@@ -89,7 +84,13 @@ export function applyFault(
 }
 
 /** Sends file bytes, honouring a drop-after-N-bytes fault. */
-export function sendBytes(res: ServerResponse, req: IncomingMessage, bytes: Uint8Array, fault: Fault | undefined, contentType = 'application/octet-stream'): void {
+export function sendBytes(
+  res: ServerResponse,
+  req: IncomingMessage,
+  bytes: Uint8Array,
+  fault: Fault | undefined,
+  contentType = 'application/octet-stream',
+): void {
   res.writeHead(200, { 'content-type': contentType, 'content-length': String(bytes.byteLength) });
   if (fault?.drop && fault.drop !== true) {
     const n = Math.min(fault.drop.afterBytes, bytes.byteLength);

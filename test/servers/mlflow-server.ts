@@ -162,12 +162,14 @@ export class MlflowTestServer {
 
   private searchModels(res: ServerResponse, q: URLSearchParams): void {
     const max = intParam(q, 'max_results', 100);
-    if (max < 1 || max > 1000) throw new RestError(400, 'INVALID_PARAMETER_VALUE', `Invalid value ${max} for parameter 'max_results' supplied. It must be at most 1000.`);
+    if (max < 1 || max > 1000)
+      throw new RestError(400, 'INVALID_PARAMETER_VALUE', `Invalid value ${max} for parameter 'max_results' supplied. It must be at most 1000.`);
     const filter = (q.get('filter') ?? '').trim();
     let match: (name: string) => boolean = () => true;
     if (filter) {
       const m = /^name\s+(LIKE|ILIKE|=)\s+(?:'([^']*)'|"([^"]*)")$/i.exec(filter);
-      if (!m) throw new RestError(400, 'INVALID_PARAMETER_VALUE', `Invalid filter '${filter}'. Only name = 'x', name LIKE 'x' and name ILIKE 'x' are supported.`);
+      if (!m)
+        throw new RestError(400, 'INVALID_PARAMETER_VALUE', `Invalid filter '${filter}'. Only name = 'x', name LIKE 'x' and name ILIKE 'x' are supported.`);
       const value = m[2] ?? m[3] ?? '';
       const op = m[1]!.toUpperCase();
       if (op === '=') match = (n) => n === value;
@@ -276,16 +278,33 @@ function restVersion(m: FakeModel, v: FakeVersion): unknown {
 
 function errorBody(status: number): unknown {
   const code =
-    status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'PERMISSION_DENIED' : status === 404 ? 'RESOURCE_DOES_NOT_EXIST' : status === 429 ? 'REQUEST_LIMIT_EXCEEDED' : 'INTERNAL_ERROR';
+    status === 401
+      ? 'UNAUTHENTICATED'
+      : status === 403
+        ? 'PERMISSION_DENIED'
+        : status === 404
+          ? 'RESOURCE_DOES_NOT_EXIST'
+          : status === 429
+            ? 'REQUEST_LIMIT_EXCEEDED'
+            : 'INTERNAL_ERROR';
   const message =
-    status === 429 ? 'Too many requests. Please retry later.' : status === 403 ? 'Permission denied' : status === 401 ? 'You are not authenticated.' : `Error ${status}`;
+    status === 429
+      ? 'Too many requests. Please retry later.'
+      : status === 403
+        ? 'Permission denied'
+        : status === 401
+          ? 'You are not authenticated.'
+          : `Error ${status}`;
   return { error_code: code, message };
 }
 
 function json(res: ServerResponse, status: number, body: unknown, challenge = false): void {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (challenge) headers['www-authenticate'] = 'Basic realm="mlflow"';
-  const text = body === 'unauthenticated' ? 'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.' : JSON.stringify(body);
+  const text =
+    body === 'unauthenticated'
+      ? 'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.'
+      : JSON.stringify(body);
   if (body === 'unauthenticated') headers['content-type'] = 'text/plain';
   res.writeHead(status, headers);
   res.end(text);

@@ -206,7 +206,11 @@ class MemorySession implements EngineSession {
 
   private async *procedure(name: string, params: readonly Parameter[], signal: AbortSignal): AsyncGenerator<EngineEvent> {
     if (name.toLowerCase() !== 'sp_echo') throw new SqlError(2812, `Could not find stored procedure '${name}'.`);
-    yield* this.run('ECHO', params.filter((p) => !p.output), signal);
+    yield* this.run(
+      'ECHO',
+      params.filter((p) => !p.output),
+      signal,
+    );
     for (const p of params) if (p.output) yield { kind: 'returnValue', name: p.name, type: p.type, value: await materialize(p) };
     yield { kind: 'returnStatus', value: 7 };
   }

@@ -50,7 +50,13 @@ export function testVsix(): string {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`npm run package -- --target ${TEST_TARGET} failed (exit ${r.status}):\n${output}`);
   }
-  console.log(output.trim().split('\n').map((l) => `# ${l}`).join('\n'));
+  console.log(
+    output
+      .trim()
+      .split('\n')
+      .map((l) => `# ${l}`)
+      .join('\n'),
+  );
   const built = readdirSync(dir).find((f) => f.endsWith('.vsix'));
   if (!built) throw new Error(`npm run package wrote no VSIX into ${dir}:\n${output}`);
   return join(dir, built);

@@ -10,7 +10,10 @@ import { defaultWizardParts } from '../../src/wizard/parts.js';
 import type { HostMessage } from '../../src/wizard/protocol.js';
 import type { WizardDatabase } from '../../src/wizard/services.js';
 
-export function openWizardOver(source: ModelSource, hooks: { post: (m: HostMessage) => void; showError?: (message: string) => void }): Promise<WizardController> {
+export function openWizardOver(
+  source: ModelSource,
+  hooks: { post: (m: HostMessage) => void; showError?: (message: string) => void },
+): Promise<WizardController> {
   const db = { connectionName: 'c', target: 'synapse-dedicated', sql: {} as WizardDatabase['sql'], release: () => {} } as WizardDatabase;
   const parts = defaultWizardParts();
   return WizardController.open({

@@ -13,7 +13,9 @@ export const testsIndex = join(outDir, 'index.js');
 
 /** Builds out/test/vscode/index.js and out/test/vscode/suite/*.test.js; returns the suite files. */
 export async function buildVSCodeTests() {
-  const suites = readdirSync(join(here, 'suite')).filter((f) => f.endsWith('.test.ts')).sort();
+  const suites = readdirSync(join(here, 'suite'))
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort();
   rmSync(outDir, { recursive: true, force: true });
   await esbuild.build({
     entryPoints: [join(here, 'index.ts'), ...suites.map((f) => join(here, 'suite', f))],

@@ -26,7 +26,9 @@ export function run(): Promise<void> {
   const grep = process.env.PREDICT_VSCODE_TEST_GREP;
   if (grep) mocha.grep(grep);
   const suiteDir = join(__dirname, 'suite');
-  for (const file of readdirSync(suiteDir).filter((f) => f.endsWith('.test.js')).sort()) {
+  for (const file of readdirSync(suiteDir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(join(suiteDir, file));
   }
   const summary: TestSummary = { passed: 0, failed: 0, pending: 0, tests: [] };

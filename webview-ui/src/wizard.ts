@@ -102,8 +102,7 @@ export class PredictWizard extends LitElement {
       <h1 tabindex="-1" data-testid="page-title">${PAGE_TITLES[v.page]}</h1>
       <div class="sub" data-testid="wizard-title">${v.title}</div>
       ${v.banner ? html`<div class="banner" role="alert" data-testid="banner">${v.banner}</div>` : nothing}
-      ${v.page === 'model' ? modelPage(c) : v.page === 'map' ? mapPage(c) : storePage(c)}
-      ${this.footer(v)}
+      ${v.page === 'model' ? modelPage(c) : v.page === 'map' ? mapPage(c) : storePage(c)} ${this.footer(v)}
     `;
   }
 
@@ -113,11 +112,13 @@ export class PredictWizard extends LitElement {
     return html`
       <div class="footer">
         <vscode-button secondary data-testid="back" ?disabled=${!v.canBack} @click=${() => postCommand(BackCommand)}>Back</vscode-button>
-        ${last
-          ? html`<vscode-button data-testid="deploy" ?disabled=${!v.canDeploy} @click=${() => postCommand(DeployCommand)}
-              >Deploy model + open script</vscode-button
-            >`
-          : html`<vscode-button data-testid="next" ?disabled=${!v.canNext} @click=${() => postCommand(NextCommand)}>Next</vscode-button>`}
+        ${
+          last
+            ? html`<vscode-button data-testid="deploy" ?disabled=${!v.canDeploy} @click=${() => postCommand(DeployCommand)}
+                >Deploy model + open script</vscode-button
+              >`
+            : html`<vscode-button data-testid="next" ?disabled=${!v.canNext} @click=${() => postCommand(NextCommand)}>Next</vscode-button>`
+        }
         <vscode-button secondary data-testid="cancel" @click=${() => postCommand(CancelCommand)}>Cancel</vscode-button>
         ${reason ? html`<span class="reason" aria-live="polite" data-testid="blocked-reason">${reason}</span>` : nothing}
       </div>

@@ -43,7 +43,6 @@ export interface CompareView {
   readonly differing: DifferingRowsView;
 }
 
-export type CompareHostMessage =
-  | { readonly kind: 'notification'; readonly method: 'state'; readonly params: { readonly view: CompareView } };
+export type CompareHostMessage = { readonly kind: 'notification'; readonly method: 'state'; readonly params: { readonly view: CompareView } };
 
 export type CompareWebviewMessage = { readonly kind: 'command'; readonly method: 'ready' | 'rendered' };

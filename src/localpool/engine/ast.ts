@@ -135,13 +135,41 @@ export interface MergeClause {
 
 export type Statement = { readonly line: number; readonly text: string } & (
   | { readonly k: 'query'; readonly query: Query }
-  | { readonly k: 'insert'; readonly table: NameRef; readonly columns?: readonly string[]; readonly values?: readonly (readonly Expr[])[]; readonly query?: Query; readonly exec?: Statement }
-  | { readonly k: 'update'; readonly table: NameRef; readonly alias?: string; readonly sets: readonly { column: string; expr: Expr }[]; readonly from: readonly TableRef[]; readonly where?: Expr }
+  | {
+      readonly k: 'insert';
+      readonly table: NameRef;
+      readonly columns?: readonly string[];
+      readonly values?: readonly (readonly Expr[])[];
+      readonly query?: Query;
+      readonly exec?: Statement;
+    }
+  | {
+      readonly k: 'update';
+      readonly table: NameRef;
+      readonly alias?: string;
+      readonly sets: readonly { column: string; expr: Expr }[];
+      readonly from: readonly TableRef[];
+      readonly where?: Expr;
+    }
   | { readonly k: 'delete'; readonly table: NameRef; readonly from: readonly TableRef[]; readonly where?: Expr }
   | { readonly k: 'createSchema'; readonly name: string }
   | { readonly k: 'createTable'; readonly name: NameRef; readonly columns: readonly ColumnDef[]; readonly options: string; readonly asQuery?: Query }
-  | { readonly k: 'createView'; readonly name: NameRef; readonly mode: 'create' | 'alter' | 'createOrAlter'; readonly columns?: readonly string[]; readonly query: Query; readonly bodyText: string }
-  | { readonly k: 'createProc'; readonly name: NameRef; readonly mode: 'create' | 'alter' | 'createOrAlter'; readonly params: readonly ProcParam[]; readonly body: readonly Statement[]; readonly bodyText: string }
+  | {
+      readonly k: 'createView';
+      readonly name: NameRef;
+      readonly mode: 'create' | 'alter' | 'createOrAlter';
+      readonly columns?: readonly string[];
+      readonly query: Query;
+      readonly bodyText: string;
+    }
+  | {
+      readonly k: 'createProc';
+      readonly name: NameRef;
+      readonly mode: 'create' | 'alter' | 'createOrAlter';
+      readonly params: readonly ProcParam[];
+      readonly body: readonly Statement[];
+      readonly bodyText: string;
+    }
   | { readonly k: 'drop'; readonly what: 'TABLE' | 'VIEW' | 'PROCEDURE' | 'SCHEMA'; readonly ifExists: boolean; readonly names: readonly NameRef[] }
   | { readonly k: 'truncate'; readonly table: NameRef }
   | { readonly k: 'exec'; readonly proc: NameRef; readonly args: readonly { name?: string; expr: Expr; output: boolean }[]; readonly returnVar?: string }
@@ -163,7 +191,14 @@ export type Statement = { readonly line: number; readonly text: string } & (
    * own statistics), so Synapse scripts that maintain statistics run unchanged.
    */
   | { readonly k: 'statistics'; readonly action: 'create' | 'update' | 'drop'; readonly tables: readonly NameRef[]; readonly columns?: readonly string[] }
-  | { readonly k: 'merge'; readonly target: NameRef; readonly alias?: string; readonly source: TableRef; readonly on: Expr; readonly clauses: readonly MergeClause[] }
+  | {
+      readonly k: 'merge';
+      readonly target: NameRef;
+      readonly alias?: string;
+      readonly source: TableRef;
+      readonly on: Expr;
+      readonly clauses: readonly MergeClause[];
+    }
   /** Synapse's `RENAME OBJECT [::] table TO new_name`. */
   | { readonly k: 'rename'; readonly table: NameRef; readonly newName: string }
   /** `THROW;` in a CATCH block: raises the caught error again. */

@@ -225,8 +225,10 @@ export class BulkInserts {
       throw bulkError(4804, 'A bulk load must follow an INSERT BULK statement on the same connection: send INSERT BULK table (columns) first.');
     }
     if (this.s.doomed()) {
-      throw new SqlError(3930, 'The current transaction cannot be committed and cannot support operations that write to the log file. Roll ' +
-        'back the transaction.');
+      throw new SqlError(
+        3930,
+        'The current transaction cannot be committed and cannot support operations that write to the log file. Roll ' + 'back the transaction.',
+      );
     }
     const duck = await this.duck();
     const converters = this.converters(duck, plan, client);
@@ -250,8 +252,9 @@ export class BulkInserts {
       appender = undefined;
       if (staging) {
         const cols = plan.columns.map((c) => q(c.name)).join(', ');
-        await conn.run(`INSERT INTO ${plan.object.duckName ?? `${q(plan.object.schema)}.${q(plan.object.name)}`} (${cols}) SELECT ${cols} ` +
-          `FROM temp.main.${q(staging)}`);
+        await conn.run(
+          `INSERT INTO ${plan.object.duckName ?? `${q(plan.object.schema)}.${q(plan.object.name)}`} (${cols}) SELECT ${cols} ` + `FROM temp.main.${q(staging)}`,
+        );
         await conn.run(`DROP TABLE temp.main.${q(staging)}`);
         staging = undefined;
       }
@@ -281,8 +284,10 @@ export class BulkInserts {
     return client.map((c, i) => {
       const target = plan.columns[i]!;
       if (c.name && c.name.toLowerCase() !== target.name.toLowerCase()) {
-        throw bulkError(4815, `Column ${i + 1} of the bulk load is '${c.name}', but its INSERT BULK statement has '${target.name}' there ` +
-          `(table ${plan.display}).`);
+        throw bulkError(
+          4815,
+          `Column ${i + 1} of the bulk load is '${c.name}', but its INSERT BULK statement has '${target.name}' there ` + `(table ${plan.display}).`,
+        );
       }
       const conv = converterFor(duck, c.type, target.type);
       if (!conv) {

@@ -56,7 +56,9 @@ export async function createLocalPoolEngine(options: LocalPoolEngineOptions = {}
   try {
     instance = await duck.DuckDBInstance.create(path, config);
   } catch (e) {
-    throw new Error(`The local pool could not open its database at ${path}: ${(e as Error).message}. Is another local pool using the same data directory?`, { cause: e });
+    throw new Error(`The local pool could not open its database at ${path}: ${(e as Error).message}. Is another local pool using the same data directory?`, {
+      cause: e,
+    });
   }
   const setup = await instance.connect();
   let fresh = false;

@@ -9,9 +9,35 @@ import { sqlTypeOfDuckType } from '../../sql/duckdb-types.js';
 import { displaySqlType } from '../../sql/types.js';
 
 const KNOWN = new Set([
-  'bit', 'tinyint', 'smallint', 'int', 'bigint', 'real', 'float', 'decimal', 'numeric', 'money', 'smallmoney',
-  'char', 'varchar', 'nchar', 'nvarchar', 'text', 'ntext', 'sysname', 'binary', 'varbinary', 'image',
-  'date', 'datetime', 'datetime2', 'smalldatetime', 'datetimeoffset', 'time', 'uniqueidentifier', 'xml',
+  'bit',
+  'tinyint',
+  'smallint',
+  'int',
+  'bigint',
+  'real',
+  'float',
+  'decimal',
+  'numeric',
+  'money',
+  'smallmoney',
+  'char',
+  'varchar',
+  'nchar',
+  'nvarchar',
+  'text',
+  'ntext',
+  'sysname',
+  'binary',
+  'varbinary',
+  'image',
+  'date',
+  'datetime',
+  'datetime2',
+  'smalldatetime',
+  'datetimeoffset',
+  'time',
+  'uniqueidentifier',
+  'xml',
 ]);
 
 /** Throws SQL Server's 2715 for a type the local pool does not know. */

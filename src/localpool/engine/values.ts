@@ -71,7 +71,12 @@ function maskAllSet(data: BigUint64Array, count: number): boolean {
  * a DuckDB data chunk or the memory is not aligned for `bytesPerItem`. The view is valid only
  * while the chunk is: copy out of it before fetching the next one.
  */
-export function rawColumn(chunk: ChunkLike, j: number, count: number, bytesPerItem: number): { readonly bytes: Uint8Array; readonly allValid: boolean } | undefined {
+export function rawColumn(
+  chunk: ChunkLike,
+  j: number,
+  count: number,
+  bytesPerItem: number,
+): { readonly bytes: Uint8Array; readonly allValid: boolean } | undefined {
   const raw = (chunk as { readonly chunk?: unknown }).chunk;
   const b = raw === undefined ? null : duckBindings();
   if (!b) return undefined;
@@ -89,7 +94,12 @@ export function rawColumn(chunk: ChunkLike, j: number, count: number, bytesPerIt
  * vector's memory, with its validity mask (bit i of byte i >> 3 set = not NULL; null when none is
  * NULL). Undefined when the chunk is not a DuckDB data chunk. Valid only while the chunk is.
  */
-export function rawVector(chunk: ChunkLike, j: number, count: number, bytesPerItem: number): { readonly bytes: Uint8Array; readonly validity: Uint8Array | null } | undefined {
+export function rawVector(
+  chunk: ChunkLike,
+  j: number,
+  count: number,
+  bytesPerItem: number,
+): { readonly bytes: Uint8Array; readonly validity: Uint8Array | null } | undefined {
   const raw = (chunk as { readonly chunk?: unknown }).chunk;
   const b = raw === undefined ? null : duckBindings();
   if (!b) return undefined;

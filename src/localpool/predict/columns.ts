@@ -94,13 +94,19 @@ export function rawValues(layout: RawLayout, bytes: Uint8Array, validity: Uint8A
   const buf = copy.buffer;
   const at = copy.byteOffset;
   const items: ArrayLike<number | bigint> | null =
-    layout === 'i64' ? new BigInt64Array(buf, at, n)
-    : layout === 'i32' ? new Int32Array(buf, at, n)
-    : layout === 'i16' ? new Int16Array(buf, at, n)
-    : layout === 'f32' ? new Float32Array(buf, at, n)
-    : layout === 'f64' ? new Float64Array(buf, at, n)
-    : layout === 'u8' || layout === 'bool' ? new Uint8Array(buf, at, n)
-    : null;
+    layout === 'i64'
+      ? new BigInt64Array(buf, at, n)
+      : layout === 'i32'
+        ? new Int32Array(buf, at, n)
+        : layout === 'i16'
+          ? new Int16Array(buf, at, n)
+          : layout === 'f32'
+            ? new Float32Array(buf, at, n)
+            : layout === 'f64'
+              ? new Float64Array(buf, at, n)
+              : layout === 'u8' || layout === 'bool'
+                ? new Uint8Array(buf, at, n)
+                : null;
   if (!items) throw new RangeError(`A ${layout} column cannot be read back as values.`);
   for (let i = 0; i < n; i++) {
     if (validity && (validity[i >> 3]! & (1 << (i & 7))) === 0) out[i] = null;

@@ -77,12 +77,32 @@ export const MAX_BATCH_SIZE = 65_536;
 type ElementType = 'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool' | 'string';
 
 const DUCK_FOR_ELEMENT: Record<ElementType, string> = {
-  float32: 'FLOAT', float64: 'DOUBLE', int64: 'BIGINT', int32: 'INTEGER', int16: 'SMALLINT', int8: 'TINYINT', uint8: 'UTINYINT',
-  uint16: 'USMALLINT', uint32: 'UINTEGER', uint64: 'UBIGINT', bool: 'BOOLEAN', string: 'VARCHAR',
+  float32: 'FLOAT',
+  float64: 'DOUBLE',
+  int64: 'BIGINT',
+  int32: 'INTEGER',
+  int16: 'SMALLINT',
+  int8: 'TINYINT',
+  uint8: 'UTINYINT',
+  uint16: 'USMALLINT',
+  uint32: 'UINTEGER',
+  uint64: 'UBIGINT',
+  bool: 'BOOLEAN',
+  string: 'VARCHAR',
 };
 const ONNX_NAME: Record<ElementType, string> = {
-  float32: 'tensor(float)', float64: 'tensor(double)', int64: 'tensor(int64)', int32: 'tensor(int32)', int16: 'tensor(int16)', int8: 'tensor(int8)',
-  uint8: 'tensor(uint8)', uint16: 'tensor(uint16)', uint32: 'tensor(uint32)', uint64: 'tensor(uint64)', bool: 'tensor(bool)', string: 'tensor(string)',
+  float32: 'tensor(float)',
+  float64: 'tensor(double)',
+  int64: 'tensor(int64)',
+  int32: 'tensor(int32)',
+  int16: 'tensor(int16)',
+  int8: 'tensor(int8)',
+  uint8: 'tensor(uint8)',
+  uint16: 'tensor(uint16)',
+  uint32: 'tensor(uint32)',
+  uint64: 'tensor(uint64)',
+  bool: 'tensor(bool)',
+  string: 'tensor(string)',
 };
 
 const NUMERIC_SQL = new Set(['bit', 'tinyint', 'smallint', 'int', 'bigint', 'real', 'float', 'decimal', 'numeric', 'money', 'smallmoney']);
@@ -115,8 +135,10 @@ function typeText(t: TypeSpec | undefined): string {
 /** Checks the model against DATA and WITH; returns how to feed it and what to fetch. */
 export function planPredict(session: ModelInfo, job: PredictJob): { inputs: InputPlan[]; outputs: OutputPlan[] } {
   const line = job.node.line;
-  const inMeta: readonly TensorMeta[] = (session.inputMetadata as readonly TensorMeta[] | undefined) ?? session.inputNames.map((name) => ({ name, isTensor: true }));
-  const outMeta: readonly TensorMeta[] = (session.outputMetadata as readonly TensorMeta[] | undefined) ?? session.outputNames.map((name) => ({ name, isTensor: true }));
+  const inMeta: readonly TensorMeta[] =
+    (session.inputMetadata as readonly TensorMeta[] | undefined) ?? session.inputNames.map((name) => ({ name, isTensor: true }));
+  const outMeta: readonly TensorMeta[] =
+    (session.outputMetadata as readonly TensorMeta[] | undefined) ?? session.outputNames.map((name) => ({ name, isTensor: true }));
   const inputs: InputPlan[] = [];
   for (const m of inMeta) {
     const column = job.dataCols.findIndex((c) => c.name.toLowerCase() === m.name.toLowerCase());
@@ -158,16 +180,26 @@ export function planPredict(session: ModelInfo, job: PredictJob): { inputs: Inpu
       throw predictError(`The output '${o.name}' named in WITH is not an output of the model (outputs: ${outMeta.map((x) => x.name).join(', ')}).`, line);
     }
     if (!m.isTensor || !m.type) {
-      throw predictError(`The model output '${m.name}' is not a tensor (a sequence or a map, such as a ZipMap of class probabilities); PREDICT can return tensor outputs only. Leave it out of WITH.`, line);
+      throw predictError(
+        `The model output '${m.name}' is not a tensor (a sequence or a map, such as a ZipMap of class probabilities); PREDICT can return tensor outputs only. Leave it out of WITH.`,
+        line,
+      );
     }
     const element = m.type as ElementType;
     const shape = m.shape ?? [];
     if (shape.length > 2 || (shape.length === 2 && typeof shape[1] === 'number' && shape[1] !== 1)) {
-      throw predictError(`The model output '${m.name}' has shape [${shape.join(',')}]; PREDICT can return only outputs with one value per row ([N] or [N,1]).`, line);
+      throw predictError(
+        `The model output '${m.name}' has shape [${shape.join(',')}]; PREDICT can return only outputs with one value per row ([N] or [N,1]).`,
+        line,
+      );
     }
-    const ok = element === 'string' ? STRING_SQL.has(o.type.name) : element in DUCK_FOR_ELEMENT && (NUMERIC_SQL.has(o.type.name) || STRING_SQL.has(o.type.name));
+    const ok =
+      element === 'string' ? STRING_SQL.has(o.type.name) : element in DUCK_FOR_ELEMENT && (NUMERIC_SQL.has(o.type.name) || STRING_SQL.has(o.type.name));
     if (!ok) {
-      throw predictError(`The model output '${m.name}' is ${ONNX_NAME[element] ?? m.type}, which cannot be converted to ${formatType(o.type)} as declared in WITH.`, line);
+      throw predictError(
+        `The model output '${m.name}' is ${ONNX_NAME[element] ?? m.type}, which cannot be converted to ${formatType(o.type)} as declared in WITH.`,
+        line,
+      );
     }
     outputs.push({ modelName: m.name, col: { name: o.name, type: o.type, nullable: !o.notNull }, wire: wireTypeOf(o.type) });
   }
@@ -229,10 +261,7 @@ function outputValue(x: unknown, wire: WireType): SqlValue {
 }
 
 /** Reads the model bytes a job names. */
-export async function modelBytes(
-  job: PredictJob,
-  evaluate: (sql: string) => Promise<SqlValue>,
-): Promise<Uint8Array> {
+export async function modelBytes(job: PredictJob, evaluate: (sql: string) => Promise<SqlValue>): Promise<Uint8Array> {
   const line = job.node.line;
   const v = 'value' in job.model ? job.model.value : await evaluate(job.model.sql);
   if (v === null || v === undefined) {
@@ -394,7 +423,10 @@ class PredictRun {
     const count = this.fill;
     // The buffers are handed to the scorer (transferred to its thread) and come back with the result.
     const feeds: Feed[] = this.inputs.map((inp, k) => ({ name: inp.name, type: inp.element, data: this.buffers[k]!, count, dims: inp.dims(count) }));
-    const run = this.scorer.run(feeds, this.outputs.map((o) => o.modelName));
+    const run = this.scorer.run(
+      feeds,
+      this.outputs.map((o) => o.modelName),
+    );
     run.catch(() => undefined);
     this.queue.push({ count, data: this.data, run });
     this.batchSize = Math.min(this.maxBatch, this.batchSize * 2);
@@ -418,7 +450,10 @@ class PredictRun {
       const t = res[o.modelName];
       if (!t) throw predictError(`The model did not return the output '${o.modelName}'.`, job.node.line);
       if (t.data.length !== p.count) {
-        throw predictError(`The model output '${o.modelName}' returned ${t.data.length} values for ${p.count} rows; PREDICT needs one value per row.`, job.node.line);
+        throw predictError(
+          `The model output '${o.modelName}' returned ${t.data.length} values for ${p.count} rows; PREDICT needs one value per row.`,
+          job.node.line,
+        );
       }
       return t.data as ArrayLike<unknown>;
     });

@@ -115,7 +115,19 @@ export interface ModelInfo {
   readonly outputMetadata?: readonly unknown[];
 }
 
-export type FeedData = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | string[] | boolean[];
+export type FeedData =
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | Int32Array
+  | Int16Array
+  | Int8Array
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | BigUint64Array
+  | string[]
+  | boolean[];
 
 /** One input of a batch: `data` holds at least `count` values (the rest is ignored). */
 export interface Feed {
@@ -288,10 +300,22 @@ async function workerScorer(bytes: Uint8Array, line: number, threads: number): P
     ...meta,
     async run(feeds, fetches) {
       const transfer: ArrayBuffer[] = [];
-      for (const f of feeds) if (!Array.isArray(f.data) && f.data.buffer instanceof ArrayBuffer && !transfer.includes(f.data.buffer)) transfer.push(f.data.buffer);
+      for (const f of feeds)
+        if (!Array.isArray(f.data) && f.data.buffer instanceof ArrayBuffer && !transfer.includes(f.data.buffer)) transfer.push(f.data.buffer);
       const { id, reply } = request(
         s,
-        { op: 'run', key, fetches, feeds: feeds.map((f) => ({ name: f.name, type: f.type, data: Array.isArray(f.data) ? f.data.slice(0, f.count) : f.data, count: f.count, dims: f.dims })) },
+        {
+          op: 'run',
+          key,
+          fetches,
+          feeds: feeds.map((f) => ({
+            name: f.name,
+            type: f.type,
+            data: Array.isArray(f.data) ? f.data.slice(0, f.count) : f.data,
+            count: f.count,
+            dims: f.dims,
+          })),
+        },
         transfer,
       );
       inFlight.add(id);

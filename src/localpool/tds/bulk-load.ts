@@ -192,8 +192,10 @@ export async function* readBulkRows(r: MessageReader, infos: readonly TypeInfo[]
       break;
     }
     if (total > maxRowBytes) {
-      throw new RequestError(8003, `A row of the bulk load is larger than the local pool accepts (${maxRowBytes} bytes). Load long values ` +
-        `with a parameterised INSERT instead.`);
+      throw new RequestError(
+        8003,
+        `A row of the bulk load is larger than the local pool accepts (${maxRowBytes} bytes). Load long values ` + `with a parameterised INSERT instead.`,
+      );
     }
     buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
     pos = 0;

@@ -150,7 +150,9 @@ export async function loadOrCreateCertificate(options: CertificateOptions): Prom
     try {
       const x509 = new X509Certificate(certPem);
       const key = createPrivateKey(keyPem);
-      const matches = createPublicKey(key).export({ type: 'spki', format: 'der' }).equals(x509.publicKey.export({ type: 'spki', format: 'der' }));
+      const matches = createPublicKey(key)
+        .export({ type: 'spki', format: 'der' })
+        .equals(x509.publicKey.export({ type: 'spki', format: 'der' }));
       if (matches && new Date(x509.validTo).getTime() > Date.now() + 86_400_000) {
         return { certPem, keyPem, certPath, keyPath, created: false };
       }

@@ -59,9 +59,7 @@ export class PacketFramer {
       const header = this.peek(HEADER_LENGTH);
       const length = header.readUInt16BE(2);
       if (length < HEADER_LENGTH || length > this.maxPacketSize) {
-        throw new ProtocolError(
-          `A packet declares a length of ${length} bytes; TDS packets are ${HEADER_LENGTH} to ${this.maxPacketSize} bytes.`,
-        );
+        throw new ProtocolError(`A packet declares a length of ${length} bytes; TDS packets are ${HEADER_LENGTH} to ${this.maxPacketSize} bytes.`);
       }
       if (this.buffered < length) break;
       const whole = this.take(length);

@@ -77,7 +77,7 @@ export class Reply {
     const columns = this.columns;
     if (!columns) throw new Error('The engine sent rows before their columns.');
     const writer = new RowBlockWriter(columns, block, this.writer.version.nbcRow);
-    for (let i = 0; i < writer.rowCount; ) {
+    for (let i = 0; i < writer.rowCount;) {
       i = writer.write(this.scratch, i, FLUSH_AT);
       if (this.scratch.length >= FLUSH_AT) await this.flush();
     }

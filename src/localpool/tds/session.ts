@@ -271,7 +271,12 @@ export class Session {
     };
     outer.on('data', collect);
     try {
-      await this.tlsHandshakeInPrelogin(outer, pending, () => done, () => failure);
+      await this.tlsHandshakeInPrelogin(
+        outer,
+        pending,
+        () => done,
+        () => failure,
+      );
     } catch (e) {
       secure.destroy();
       throw e;
@@ -286,12 +291,7 @@ export class Session {
   }
 
   /** Relays TLS handshake flights between PRELOGIN packets and the TLS engine until it is done. */
-  private async tlsHandshakeInPrelogin(
-    outer: Writable,
-    pending: Buffer[],
-    done: () => boolean,
-    failed: () => Error | undefined,
-  ): Promise<void> {
+  private async tlsHandshakeInPrelogin(outer: Writable, pending: Buffer[], done: () => boolean, failed: () => Error | undefined): Promise<void> {
     while (!done()) {
       const msg = await this.nextMessage();
       if (!msg) throw new ConnectionClosedError();
@@ -546,10 +546,7 @@ export class Session {
         if (header.isExecuteSql) {
           const [statement, , ...rest] = read.params;
           if (!statement || typeof statement.value !== 'string') {
-            throw new RequestError(
-              214,
-              "Procedure expects parameter '@statement' of type 'ntext/nchar/nvarchar'.",
-            );
+            throw new RequestError(214, "Procedure expects parameter '@statement' of type 'ntext/nchar/nvarchar'.");
           }
           if (read.params.length >= 2 && (read.params[1]!.value === null || typeof read.params[1]!.value !== 'string')) {
             throw new RequestError(214, "Procedure expects parameter '@params' of type 'ntext/nchar/nvarchar'.");
@@ -724,4 +721,3 @@ export class Session {
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
-

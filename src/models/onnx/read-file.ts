@@ -77,7 +77,7 @@ class FileWindow {
   async bytes(start: number, end: number): Promise<Uint8Array> {
     if (start >= this.bufStart && end <= this.bufEnd) return this.buf.slice(start - this.bufStart, end - this.bufStart);
     const out = new Uint8Array(end - start);
-    for (let off = 0; off < out.length; ) {
+    for (let off = 0; off < out.length;) {
       const { bytesRead } = await this.handle.read(out, off, out.length - off, start + off);
       if (bytesRead === 0) throw new WireFormatError(`the file ends at byte ${start + off}`);
       off += bytesRead;

@@ -165,10 +165,7 @@ function readModel(bytes: Uint8Array, fail: (reason: string) => never): OnnxMeta
   };
 }
 
-function readGraph(
-  bytes: Uint8Array,
-  graph: ProtoField,
-): Pick<OnnxMetadata, 'graphName' | 'inputs' | 'outputs' | 'operators' | 'nodeCount'> {
+function readGraph(bytes: Uint8Array, graph: ProtoField): Pick<OnnxMetadata, 'graphName' | 'inputs' | 'outputs' | 'operators' | 'nodeCount'> {
   let graphName: string | undefined;
   const rawInputs: OnnxValueInfo[] = [];
   const outputs: OnnxValueInfo[] = [];

@@ -33,9 +33,7 @@ export const ONNX_ELEMENT_TYPE_CODES = {
 
 export type OnnxElementType = keyof typeof ONNX_ELEMENT_TYPE_CODES;
 
-const BY_CODE = new Map<number, OnnxElementType>(
-  Object.entries(ONNX_ELEMENT_TYPE_CODES).map(([name, code]) => [code, name as OnnxElementType]),
-);
+const BY_CODE = new Map<number, OnnxElementType>(Object.entries(ONNX_ELEMENT_TYPE_CODES).map(([name, code]) => [code, name as OnnxElementType]));
 
 /** The element type for an ONNX data type code, or undefined for 0 (UNDEFINED) and unknown codes. */
 export function onnxElementTypeFromCode(code: number): OnnxElementType | undefined {

@@ -101,9 +101,7 @@ function workspaceRef(w: Workspace): AzureMlWorkspaceRef {
 }
 
 /** Where a modelUri points: a datastore and a path in it, or a blob URL. */
-export type ModelLocation =
-  | { kind: 'datastore'; datastore: string; path: string }
-  | { kind: 'blob-url'; url: string };
+export type ModelLocation = { kind: 'datastore'; datastore: string; path: string } | { kind: 'blob-url'; url: string };
 
 /**
  * Parses a model version's modelUri. Long and short azureml:// datastore forms; job outputs and
@@ -111,9 +109,15 @@ export type ModelLocation =
  * Azure ML SDK does; https blob URLs as they are. Throws a ModelSourceError for anything else.
  */
 export function parseModelUri(uri: string, ctx: { model: string; version: string; where: string }): ModelLocation {
-  const ds = /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/(.*)$/i.exec(uri);
+  const ds =
+    /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/(.*)$/i.exec(
+      uri,
+    );
   if (ds) return { kind: 'datastore', datastore: decodeURIComponent(ds[1]!), path: trimSlashes(decodeURIComponent(ds[2]!)) };
-  const job = /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?jobs\/([^/]+)\/outputs\/([^/]+)(?:\/paths\/(.*))?$/i.exec(uri);
+  const job =
+    /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?jobs\/([^/]+)\/outputs\/([^/]+)(?:\/paths\/(.*))?$/i.exec(
+      uri,
+    );
   if (job) {
     if (job[2] !== 'artifacts') {
       throw new ModelSourceError(
@@ -161,16 +165,14 @@ export class AzureMlModelSource implements ModelSource {
       const items = page
         .filter((c) => !c.properties?.isArchived)
         .filter((c) => !needle || (c.name ?? '').toLowerCase().includes(needle))
-        .map(
-          (c): ModelSummary => ({
-            name: c.name ?? '',
-            description: c.properties?.description || undefined,
-            latestVersion: c.properties?.latestVersion,
-            createdAt: c.systemData?.createdAt,
-            updatedAt: c.systemData?.lastModifiedAt,
-            tags: cleanRecord(c.properties?.tags),
-          }),
-        );
+        .map((c): ModelSummary => ({
+          name: c.name ?? '',
+          description: c.properties?.description || undefined,
+          latestVersion: c.properties?.latestVersion,
+          createdAt: c.systemData?.createdAt,
+          updatedAt: c.systemData?.lastModifiedAt,
+          tags: cleanRecord(c.properties?.tags),
+        }));
       return { items, continuationToken: token || undefined };
     } catch (e) {
       throw mapAzureError(e, { where: this.where, signal: options.signal });
@@ -237,14 +239,18 @@ export class AzureMlModelSource implements ModelSource {
     const ctx = { model: modelName, version, where: this.where };
     if (!info.isOnnx) throw notOnnxError(info, this.where);
     if (!info.location) {
-      throw new ModelSourceError('unreachable-location', `${capital(describeTarget(modelName, version))} in ${this.where} has no modelUri: its files cannot be found.`, ctx);
+      throw new ModelSourceError(
+        'unreachable-location',
+        `${capital(describeTarget(modelName, version))} in ${this.where} has no modelUri: its files cannot be found.`,
+        ctx,
+      );
     }
     const location = parseModelUri(info.location, ctx);
-    const got = await this.options.cache.fetch(
-      { sourceId: this.id, model: modelName, version },
-      () => this.remoteFiles(location, ctx, options.signal),
-      { signal: options.signal, onProgress: options.onProgress, where: this.where },
-    );
+    const got = await this.options.cache.fetch({ sourceId: this.id, model: modelName, version }, () => this.remoteFiles(location, ctx, options.signal), {
+      signal: options.signal,
+      onProgress: options.onProgress,
+      where: this.where,
+    });
     const onnx = [...got.files.entries()].find(([p]) => p !== 'MLmodel');
     if (!onnx) throw notOnnxError(info, this.where);
     return { version: info, dir: got.dir, onnxPath: onnx[1], mlmodelPath: got.files.get('MLmodel'), fromCache: got.fromCache };
@@ -270,11 +276,14 @@ export class AzureMlModelSource implements ModelSource {
       flavors,
       isOnnx: false,
     };
-    const hinted = [p.tags, p.properties].some((r) => Object.entries(r ?? {}).some(([k, val]) => /^(framework|flavor|model_format)$/i.test(k) && /^onnx$/i.test(val ?? '')));
+    const hinted = [p.tags, p.properties].some((r) =>
+      Object.entries(r ?? {}).some(([k, val]) => /^(framework|flavor|model_format)$/i.test(k) && /^onnx$/i.test(val ?? '')),
+    );
     if (/^mlflow_model$/i.test(modelType)) {
       info.framework = flavors.includes('onnx') ? 'onnx' : (flavors.find((f) => f !== 'python_function') ?? flavors[0]);
       info.isOnnx = flavors.includes('onnx');
-      if (!info.isOnnx) info.notOnnxReason = flavors.length ? `its MLflow flavors are ${flavors.join(', ')}, with no onnx flavor` : 'it lists no MLflow flavors';
+      if (!info.isOnnx)
+        info.notOnnxReason = flavors.length ? `its MLflow flavors are ${flavors.join(', ')}, with no onnx flavor` : 'it lists no MLflow flavors';
     } else if (/^custom_model$/i.test(modelType)) {
       info.isOnnx = /\.onnx\/?$/i.test(p.modelUri ?? '') || hinted;
       info.framework = info.isOnnx ? 'onnx' : 'custom';
@@ -337,11 +346,20 @@ export class AzureMlModelSource implements ModelSource {
         try {
           onnxFile = mlmodelFacts(text).onnxFile;
         } catch (e) {
-          throw new ModelSourceError('corrupt', `The MLmodel of ${describeTarget(ctx.model, ctx.version)} in ${ctx.where} cannot be read: ${(e as Error).message}`, ctx);
+          throw new ModelSourceError(
+            'corrupt',
+            `The MLmodel of ${describeTarget(ctx.model, ctx.version)} in ${ctx.where} cannot be read: ${(e as Error).message}`,
+            ctx,
+          );
         }
-        if (!onnxFile) throw notOnnxError({ modelName: ctx.model, version: ctx.version, framework: undefined, notOnnxReason: 'its MLmodel has no onnx flavor' }, ctx.where);
+        if (!onnxFile)
+          throw notOnnxError({ modelName: ctx.model, version: ctx.version, framework: undefined, notOnnxReason: 'its MLmodel has no onnx flavor' }, ctx.where);
         if (!byRel.has(onnxFile)) {
-          throw new ModelSourceError('corrupt', `${capital(describeTarget(ctx.model, ctx.version))} in ${ctx.where}: its MLmodel names ${onnxFile}, which is not among its files in ${storageWhere}. Register the version again with its ONNX file.`, ctx);
+          throw new ModelSourceError(
+            'corrupt',
+            `${capital(describeTarget(ctx.model, ctx.version))} in ${ctx.where}: its MLmodel names ${onnxFile}, which is not among its files in ${storageWhere}. Register the version again with its ONNX file.`,
+            ctx,
+          );
         }
         return [fileFor('MLmodel'), fileFor(onnxFile)];
       }
@@ -381,11 +399,22 @@ export class AzureMlModelSource implements ModelSource {
     } catch (e) {
       const err = mapAzureError(e, { ...ctx, signal });
       if (err.kind === 'not-found') {
-        throw new ModelSourceError('not-found', `${capital(describeTarget(ctx.model, ctx.version))} is stored in datastore '${location.datastore}', which ${ctx.where} does not have (404). Register the model again from an existing datastore.`, ctx);
+        throw new ModelSourceError(
+          'not-found',
+          `${capital(describeTarget(ctx.model, ctx.version))} is stored in datastore '${location.datastore}', which ${ctx.where} does not have (404). Register the model again from an existing datastore.`,
+          ctx,
+        );
       }
       throw err;
     }
-    const props = ds.properties as { datastoreType?: string; accountName?: string; containerName?: string; filesystem?: string; endpoint?: string; credentials?: { credentialsType?: string } };
+    const props = ds.properties as {
+      datastoreType?: string;
+      accountName?: string;
+      containerName?: string;
+      filesystem?: string;
+      endpoint?: string;
+      credentials?: { credentialsType?: string };
+    };
     const containerName = props.datastoreType === 'AzureDataLakeGen2' ? props.filesystem : props.containerName;
     if ((props.datastoreType !== 'AzureBlob' && props.datastoreType !== 'AzureDataLakeGen2') || !props.accountName || !containerName) {
       throw new ModelSourceError(
@@ -401,7 +430,11 @@ export class AzureMlModelSource implements ModelSource {
     if (credType === 'AccountKey' || credType === 'Sas') {
       let secrets;
       try {
-        secrets = (await this.client.datastores.listSecrets(rg, ws, location.datastore, { abortSignal: signal })) as { secretsType?: string; key?: string; sasToken?: string };
+        secrets = (await this.client.datastores.listSecrets(rg, ws, location.datastore, { abortSignal: signal })) as {
+          secretsType?: string;
+          key?: string;
+          sasToken?: string;
+        };
       } catch (e) {
         throw mapAzureError(e, { ...ctx, signal });
       }
@@ -410,7 +443,11 @@ export class AzureMlModelSource implements ModelSource {
       } else if (secrets.secretsType === 'Sas' && secrets.sasToken) {
         service = new BlobServiceClient(`${url}?${secrets.sasToken.replace(/^\?/, '')}`, undefined, blobOptions);
       } else {
-        throw new ModelSourceError('forbidden', `Datastore '${location.datastore}' of ${ctx.where} returned no usable ${credType === 'Sas' ? 'SAS token' : 'account key'}. Ask the workspace's owner to update the datastore's credentials.`, ctx);
+        throw new ModelSourceError(
+          'forbidden',
+          `Datastore '${location.datastore}' of ${ctx.where} returned no usable ${credType === 'Sas' ? 'SAS token' : 'account key'}. Ask the workspace's owner to update the datastore's credentials.`,
+          ctx,
+        );
       }
     } else {
       // Identity-based datastore: the user's own Entra token reads the storage.
@@ -420,7 +457,11 @@ export class AzureMlModelSource implements ModelSource {
   }
 }
 
-async function* streamChunks(body: AsyncIterable<Buffer>, ctx: { model: string; version: string; where: string }, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+async function* streamChunks(
+  body: AsyncIterable<Buffer>,
+  ctx: { model: string; version: string; where: string },
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of body) yield chunk;
   } catch (e) {
@@ -436,9 +477,20 @@ export function mapAzureError(e: unknown, ctx: { where: string; model?: string; 
   if (e instanceof ModelSourceError) return e;
   const target = { model: ctx.model, version: ctx.version, where: ctx.where };
   if (ctx.signal?.aborted || isAbortError(e)) return cancelledError(target);
-  const err = e as { statusCode?: number; code?: string; name?: string; message?: string; details?: unknown; response?: { headers?: { get(n: string): string | undefined } } };
+  const err = e as {
+    statusCode?: number;
+    code?: string;
+    name?: string;
+    message?: string;
+    details?: unknown;
+    response?: { headers?: { get(n: string): string | undefined } };
+  };
   if (err.name === 'CredentialUnavailableError' || err.name === 'AuthenticationRequiredError' || err.name === 'AuthenticationError') {
-    return new ModelSourceError('not-signed-in', `Not signed in to Azure: could not read ${describeTarget(ctx.model, ctx.version)} in ${ctx.where}. ${SIGN_IN}`, { ...target, cause: e });
+    return new ModelSourceError(
+      'not-signed-in',
+      `Not signed in to Azure: could not read ${describeTarget(ctx.model, ctx.version)} in ${ctx.where}. ${SIGN_IN}`,
+      { ...target, cause: e },
+    );
   }
   if (typeof err.statusCode === 'number') {
     const serverMessage = armMessage(err);
@@ -459,8 +511,12 @@ export function mapAzureError(e: unknown, ctx: { where: string; model?: string; 
     return mapped;
   }
   if (typeof err.code === 'string' && /^(E[A-Z]+|REQUEST_SEND_ERROR)$/.test(err.code)) return networkError({ ...target, cause: e });
-  if (err.name === 'RestError' || (e instanceof Error && /socket|network|ECONN|terminated|aborted/i.test(e.message))) return networkError({ ...target, cause: e });
-  return new ModelSourceError('server-error', `Reading ${describeTarget(ctx.model, ctx.version)} in ${ctx.where} failed: ${err.message ?? String(e)}`, { ...target, cause: e });
+  if (err.name === 'RestError' || (e instanceof Error && /socket|network|ECONN|terminated|aborted/i.test(e.message)))
+    return networkError({ ...target, cause: e });
+  return new ModelSourceError('server-error', `Reading ${describeTarget(ctx.model, ctx.version)} in ${ctx.where} failed: ${err.message ?? String(e)}`, {
+    ...target,
+    cause: e,
+  });
 }
 
 function armMessage(err: { details?: unknown; message?: string }): string | undefined {

@@ -68,10 +68,14 @@ export async function httpGetJson<T>(url: string, opts: HttpClientOptions, ctx: 
     return (await res.json()) as T;
   } catch (e) {
     if (signal?.aborted) throw cancelledError(ctx);
-    throw new ModelSourceError('server-error', `${ctx.where} sent a reply that is not JSON for ${url.replace(/\?.*$/, '')}. Check that the address is the registry's.`, {
-      ...ctx,
-      cause: e,
-    });
+    throw new ModelSourceError(
+      'server-error',
+      `${ctx.where} sent a reply that is not JSON for ${url.replace(/\?.*$/, '')}. Check that the address is the registry's.`,
+      {
+        ...ctx,
+        cause: e,
+      },
+    );
   }
 }
 

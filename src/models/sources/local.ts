@@ -29,11 +29,7 @@ import {
 } from '../source.js';
 import { mapLimit } from './map-limit.js';
 
-type Layout =
-  | { kind: 'registry'; modelsDir: string }
-  | { kind: 'folders' }
-  | { kind: 'model-folder' }
-  | { kind: 'onnx-file' };
+type Layout = { kind: 'registry'; modelsDir: string } | { kind: 'folders' } | { kind: 'model-folder' } | { kind: 'onnx-file' };
 
 interface ResolvedFiles {
   dir: string;
@@ -61,11 +57,9 @@ export async function openLocalSource(path: string): Promise<LocalModelSource> {
   let layout: Layout;
   if (st.isFile()) {
     if (extname(root).toLowerCase() !== '.onnx') {
-      throw new ModelSourceError(
-        'not-onnx',
-        `${root} is not an .onnx file. Choose an ONNX model file, an MLflow model folder, or an MLflow registry folder.`,
-        { where: root },
-      );
+      throw new ModelSourceError('not-onnx', `${root} is not an .onnx file. Choose an ONNX model file, an MLflow model folder, or an MLflow registry folder.`, {
+        where: root,
+      });
     }
     layout = { kind: 'onnx-file' };
   } else if (existsSync(join(root, 'models')) && (await stat(join(root, 'models'))).isDirectory() && !existsSync(join(root, 'MLmodel'))) {
@@ -98,9 +92,13 @@ export class LocalModelSource implements ModelSource {
     const matching = needle ? all.filter((m) => m.name.toLowerCase().includes(needle)) : all;
     const start = options.continuationToken ? Number.parseInt(options.continuationToken, 10) : 0;
     if (!Number.isFinite(start) || start < 0) {
-      throw new ModelSourceError('bad-request', `The page token ${JSON.stringify(options.continuationToken)} is not one this folder gave out. Refresh the model list.`, {
-        where: this.root,
-      });
+      throw new ModelSourceError(
+        'bad-request',
+        `The page token ${JSON.stringify(options.continuationToken)} is not one this folder gave out. Refresh the model list.`,
+        {
+          where: this.root,
+        },
+      );
     }
     const size = Math.max(1, options.pageSize ?? DEFAULT_PAGE);
     const items = matching.slice(start, start + size);
@@ -239,12 +237,7 @@ export class LocalModelSource implements ModelSource {
     throw this.notFound(modelName);
   }
 
-  private async registryVersion(
-    modelName: string,
-    modelDir: string,
-    version: string,
-    modelAliases?: Record<string, string>,
-  ): Promise<ModelVersionInfo> {
+  private async registryVersion(modelName: string, modelDir: string, version: string, modelAliases?: Record<string, string>): Promise<ModelVersionInfo> {
     const vdir = join(modelDir, `version-${version}`);
     const meta = (await readMeta(join(vdir, 'meta.yaml'))) ?? {};
     const aliases = modelAliases ?? (await readKeyFiles(join(modelDir, 'aliases')));
@@ -264,7 +257,9 @@ export class LocalModelSource implements ModelSource {
       location,
       ...factsFields(files),
     };
-    const aliasNames = Object.entries(aliases).filter(([, v]) => v.trim() === version).map(([k]) => k);
+    const aliasNames = Object.entries(aliases)
+      .filter(([, v]) => v.trim() === version)
+      .map(([k]) => k);
     if (aliasNames.length) info.aliases = aliasNames.sort();
     const stage = str(meta.current_stage);
     if (stage && stage !== 'None') info.stage = stage;
@@ -377,7 +372,10 @@ async function inspectFolder(dir: string): Promise<ResolvedFiles> {
   if (!existsSync(mlmodelPath)) {
     const onnx = (await readdir(dir)).filter((n) => extname(n).toLowerCase() === '.onnx');
     if (onnx.length === 1) return { dir, onnxPath: join(dir, onnx[0]!) };
-    return { dir, problem: onnx.length ? `its folder ${dir} has several .onnx files and no MLmodel saying which to use` : `its folder ${dir} has no MLmodel file` };
+    return {
+      dir,
+      problem: onnx.length ? `its folder ${dir} has several .onnx files and no MLmodel saying which to use` : `its folder ${dir} has no MLmodel file`,
+    };
   }
   let facts: MlmodelFacts;
   try {

@@ -109,9 +109,13 @@ export class MlflowModelSource implements ModelSource {
     try {
       url = new URL(options.trackingUri);
     } catch {
-      throw new ModelSourceError('bad-request', `${JSON.stringify(options.trackingUri)} is not a tracking server address. Enter an http:// or https:// URL, e.g. http://127.0.0.1:5000.`, {
-        where: options.trackingUri,
-      });
+      throw new ModelSourceError(
+        'bad-request',
+        `${JSON.stringify(options.trackingUri)} is not a tracking server address. Enter an http:// or https:// URL, e.g. http://127.0.0.1:5000.`,
+        {
+          where: options.trackingUri,
+        },
+      );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ModelSourceError('bad-request', `The tracking server address ${options.trackingUri} must start with http:// or https://.`, {
@@ -223,11 +227,15 @@ export class MlflowModelSource implements ModelSource {
     if (!info.isOnnx) {
       const files = await this.versionFiles(modelName, version, options.signal);
       if (files.facts) throw notOnnxError(info, this.displayName);
-      throw new ModelSourceError('unreachable-location', `Model '${modelName}' version ${version} in ${this.displayName} cannot be downloaded: ${info.notOnnxReason}.`, {
-        model: modelName,
-        version,
-        where: this.displayName,
-      });
+      throw new ModelSourceError(
+        'unreachable-location',
+        `Model '${modelName}' version ${version} in ${this.displayName} cannot be downloaded: ${info.notOnnxReason}.`,
+        {
+          model: modelName,
+          version,
+          where: this.displayName,
+        },
+      );
     }
     if (cached) return this.result(info, cached.dir, cached.files, true);
     const got = await this.options.cache.fetch(key, () => this.remoteFiles(modelName, version, options.signal), {
@@ -269,10 +277,7 @@ export class MlflowModelSource implements ModelSource {
       }
       onnxSize = entry.file_size === undefined ? undefined : Number(entry.file_size);
     }
-    return [
-      this.remoteFile(modelName, version, vf, 'MLmodel', vf.mlmodelSize),
-      this.remoteFile(modelName, version, vf, onnxFile, onnxSize),
-    ];
+    return [this.remoteFile(modelName, version, vf, 'MLmodel', vf.mlmodelSize), this.remoteFile(modelName, version, vf, onnxFile, onnxSize)];
   }
 
   private remoteFile(modelName: string, version: string, vf: VersionFiles, path: string, size: number | undefined): RemoteFile {
@@ -504,4 +509,3 @@ function joinPath(a: string, b: string): string {
 function encodePath(p: string): string {
   return p.split('/').map(encodeURIComponent).join('/');
 }
-

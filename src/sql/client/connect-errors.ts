@@ -83,7 +83,7 @@ export function translateConnectError(err: unknown, target: ConnectTarget, login
         opts,
       );
     }
-    const user = target.user ?? (/Login failed for user '([^']*)'/.exec(first)?.[1] ?? '');
+    const user = target.user ?? /Login failed for user '([^']*)'/.exec(first)?.[1] ?? '';
     if (number === 18456 || /Login failed/i.test(first)) {
       return new SqlConnectionError('login-failed', `Login failed for user '${user}' on ${where}: check the password (error ${number}).`, number, opts);
     }
@@ -92,11 +92,14 @@ export function translateConnectError(err: unknown, target: ConnectTarget, login
   if (codes.includes('EFEDAUTH')) {
     return new SqlConnectionError('token', `The Microsoft Entra access token was not accepted by ${where}: sign in again.`, undefined, opts);
   }
-  if (codes.some((c) => CERTIFICATE_CODES.has(c)) || /self[- ]signed certificate|unable to verify|certificate has expired|Hostname\/IP does not match/i.test(messages.join(' '))) {
+  if (
+    codes.some((c) => CERTIFICATE_CODES.has(c)) ||
+    /self[- ]signed certificate|unable to verify|certificate has expired|Hostname\/IP does not match/i.test(messages.join(' '))
+  ) {
     const fix =
       target.encrypt === 'strict'
-        ? "set the CA certificate of the server (caCertPath) for this connection"
-        : "set the CA certificate of the server (caCertPath), or set trustServerCertificate if you trust this network";
+        ? 'set the CA certificate of the server (caCertPath) for this connection'
+        : 'set the CA certificate of the server (caCertPath), or set trustServerCertificate if you trust this network';
     return new SqlConnectionError('certificate', `The certificate of ${where} is not trusted (${detail}): ${fix}.`, undefined, opts);
   }
   if (codes.includes('EENCRYPT')) {
@@ -112,10 +115,20 @@ export function translateConnectError(err: unknown, target: ConnectTarget, login
     );
   }
   if (codes.includes('ECONNREFUSED')) {
-    return new SqlConnectionError('unreachable', `Cannot reach server ${where}: connection refused. Check the port and that the server is running.`, undefined, opts);
+    return new SqlConnectionError(
+      'unreachable',
+      `Cannot reach server ${where}: connection refused. Check the port and that the server is running.`,
+      undefined,
+      opts,
+    );
   }
   if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
-    return new SqlConnectionError('unreachable', `Cannot reach server ${where}: the host name '${target.server}' was not found. Check the server name.`, undefined, opts);
+    return new SqlConnectionError(
+      'unreachable',
+      `Cannot reach server ${where}: the host name '${target.server}' was not found. Check the server name.`,
+      undefined,
+      opts,
+    );
   }
   if (codes.includes('ECONNRESET') || codes.includes('EPIPE') || codes.includes('ESOCKET')) {
     return new SqlConnectionError('unreachable', `Cannot reach server ${where}: ${detail}.`, undefined, opts);

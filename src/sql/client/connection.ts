@@ -272,7 +272,12 @@ export class SqlConnection implements SqlPort {
   /** The error a request that failed without the server's ERROR tokens rejects with. */
   private requestFailure(err: Error, code: string | undefined): SqlConnectionError {
     if (code === 'ETIMEOUT') {
-      return new SqlConnectionError('timeout', `The request to ${endpointText(this.config)} timed out after ${this.config.requestTimeoutMs ?? 0} ms.`, undefined, { cause: err });
+      return new SqlConnectionError(
+        'timeout',
+        `The request to ${endpointText(this.config)} timed out after ${this.config.requestTimeoutMs ?? 0} ms.`,
+        undefined,
+        { cause: err },
+      );
     }
     return this.lost ?? new SqlConnectionError('closed', `The request to ${endpointText(this.config)} failed: ${err.message}`, undefined, { cause: err });
   }

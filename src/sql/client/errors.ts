@@ -2,16 +2,7 @@
 import type { SqlMessage } from '../port.js';
 
 export type SqlConnectionErrorKind =
-  | 'config'
-  | 'login-failed'
-  | 'database'
-  | 'token'
-  | 'unreachable'
-  | 'timeout'
-  | 'certificate'
-  | 'encryption'
-  | 'closed'
-  | 'other';
+  'config' | 'login-failed' | 'database' | 'token' | 'unreachable' | 'timeout' | 'certificate' | 'encryption' | 'closed' | 'other';
 
 /** Connecting failed, or the connection was lost. `message` says what to do. */
 export class SqlConnectionError extends Error {

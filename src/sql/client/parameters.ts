@@ -59,7 +59,9 @@ export function tediousParameterType(t: ParameterSqlType): { type: (typeof TYPES
     case 'uniqueidentifier':
       return { type: TYPES.UniqueIdentifier };
     default:
-      throw new TypeError(`The SQL type '${t.name}' cannot be used for a parameter: use one of bit, int, bigint, real, float, decimal, nvarchar, varchar, varbinary, datetime2, date, uniqueidentifier.`);
+      throw new TypeError(
+        `The SQL type '${t.name}' cannot be used for a parameter: use one of bit, int, bigint, real, float, decimal, nvarchar, varchar, varbinary, datetime2, date, uniqueidentifier.`,
+      );
   }
 }
 

@@ -81,7 +81,7 @@ export async function startTestPool(options: TestPoolOptions): Promise<TestPool>
       return s.inTransaction;
     },
     execute(sql: string, params: readonly Parameter[], signal: AbortSignal): AsyncIterable<EngineEvent> {
-      if (process.env.E2E_POOL_SQL) console.log(`# pool: ${sql.slice(0, 120).replace(/\s+/g, " ")}`);
+      if (process.env.E2E_POOL_SQL) console.log(`# pool: ${sql.slice(0, 120).replace(/\s+/g, ' ')}`);
       if (!holds(sql)) return s.execute(sql, params, signal);
       const released = releasedPromise;
       return (async function* () {

@@ -49,7 +49,10 @@ export async function fillStorePage(view: FrameLocator, choices: StoreChoices): 
     await field.waitFor({ timeout: 15_000 });
     await typeInto(field, choices.modelTable.create);
     // The script names the new table once the host has both choices.
-    const quoted = choices.modelTable.create.split('.').map((part) => `[${part}]`).join('.');
+    const quoted = choices.modelTable.create
+      .split('.')
+      .map((part) => `[${part}]`)
+      .join('.');
     await waitForScript(view, (text) => text.includes(`FROM ${quoted} WHERE`), `a script that reads the model from ${quoted}`);
   } else {
     await view.locator('vscode-radio[value="existing"]').click();

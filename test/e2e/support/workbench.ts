@@ -58,7 +58,9 @@ export async function treeRow(wb: Workbench, path: readonly string[], timeoutMs 
     const index = findPath(all, path);
     if (index >= 0) return wb.page.locator(ROWS).nth(index);
     if (Date.now() > deadline) {
-      throw new Error(`The side bar shows no tree item ${path.join(' → ')}. It shows: ${all.map((r) => `${'·'.repeat(Math.max(r.level - 1, 0))}${r.label}`).join(' | ')}`);
+      throw new Error(
+        `The side bar shows no tree item ${path.join(' → ')}. It shows: ${all.map((r) => `${'·'.repeat(Math.max(r.level - 1, 0))}${r.label}`).join(' | ')}`,
+      );
     }
     await wb.page.waitForTimeout(200);
   }
@@ -106,7 +108,10 @@ export async function contextMenuPath(wb: Workbench, target: Locator, entries: r
   await target.click({ button: 'right' });
   for (const [i, name] of entries.entries()) {
     const menus = wb.page.locator('.context-view .monaco-menu');
-    const entry = menus.nth(i).locator('.action-item .action-label', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }).first();
+    const entry = menus
+      .nth(i)
+      .locator('.action-item .action-label', { hasText: new RegExp(`^${escapeRegExp(name)}$`) })
+      .first();
     await entry.waitFor({ state: 'visible', timeout: 15_000 });
     await entry.hover();
     if (i < entries.length - 1) {
@@ -122,9 +127,11 @@ export async function contextMenuPath(wb: Workbench, target: Locator, entries: r
 
 /** The notification toast whose message matches `message`. */
 export function toast(wb: Workbench, message: string | RegExp): Locator {
-  return wb.page.locator('.notifications-toasts .notification-toast', {
-    has: wb.page.locator('.notification-list-item-message', { hasText: message }),
-  }).first();
+  return wb.page
+    .locator('.notifications-toasts .notification-toast', {
+      has: wb.page.locator('.notification-list-item-message', { hasText: message }),
+    })
+    .first();
 }
 
 /** Clicks the button labelled `button` on the notification whose message matches `message`. */
@@ -132,7 +139,10 @@ export async function clickNotificationButton(wb: Workbench, message: string | R
   const t = toast(wb, message);
   await t.waitFor({ state: 'visible', timeout: timeoutMs });
   await t.hover();
-  await t.locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(button)}$`) }).first().click();
+  await t
+    .locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(button)}$`) })
+    .first()
+    .click();
 }
 
 /** Chooses `label` in the open quick pick (after waiting for it to list it). */
@@ -140,9 +150,11 @@ export async function pickQuickItem(wb: Workbench, label: string, timeoutMs = 15
   const widget = wb.page.locator('.quick-input-widget');
   await widget.waitFor({ state: 'visible', timeout: timeoutMs });
   const placeholder = (await widget.locator('.quick-input-box input').getAttribute('placeholder')) ?? '';
-  const row = widget.locator('.quick-input-list .monaco-list-row', {
-    has: wb.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
-  }).first();
+  const row = widget
+    .locator('.quick-input-list .monaco-list-row', {
+      has: wb.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
+    })
+    .first();
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
   await row.click();
   return placeholder;
@@ -169,7 +181,10 @@ export async function typeInto(el: Locator, text: string): Promise<void> {
 
 /** Waits until the wizard shows the page titled `title`. */
 export async function waitForPage(view: FrameLocator, title: string, timeoutMs = 30_000): Promise<void> {
-  await view.getByTestId('page-title').filter({ hasText: new RegExp(`^${escapeRegExp(title)}$`) }).waitFor({ state: 'visible', timeout: timeoutMs });
+  await view
+    .getByTestId('page-title')
+    .filter({ hasText: new RegExp(`^${escapeRegExp(title)}$`) })
+    .waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 /** Waits until a vscode-button is enabled, then clicks it. */

@@ -41,7 +41,13 @@ interface Result {
 
 /** Runs the CLI in a child process; `env` is added to a copy of the environment without the CLI's secrets. */
 function cli(args: string[], env: Record<string, string | undefined> = { PREDICT_SQL_PASSWORD: PASSWORD }): Promise<Result> {
-  const childEnv: Record<string, string | undefined> = { ...process.env, PREDICT_SQL_PASSWORD: undefined, MLFLOW_TRACKING_TOKEN: undefined, LOCALPOOL_PASSWORD: undefined, ...env };
+  const childEnv: Record<string, string | undefined> = {
+    ...process.env,
+    PREDICT_SQL_PASSWORD: undefined,
+    MLFLOW_TRACKING_TOKEN: undefined,
+    LOCALPOOL_PASSWORD: undefined,
+    ...env,
+  };
   for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
   return new Promise((done) => {
     execFile(process.execPath, ['--import', TSX, CLI, ...args], { cwd: root, env: childEnv, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
@@ -82,7 +88,11 @@ describe('registry listings', () => {
   test('models: every sample model, by name', async () => {
     const r = await cli(['models', '--registry', 'registry']);
     assert.equal(r.code, 0, r.stderr);
-    const names = r.stdout.trim().split('\n').slice(2).map((l) => l.split(/\s+/)[0]);
+    const names = r.stdout
+      .trim()
+      .split('\n')
+      .slice(2)
+      .map((l) => l.split(/\s+/)[0]);
     assert.deepEqual(names, [
       'aml-synapse-classifier',
       'broken-truncated-classifier',
@@ -108,7 +118,7 @@ describe('registry listings', () => {
 });
 
 describe('MLflow tracking server', () => {
-  test('versions over REST with MLFLOW_TRACKING_TOKEN; without it, the server\'s refusal and exit 1', async () => {
+  test("versions over REST with MLFLOW_TRACKING_TOKEN; without it, the server's refusal and exit 1", async () => {
     const mlflow = new MlflowTestServer({ bearerToken: 'Tracking-Token-5' });
     const sample = buildSampleModel('linear-classifier');
     mlflow.addVersion('aml-synapse-classifier', { files: { MLmodel: sample.mlmodelYaml, 'model.onnx': sample.onnx } });
@@ -118,10 +128,21 @@ describe('MLflow tracking server', () => {
       const env = { PREDICT_SQL_PASSWORD: PASSWORD, XDG_CACHE_HOME: join(root, 'cache') };
       const r = await cli(['versions', 'aml-synapse-classifier', '--registry', url, '--json'], { ...env, MLFLOW_TRACKING_TOKEN: 'Tracking-Token-5' });
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual((JSON.parse(r.stdout) as { version: string; onnx: boolean }[]).map((v) => [v.version, v.onnx]), [['2', true], ['1', true]]);
+      assert.deepEqual(
+        (JSON.parse(r.stdout) as { version: string; onnx: boolean }[]).map((v) => [v.version, v.onnx]),
+        [
+          ['2', true],
+          ['1', true],
+        ],
+      );
       const denied = await cli(['versions', 'aml-synapse-classifier', '--registry', url], env);
       assert.equal(denied.code, 1);
-      assert.match(denied.stderr, new RegExp(`^predict-wizard versions: Not signed in to the MLflow server at ${url.replace(/[.\\/]/g, '\\$&')}: could not read model 'aml-synapse-classifier'\\.`));
+      assert.match(
+        denied.stderr,
+        new RegExp(
+          `^predict-wizard versions: Not signed in to the MLflow server at ${url.replace(/[.\\/]/g, '\\$&')}: could not read model 'aml-synapse-classifier'\\.`,
+        ),
+      );
       const wrong = await cli(['models', '--registry', url], { ...env, MLFLOW_TRACKING_TOKEN: 'Old-Token-6' });
       assert.equal(wrong.code, 1);
       assert.doesNotMatch(wrong.stdout + wrong.stderr, /Old-Token-6/);
@@ -147,8 +168,20 @@ describe('script', () => {
 
   test('--out writes the file; a procedure on the other target', async () => {
     const r = await cli([
-      'script', ...sqlArgs(), '--table', 'wwi_ml.CustomerTest', '--registry', 'registry', '--model', 'aml-synapse-classifier',
-      '--procedure', 'wwi_ml.ScoreCustomers', '--target', 'sql-mi', '--out', 'score.sql',
+      'script',
+      ...sqlArgs(),
+      '--table',
+      'wwi_ml.CustomerTest',
+      '--registry',
+      'registry',
+      '--model',
+      'aml-synapse-classifier',
+      '--procedure',
+      'wwi_ml.ScoreCustomers',
+      '--target',
+      'sql-mi',
+      '--out',
+      'score.sql',
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '');
@@ -172,8 +205,22 @@ describe('script', () => {
 describe('deploy', () => {
   test('--run stores aml-synapse-classifier v2 and prints predictions for wwi_ml.CustomerTest', async () => {
     const r = await cli([
-      'deploy', ...sqlArgs(), '--table', 'wwi_ml.CustomerTest', '--registry', 'registry', '--model', 'aml-synapse-classifier:2',
-      '--view', 'wwi_ml.CustomerScores', '--model-table', 'wwi_ml.CliModels', '--create-model-table', '--run', '--max-rows', '5',
+      'deploy',
+      ...sqlArgs(),
+      '--table',
+      'wwi_ml.CustomerTest',
+      '--registry',
+      'registry',
+      '--model',
+      'aml-synapse-classifier:2',
+      '--view',
+      'wwi_ml.CustomerScores',
+      '--model-table',
+      'wwi_ml.CliModels',
+      '--create-model-table',
+      '--run',
+      '--max-rows',
+      '5',
     ]);
     assert.equal(r.code, 0, r.stderr);
     for (const step of ['Downloading the model', 'Checking the model with ONNX Runtime', 'Creating the model table', 'Storing the model row']) {
@@ -202,8 +249,18 @@ describe('deploy', () => {
 
   test('deploying again onto the existing view without --replace is refused before anything is stored', async () => {
     const r = await cli([
-      'deploy', ...sqlArgs(), '--table', 'wwi_ml.CustomerTest', '--registry', 'registry', '--model', 'aml-synapse-classifier:1',
-      '--view', 'wwi_ml.CustomerScores', '--model-table', 'wwi_ml.CliModels',
+      'deploy',
+      ...sqlArgs(),
+      '--table',
+      'wwi_ml.CustomerTest',
+      '--registry',
+      'registry',
+      '--model',
+      'aml-synapse-classifier:1',
+      '--view',
+      'wwi_ml.CustomerScores',
+      '--model-table',
+      'wwi_ml.CliModels',
     ]);
     assert.equal(r.code, 1);
     assert.equal(
@@ -217,7 +274,9 @@ describe('deploy', () => {
 
 describe('run', () => {
   test('an error on line 6 is reported on line 6; the other batches still run; exit 1', async () => {
-    const script = ['SELECT 1 AS one', 'GO', '', '-- the second batch', 'SELECT 2 AS two;', 'SELECT * FROM wwi_ml.NoSuchTable', 'GO', "PRINT 'after'"].join('\n');
+    const script = ['SELECT 1 AS one', 'GO', '', '-- the second batch', 'SELECT 2 AS two;', 'SELECT * FROM wwi_ml.NoSuchTable', 'GO', "PRINT 'after'"].join(
+      '\n',
+    );
     await writeFile(join(root, 'broken.sql'), script);
     const r = await cli(['run', ...sqlArgs(), '--file', 'broken.sql']);
     assert.equal(r.code, 1);
@@ -245,13 +304,21 @@ describe('credentials', () => {
   test('no PREDICT_SQL_PASSWORD: a usage message, exit 2', async () => {
     const r = await cli(['deploy', ...sqlArgs(), '--table', 'wwi_ml.CustomerTest', '--registry', 'registry', '--model', 'aml-synapse-classifier'], {});
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, "predict-wizard deploy: no password for SQL login 'sa': set the environment variable PREDICT_SQL_PASSWORD (passwords are never read from the command line).\n");
+    assert.equal(
+      r.stderr,
+      "predict-wizard deploy: no password for SQL login 'sa': set the environment variable PREDICT_SQL_PASSWORD (passwords are never read from the command line).\n",
+    );
   });
 
   test('an untrusted certificate names the fix', async () => {
     const r = await cli(['run', '--server', server, '--database', 'SQLPool01', '--user', 'sa', '--file', 'count.sql']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`^predict-wizard run: The certificate of ${server.replace(/\./g, '\\.')} is not trusted \\(.*\\): set the CA certificate of the server \\(caCertPath\\), or set trustServerCertificate if you trust this network\\.\\n$`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^predict-wizard run: The certificate of ${server.replace(/\./g, '\\.')} is not trusted \\(.*\\): set the CA certificate of the server \\(caCertPath\\), or set trustServerCertificate if you trust this network\\.\\n$`,
+      ),
+    );
   });
 });
 

@@ -27,7 +27,12 @@ let root: string;
 let sql: string[];
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: Record<string, string | undefined> = { ...process.env, MLFLOW_TRACKING_TOKEN: undefined, LOCALPOOL_PASSWORD: undefined, PREDICT_SQL_PASSWORD: PASSWORD };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    MLFLOW_TRACKING_TOKEN: undefined,
+    LOCALPOOL_PASSWORD: undefined,
+    PREDICT_SQL_PASSWORD: PASSWORD,
+  };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return new Promise((done) => {
     execFile(process.execPath, ['--import', TSX, CLI, ...args], { cwd: root, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
@@ -59,7 +64,21 @@ before(async () => {
     encrypt: 'strict',
     caCertPem: pool.caCertPem,
   });
-  const r = await cli(['deploy', ...sql, '--table', 'wwi_ml.CustomerTest', '--registry', 'registry', '--model', V1, '--view', 'wwi_ml.CustomerPrediction', '--run', '--max-rows', '1']);
+  const r = await cli([
+    'deploy',
+    ...sql,
+    '--table',
+    'wwi_ml.CustomerTest',
+    '--registry',
+    'registry',
+    '--model',
+    V1,
+    '--view',
+    'wwi_ml.CustomerPrediction',
+    '--run',
+    '--max-rows',
+    '1',
+  ]);
   assert.equal(r.code, 0, r.stderr);
 });
 after(async () => {
@@ -96,7 +115,10 @@ test('upgrade to 2, compare, roll back, delete: the view follows, the row in use
 
   const refused = await cli(['delete-model', ...sql, '--id', V2]);
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, /^predict-wizard delete-model: The model 'aml-synapse-classifier:2' in wwi_ml\.AMLModel cannot be deleted: it is used by view wwi_ml\.CustomerPrediction\./);
+  assert.match(
+    refused.stderr,
+    /^predict-wizard delete-model: The model 'aml-synapse-classifier:2' in wwi_ml\.AMLModel cannot be deleted: it is used by view wwi_ml\.CustomerPrediction\./,
+  );
 
   const back = await cli(['rollback', ...sql, '--object', 'wwi_ml.CustomerPrediction']);
   assert.equal(back.code, 0, back.stderr);
@@ -119,6 +141,9 @@ test('upgrade to 2, compare, roll back, delete: the view follows, the row in use
 test('an upgrade to a version that does not fit is refused with exit 1 and the view keeps its version', async () => {
   const r = await cli(['upgrade', ...sql, '--object', 'wwi_ml.CustomerPrediction', '--registry', 'registry', '--model', 'marital-status-encoder:1']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /Failed while checking the new version against the mapping: .*Every object still works: wwi_ml\.CustomerPrediction uses aml-synapse-classifier:1\./);
+  assert.match(
+    r.stderr,
+    /Failed while checking the new version against the mapping: .*Every object still works: wwi_ml\.CustomerPrediction uses aml-synapse-classifier:1\./,
+  );
   assert.equal(await viewModelId(), V1);
 });

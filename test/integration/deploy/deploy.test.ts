@@ -134,7 +134,10 @@ describe('deploy to the local pool', () => {
     await assert.rejects(deployModel({ sql: conn, source, version, plan, createModelTable: true }), (e: unknown) => {
       assert.ok(e instanceof DeployError);
       assert.equal(e.step, 'check');
-      assert.match(e.message, /^Deploy failed while checking the model with ONNX Runtime: ONNX Runtime cannot load model 'broken-truncated-classifier' version 1: /);
+      assert.match(
+        e.message,
+        /^Deploy failed while checking the model with ONNX Runtime: ONNX Runtime cannot load model 'broken-truncated-classifier' version 1: /,
+      );
       return true;
     });
     assert.equal(await objectExists(conn, { schema: 'wwi_ml', name: 'BrokenModels' }), undefined);
@@ -156,10 +159,14 @@ describe('deploy to the local pool', () => {
     let createdDuringDeploy = false;
     await assert.rejects(
       deployModel({
-        sql: { ...failing, transaction: (work) => conn.transaction(async (tx) => {
-          createdDuringDeploy = (await objectExists(tx, { schema: 'wwi_ml', name: 'FailingModels' })) === 'table';
-          return work({ ...tx, execute: failing.execute } as unknown as SqlConnection);
-        }) },
+        sql: {
+          ...failing,
+          transaction: (work) =>
+            conn.transaction(async (tx) => {
+              createdDuringDeploy = (await objectExists(tx, { schema: 'wwi_ml', name: 'FailingModels' })) === 'table';
+              return work({ ...tx, execute: failing.execute } as unknown as SqlConnection);
+            }),
+        },
         source,
         version,
         plan,
@@ -206,7 +213,10 @@ describe('deploy to the local pool', () => {
       (e: unknown) => {
         assert.ok(e instanceof DeployError);
         assert.equal(e.step, 'check');
-        assert.match(e.message, /ONNX Runtime cannot load model 'aml-synapse-classifier' version 1: Unsupported operator NotAnOperator\. .* The model row was rolled back: nothing was stored\.$/);
+        assert.match(
+          e.message,
+          /ONNX Runtime cannot load model 'aml-synapse-classifier' version 1: Unsupported operator NotAnOperator\. .* The model row was rolled back: nothing was stored\.$/,
+        );
         return true;
       },
     );

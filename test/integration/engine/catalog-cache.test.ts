@@ -9,7 +9,20 @@ import type { Engine, EngineSession } from '../../../src/localpool/engine/api.js
 import { createLocalPoolEngine } from '../../../src/localpool/engine/index.js';
 import { ok, open, run } from './helpers.js';
 
-const TYPES = ['int NOT NULL', 'nvarchar(40) NULL', 'varchar(max)', 'decimal(18,4)', 'float', 'real', 'datetime2(3)', 'date', 'bit', 'varbinary(max)', 'char(3)', 'bigint IDENTITY(1,1)'];
+const TYPES = [
+  'int NOT NULL',
+  'nvarchar(40) NULL',
+  'varchar(max)',
+  'decimal(18,4)',
+  'float',
+  'real',
+  'datetime2(3)',
+  'date',
+  'bit',
+  'varbinary(max)',
+  'char(3)',
+  'bigint IDENTITY(1,1)',
+];
 
 describe('the catalog of a session that creates tables', () => {
   let engine: Engine;
@@ -40,7 +53,7 @@ describe('the catalog of a session that creates tables', () => {
     const fresh = await open(engine, 53);
     try {
       for (const t of ['dbo.T0', 'dbo.T39', 'dbo.Copy']) assert.deepEqual(await shape(a, t), await shape(fresh, t), t);
-      assert.equal((await ok(a, 'INSERT INTO dbo.T3 (c0, c1) VALUES (1, N\'x\')')).rowCounts[0], 1);
+      assert.equal((await ok(a, "INSERT INTO dbo.T3 (c0, c1) VALUES (1, N'x')")).rowCounts[0], 1);
       assert.deepEqual((await ok(a, 'SELECT c0, c1, c11 FROM dbo.T3')).resultSets[0]!.rows, [[1, 'x', 1n]]);
     } finally {
       await fresh.close();

@@ -76,7 +76,10 @@ describe('COPY INTO', () => {
 
   it('a tab terminator written as \\t, DATEFORMAT, ENCODING UTF16 and a gzip file (COMPRESSION from the extension)', async () => {
     await table('ld.Dates', 'D datetime2, N nvarchar(10)');
-    await writeFile(join(imports, 'dates.tsv'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('31/12/2020 10:30:00\tété\n01/02/2021\tx\n', 'utf16le')]));
+    await writeFile(
+      join(imports, 'dates.tsv'),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('31/12/2020 10:30:00\tété\n01/02/2021\tx\n', 'utf16le')]),
+    );
     await sql(`COPY INTO ld.Dates FROM 'dates.tsv' WITH (FIELDTERMINATOR = '\\t', DATEFORMAT = 'dmy', ENCODING = 'UTF16')`);
     await writeFile(join(imports, 'more.csv.gz'), gzipSync('2022-03-04,gz\n'));
     await sql(`COPY INTO ld.Dates FROM 'more.csv.gz'`);
@@ -92,7 +95,9 @@ describe('COPY INTO', () => {
     const duck = await DuckDBInstance.create(':memory:');
     const c = await duck.connect();
     await c.run(`COPY (SELECT i AS k, 'n' || i AS name, i * 0.5 AS v FROM range(1, 1001) t(i)) TO '${join(imports, 'sub', 'part1.parquet')}' (FORMAT parquet)`);
-    await c.run(`COPY (SELECT i AS k, NULL::VARCHAR AS name, 0.0 AS v FROM range(1001, 1003) t(i)) TO '${join(imports, 'sub', 'part2.parquet')}' (FORMAT parquet)`);
+    await c.run(
+      `COPY (SELECT i AS k, NULL::VARCHAR AS name, 0.0 AS v FROM range(1001, 1003) t(i)) TO '${join(imports, 'sub', 'part2.parquet')}' (FORMAT parquet)`,
+    );
     c.closeSync();
     duck.closeSync();
     await table('ld.Pq', 'K bigint NOT NULL, Name nvarchar(10), V float');
@@ -108,7 +113,11 @@ describe('COPY INTO', () => {
   it('a value that does not fit the declared type fails the statement naming the file, row and column, and loads nothing', async () => {
     await table('ld.Typed', 'Id int NOT NULL, Qty smallint, Code char(3)');
     await writeFile(join(imports, 'typed.csv'), '1,5,abc\n2,70000,abd\n3,7,abcd\n4,x,abe\n,1,abf\n');
-    await fails(`COPY INTO ld.Typed FROM 'typed.csv'`, /row 2, column 2 \(Qty\) in file '.*typed\.csv': '70000' is not a valid smallint\. 4 rows were rejected and MAXERRORS is 0.*the table is unchanged/, 4864);
+    await fails(
+      `COPY INTO ld.Typed FROM 'typed.csv'`,
+      /row 2, column 2 \(Qty\) in file '.*typed\.csv': '70000' is not a valid smallint\. 4 rows were rejected and MAXERRORS is 0.*the table is unchanged/,
+      4864,
+    );
     assert.deepEqual(await rows('SELECT COUNT(*) FROM ld.Typed'), [[0]]);
   });
 
@@ -123,7 +132,10 @@ describe('COPY INTO', () => {
     assert.equal(files.length, 2);
     const errorFile = files.find((f) => f.endsWith('.error.json'))!;
     const rowFile = files.find((f) => f.endsWith('.row.csv'))!;
-    const reasons = (await readFile(join(base, stamp!, errorFile), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const reasons = (await readFile(join(base, stamp!, errorFile), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(
       reasons.map((x) => [x.row, x.column, x.error]),
       [
@@ -161,7 +173,11 @@ describe('COPY INTO', () => {
   });
 
   it('refuses options it does not run, unknown options, and CSV options on Parquet, naming the option', async () => {
-    await fails(`COPY INTO ld.Tx FROM 'tx.csv' WITH (CREDENTIAL = (IDENTITY = 'Shared Access Signature', SECRET = 'x'))`, /does not support the COPY INTO option CREDENTIAL/, 40517);
+    await fails(
+      `COPY INTO ld.Tx FROM 'tx.csv' WITH (CREDENTIAL = (IDENTITY = 'Shared Access Signature', SECRET = 'x'))`,
+      /does not support the COPY INTO option CREDENTIAL/,
+      40517,
+    );
     await fails(`COPY INTO ld.Tx FROM 'tx.csv' WITH (FILE_TYPE = 'ORC')`, /does not support FILE_TYPE = 'ORC'/, 40517);
     await fails(`COPY INTO ld.Tx FROM 'tx.csv' WITH (COLOR = 'red')`, /'COLOR' is not a COPY INTO option/);
     await fails(`COPY INTO ld.Tx FROM 'sub' WITH (FILE_TYPE = 'PARQUET', FIRSTROW = 2)`, /FIRSTROW applies to CSV files only/);
@@ -184,7 +200,14 @@ describe('COPY INTO', () => {
       await fails(`COPY INTO ld.Sec FROM 'linkdir/secret.csv'`, /a link that leads out of the import folder/, 4861);
       await fails(`COPY INTO ld.Sec FROM 'linkdir'`, /a link that leads out of the import folder/, 4861);
       await fails(`COPY INTO ld.Sec FROM 'link*'`, /a link that leads out of the import folder/, 4861);
-      for (const url of ['https://example.com/x.csv', 'http://127.0.0.1/x.csv', 's3://bucket/x.csv', 'azure://c/x.csv', 'abfss://c@a.dfs.core.windows.net/x.csv', 'file:///etc/passwd']) {
+      for (const url of [
+        'https://example.com/x.csv',
+        'http://127.0.0.1/x.csv',
+        's3://bucket/x.csv',
+        'azure://c/x.csv',
+        'abfss://c@a.dfs.core.windows.net/x.csv',
+        'file:///etc/passwd',
+      ]) {
         await fails(`COPY INTO ld.Sec FROM '${url}'`, /URLs are not allowed.*--allow-url-import/, 4861);
       }
       await fails(`COPY INTO ld.Sec FROM 'tx.csv' WITH (ERRORFILE = '../outside')`, /'\.\.' is not allowed/, 4861);

@@ -46,14 +46,20 @@ describe('golden scoring scripts on the local pool through tedious', () => {
   before(async () => {
     engine = await createLocalPoolEngine({ seedCustomers: ROWS });
     server = await startTdsServer({ engine, password: PASSWORD, port: 0 });
-    conn = new Connection({ server: '127.0.0.1', authentication: { type: 'default', options: { userName: 'sa', password: PASSWORD } }, options: { port: server.port, encrypt: false } });
+    conn = new Connection({
+      server: '127.0.0.1',
+      authentication: { type: 'default', options: { userName: 'sa', password: PASSWORD } },
+      options: { port: server.port, encrypt: false },
+    });
     await new Promise<void>((resolve, reject) => conn.connect((e) => (e ? reject(e) : resolve())));
     const ort = await import('onnxruntime-node');
     const session = await ort.InferenceSession.create(model.onnx);
     for (const c of generateCustomers(ROWS)) {
       const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
       for (const f of CUSTOMER_FEATURES) {
-        feeds[f] = FLOAT_FEATURES.includes(f) ? new ort.Tensor('float32', Float32Array.of(c[f]), [1, 1]) : new ort.Tensor('int64', BigInt64Array.of(BigInt(c[f])), [1, 1]);
+        feeds[f] = FLOAT_FEATURES.includes(f)
+          ? new ort.Tensor('float32', Float32Array.of(c[f]), [1, 1])
+          : new ort.Tensor('int64', BigInt64Array.of(BigInt(c[f])), [1, 1]);
       }
       expected.set(c.CustomerKey, String((await session.run(feeds, ['label_out']))['label_out']!.data[0]));
     }
@@ -75,10 +81,14 @@ describe('golden scoring scripts on the local pool through tedious', () => {
         await exec(conn, `DROP TABLE IF EXISTS [wwi_ml].[${table}]`);
         await exec(conn, deploy);
       }
-      await exec(conn, `DELETE FROM [wwi_ml].[${table}] WHERE [ID] = @id; INSERT INTO [wwi_ml].[${table}] ([ID], [name], [model]) VALUES (@id, N'aml-synapse-classifier', @model)`, (r) => {
-        r.addParameter('id', TYPES.NVarChar, 'aml-synapse-classifier:1');
-        r.addParameter('model', TYPES.VarBinary, Buffer.from(model.onnx));
-      });
+      await exec(
+        conn,
+        `DELETE FROM [wwi_ml].[${table}] WHERE [ID] = @id; INSERT INTO [wwi_ml].[${table}] ([ID], [name], [model]) VALUES (@id, N'aml-synapse-classifier', @model)`,
+        (r) => {
+          r.addParameter('id', TYPES.NVarChar, 'aml-synapse-classifier:1');
+          r.addParameter('model', TYPES.VarBinary, Buffer.from(model.onnx));
+        },
+      );
       const batches = text.split(/^GO$/m).filter((b) => b.trim());
       let last: { columns: string[]; rows: unknown[][] } | undefined;
       for (const b of batches) last = await exec(conn, b);
@@ -131,7 +141,11 @@ describe('hostile-name golden scripts on the local pool through tedious', () => 
   before(async () => {
     engine = await createLocalPoolEngine({ seedCustomers: 0 });
     server = await startTdsServer({ engine, password: PASSWORD, port: 0 });
-    conn = new Connection({ server: '127.0.0.1', authentication: { type: 'default', options: { userName: 'sa', password: PASSWORD } }, options: { port: server.port, encrypt: false } });
+    conn = new Connection({
+      server: '127.0.0.1',
+      authentication: { type: 'default', options: { userName: 'sa', password: PASSWORD } },
+      options: { port: server.port, encrypt: false },
+    });
     await new Promise<void>((resolve, reject) => conn.connect((e) => (e ? reject(e) : resolve())));
     await exec(conn, `CREATE SCHEMA ${quoteName(H.source.schema!)}`);
     await exec(conn, `CREATE SCHEMA ${quoteName(H.modelTable.schema!)}`);
@@ -166,11 +180,18 @@ describe('hostile-name golden scripts on the local pool through tedious', () => 
     it(file, async () => {
       const text = readFileSync(join(GOLDEN, file), 'utf8');
       const name = quoteObjectName(H.object);
-      await exec(conn, `IF OBJECT_ID(${quoteString(name)}, N'P') IS NOT NULL DROP PROCEDURE ${name}\nIF OBJECT_ID(${quoteString(name)}, N'V') IS NOT NULL DROP VIEW ${name}`);
-      await exec(conn, `DELETE FROM ${quoteObjectName(H.modelTable)} WHERE [ID] = @id; INSERT INTO ${quoteObjectName(H.modelTable)} ([ID], [name], [model]) VALUES (@id, N'hostile', @model)`, (r) => {
-        r.addParameter('id', TYPES.NVarChar, H.modelId);
-        r.addParameter('model', TYPES.VarBinary, Buffer.from(model.onnx));
-      });
+      await exec(
+        conn,
+        `IF OBJECT_ID(${quoteString(name)}, N'P') IS NOT NULL DROP PROCEDURE ${name}\nIF OBJECT_ID(${quoteString(name)}, N'V') IS NOT NULL DROP VIEW ${name}`,
+      );
+      await exec(
+        conn,
+        `DELETE FROM ${quoteObjectName(H.modelTable)} WHERE [ID] = @id; INSERT INTO ${quoteObjectName(H.modelTable)} ([ID], [name], [model]) VALUES (@id, N'hostile', @model)`,
+        (r) => {
+          r.addParameter('id', TYPES.NVarChar, H.modelId);
+          r.addParameter('model', TYPES.VarBinary, Buffer.from(model.onnx));
+        },
+      );
       const batches = splitBatches(text);
       assert.equal(batches.length, 2, 'the script is two batches: CREATE, then the query');
       let last: { columns: string[]; rows: unknown[][] } | undefined;

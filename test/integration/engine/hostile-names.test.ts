@@ -69,17 +69,29 @@ describe('hostile names on the local pool engine', () => {
     await ok(s, `INSERT INTO [x.y]]z].[t"u'] ([v /*], [w\n--]) VALUES (5, N'it''s'), (6, N'x]')`);
     await ok(s, `CREATE VIEW [x.y]]z].[v'w] AS SELECT [i'd"] AS [a]]b], [w\n--] FROM [x.y]]z].[t"u']`);
     const o = await ok(s, `SELECT * FROM [x.y]]z].[v'w] ORDER BY 1; SELECT OBJECT_ID(N'[x.y]]z].[v''w]', N'V') - OBJECT_ID(N'[x.y]]z].[t"u'']') AS d`);
-    assert.deepEqual(o.resultSets[0]!.columns.map((c) => c.name), ['a]b', 'w\n--']);
-    assert.deepEqual(o.resultSets[0]!.rows, [[1, "it's"], [2, 'x]']]);
+    assert.deepEqual(
+      o.resultSets[0]!.columns.map((c) => c.name),
+      ['a]b', 'w\n--'],
+    );
+    assert.deepEqual(o.resultSets[0]!.rows, [
+      [1, "it's"],
+      [2, 'x]'],
+    ]);
     assert.equal(o.resultSets[1]!.rows[0]![0], 1);
     const tooLong = await run(s, `INSERT INTO [x.y]]z].[t"u'] ([v /*], [w\n--]) VALUES (7, N'abcde')`);
-    assert.deepEqual(tooLong.errors.map((e) => [e.number, e.message]), [[2628, `String or binary data would be truncated in column 'w\n--' (longer than 4 characters).`]]);
+    assert.deepEqual(
+      tooLong.errors.map((e) => [e.number, e.message]),
+      [[2628, `String or binary data would be truncated in column 'w\n--' (longer than 4 characters).`]],
+    );
     await ok(s, `DROP VIEW [x.y]]z].[v'w]; DROP TABLE [x.y]]z].[t"u']`);
   });
 
   it('PREDICT feeds and returns hostile names, streamed and through its temp table, as onnxruntime scores them', async () => {
     const streamed = await ok(s, `SELECT * FROM ${PREDICT}`);
-    assert.deepEqual(streamed.resultSets[0]!.columns.map((c) => c.name), ['k.e y', 'a"b /*', 'c]d.e', "o'1\n--", 'o"2 */']);
+    assert.deepEqual(
+      streamed.resultSets[0]!.columns.map((c) => c.name),
+      ['k.e y', 'a"b /*', 'c]d.e', "o'1\n--", 'o"2 */'],
+    );
     const all = streamed.resultSets[0]!.rows.map((r) => [r[0], r[3], r[4]]);
     assert.equal(all.length, ROWS);
     for (const [key, label, score] of all) assert.deepEqual([label, score], expected.get(key as number), `key ${String(key)}`);

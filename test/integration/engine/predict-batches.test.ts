@@ -23,8 +23,16 @@ async function scoresAtOnce(): Promise<bigint[]> {
   const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
   for (const f of CUSTOMER_FEATURES) {
     feeds[f] = FLOAT_FEATURES.includes(f)
-      ? new ort.Tensor('float32', Float32Array.from(customers, (c) => c[f]), [ROWS, 1])
-      : new ort.Tensor('int64', BigInt64Array.from(customers, (c) => BigInt(c[f])), [ROWS, 1]);
+      ? new ort.Tensor(
+          'float32',
+          Float32Array.from(customers, (c) => c[f]),
+          [ROWS, 1],
+        )
+      : new ort.Tensor(
+          'int64',
+          BigInt64Array.from(customers, (c) => BigInt(c[f])),
+          [ROWS, 1],
+        );
   }
   const r = await session.run(feeds, ['label_out']);
   await session.release();
@@ -49,11 +57,14 @@ describe('PREDICT batches of growing size', () => {
     await engine.close();
   });
 
-  it('streams every row in DATA\'s order with the scores of one run over the whole table', async () => {
+  it("streams every row in DATA's order with the scores of one run over the whole table", async () => {
     const o = await ok(s, `${LAB_INPUT_CTE} SELECT p.CustomerKey, p.label_out FROM ${predict}`);
     const rows = o.resultSets[0]!.rows;
     assert.equal(rows.length, ROWS);
-    assert.deepEqual(rows.map((r) => r[0]), Array.from({ length: ROWS }, (_, i) => i + 1));
+    assert.deepEqual(
+      rows.map((r) => r[0]),
+      Array.from({ length: ROWS }, (_, i) => i + 1),
+    );
     const wrong = rows.filter((r, i) => r[1] !== expected[i]).length;
     assert.equal(wrong, 0, `${wrong} rows differ from scoring the whole table at once`);
   });
@@ -70,6 +81,9 @@ describe('PREDICT batches of growing size', () => {
     const o = await ok(s, `${LAB_INPUT_CTE} SELECT p.CustomerKey, p.label_out FROM ${predict} WHERE p.CustomerKey % 1000 = 0 ORDER BY p.CustomerKey`);
     const rows = o.resultSets[0]!.rows;
     assert.equal(rows.length, ROWS / 1000);
-    assert.deepEqual(rows.map((r) => r[1]), rows.map((r) => expected[(r[0] as number) - 1]));
+    assert.deepEqual(
+      rows.map((r) => r[1]),
+      rows.map((r) => expected[(r[0] as number) - 1]),
+    );
   });
 });

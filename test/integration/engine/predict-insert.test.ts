@@ -31,8 +31,14 @@ describe('PREDICT in INSERT ... SELECT', () => {
   });
 
   it(`writes the same ${ROWS.toLocaleString('en')} rows as the streamed PREDICT returns`, async () => {
-    await ok(s, 'CREATE TABLE [wwi_ml].[Scored] ([CustomerKey] [int] NOT NULL, [Cost] [real], [GenderId] [bigint], [label_out] [bigint], [probability_out] [real])');
-    const inserted = await ok(s, `INSERT INTO [wwi_ml].[Scored] SELECT p.[CustomerKey], p.[Cost], p.[GenderId], p.[label_out], p.[probability_out] FROM ${PREDICT}`);
+    await ok(
+      s,
+      'CREATE TABLE [wwi_ml].[Scored] ([CustomerKey] [int] NOT NULL, [Cost] [real], [GenderId] [bigint], [label_out] [bigint], [probability_out] [real])',
+    );
+    const inserted = await ok(
+      s,
+      `INSERT INTO [wwi_ml].[Scored] SELECT p.[CustomerKey], p.[Cost], p.[GenderId], p.[label_out], p.[probability_out] FROM ${PREDICT}`,
+    );
     assert.deepEqual(inserted.rowCounts, [ROWS]);
     const stored = (await ok(s, 'SELECT * FROM [wwi_ml].[Scored] ORDER BY [CustomerKey]')).resultSets[0]!.rows;
     const streamed = (await ok(s, `SELECT p.[CustomerKey], p.[Cost], p.[GenderId], p.[label_out], p.[probability_out] FROM ${PREDICT}`)).resultSets[0]!.rows;
@@ -46,10 +52,13 @@ describe('PREDICT in INSERT ... SELECT', () => {
 
   it('stores PREDICT rows with WITH InputData AS (...) INSERT INTO ... SELECT', async () => {
     await ok(s, 'CREATE TABLE [wwi_ml].[Scored2] ([CustomerKey] [int] NOT NULL, [label_out] [bigint])');
-    const inserted = await ok(s, `WITH InputData AS (${LAB_INPUT_SELECT})
+    const inserted = await ok(
+      s,
+      `WITH InputData AS (${LAB_INPUT_SELECT})
 INSERT INTO [wwi_ml].[Scored2] ([CustomerKey], [label_out])
 SELECT [CustomerKey], [label_out] FROM PREDICT (MODEL = (SELECT [model] FROM [wwi_ml].[AMLModel] WHERE [ID] = N'aml-synapse-classifier:2'),
-  DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`);
+  DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`,
+    );
     assert.deepEqual(inserted.rowCounts, [ROWS]);
     const stored = (await ok(s, 'SELECT [label_out] FROM [wwi_ml].[Scored2] ORDER BY [CustomerKey]')).resultSets[0]!.rows.map((r) => r[0]);
     const labels = tree.predict!([...generateCustomers(ROWS)]).map((x) => BigInt(x.label));
@@ -60,20 +69,29 @@ SELECT [CustomerKey], [label_out] FROM PREDICT (MODEL = (SELECT [model] FROM [ww
     await ok(s, 'CREATE TABLE [wwi_ml].[Latest] ([CustomerKey] [int] NOT NULL, [label_out] [bigint])');
     // Stale rows for the first 1 000 customers (a label no model gives), none for the rest.
     await ok(s, 'INSERT INTO [wwi_ml].[Latest] SELECT [CustomerKey], -1 FROM [wwi_ml].[CustomerTest] WHERE [CustomerKey] <= 1000');
-    const merged = await ok(s, `MERGE [wwi_ml].[Latest] AS t
+    const merged = await ok(
+      s,
+      `MERGE [wwi_ml].[Latest] AS t
 USING (SELECT p.[CustomerKey], p.[label_out] FROM ${PREDICT}) AS s
 ON t.[CustomerKey] = s.[CustomerKey]
 WHEN MATCHED AND t.[label_out] <> s.[label_out] THEN UPDATE SET [label_out] = s.[label_out]
-WHEN NOT MATCHED THEN INSERT ([CustomerKey], [label_out]) VALUES (s.[CustomerKey], s.[label_out]);`);
+WHEN NOT MATCHED THEN INSERT ([CustomerKey], [label_out]) VALUES (s.[CustomerKey], s.[label_out]);`,
+    );
     assert.deepEqual(merged.rowCounts, [ROWS]);
     const stored = (await ok(s, 'SELECT [label_out] FROM [wwi_ml].[Latest] ORDER BY [CustomerKey]')).resultSets[0]!.rows.map((r) => r[0]);
-    assert.deepEqual(stored, tree.predict!([...generateCustomers(ROWS)]).map((x) => BigInt(x.label)));
+    assert.deepEqual(
+      stored,
+      tree.predict!([...generateCustomers(ROWS)]).map((x) => BigInt(x.label)),
+    );
   });
 
   it('stores PREDICT rows with SELECT ... INTO a new table', async () => {
     const created = await ok(s, `SELECT p.[CustomerKey], p.[label_out] INTO [wwi_ml].[Scored3] FROM ${PREDICT}`);
     assert.deepEqual(created.rowCounts, [ROWS]);
     const stored = (await ok(s, 'SELECT [label_out] FROM [wwi_ml].[Scored3] ORDER BY [CustomerKey]')).resultSets[0]!.rows.map((r) => r[0]);
-    assert.deepEqual(stored, tree.predict!([...generateCustomers(ROWS)]).map((x) => BigInt(x.label)));
+    assert.deepEqual(
+      stored,
+      tree.predict!([...generateCustomers(ROWS)]).map((x) => BigInt(x.label)),
+    );
   });
 });

@@ -12,7 +12,6 @@ const ROWS = 3000;
 const linear = buildSampleModel('linear-classifier');
 const tree = buildSampleModel('tree-classifier');
 
-
 /** Scores the seeded rows directly with onnxruntime-node, one row per run. */
 async function directScores(onnx: Uint8Array, output: string): Promise<Map<number, bigint>> {
   const ort = await import('onnxruntime-node');
@@ -22,7 +21,9 @@ async function directScores(onnx: Uint8Array, output: string): Promise<Map<numbe
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
     for (const f of CUSTOMER_FEATURES) {
       const v = c[f];
-      feeds[f] = FLOAT_FEATURES.includes(f) ? new ort.Tensor('float32', Float32Array.of(v), [1, 1]) : new ort.Tensor('int64', BigInt64Array.of(BigInt(v)), [1, 1]);
+      feeds[f] = FLOAT_FEATURES.includes(f)
+        ? new ort.Tensor('float32', Float32Array.of(v), [1, 1])
+        : new ort.Tensor('int64', BigInt64Array.of(BigInt(v)), [1, 1]);
     }
     const r = await session.run(feeds, [output]);
     out.set(c.CustomerKey, r[output]!.data[0] as bigint);
@@ -58,26 +59,43 @@ describe('PREDICT on the local pool', () => {
   };
 
   it('returns every DATA column then the WITH outputs, equal to direct scoring (view, streamed)', async () => {
-    await ok(s, `CREATE VIEW wwi_ml.CustomerPrediction AS ${LAB_INPUT_CTE}
+    await ok(
+      s,
+      `CREATE VIEW wwi_ml.CustomerPrediction AS ${LAB_INPUT_CTE}
 SELECT * FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'aml-synapse-classifier:1'),
-  DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint])`);
+  DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint])`,
+    );
     const o = await ok(s, 'SELECT * FROM wwi_ml.CustomerPrediction');
     const rs = o.resultSets[0]!;
     assert.deepEqual(
       rs.columns.map((c) => `${c.name} ${c.type.name}`),
-      ['CustomerKey int', 'Cost real', 'Size real', 'Price real', 'PrimaryBrandId bigint', 'GenderId bigint', 'MaritalStatus bigint', 'LowerIncomeBound bigint', 'UpperIncomeBound bigint', 'label_out bigint'],
+      [
+        'CustomerKey int',
+        'Cost real',
+        'Size real',
+        'Price real',
+        'PrimaryBrandId bigint',
+        'GenderId bigint',
+        'MaritalStatus bigint',
+        'LowerIncomeBound bigint',
+        'UpperIncomeBound bigint',
+        'label_out bigint',
+      ],
     );
     checkScores(rs.rows, 0, 9, expectedLinear);
     assert.deepEqual(o.rowCounts, [ROWS]);
   });
 
   it('works in a procedure with the tree ensemble, with a data alias and a PREDICT alias', async () => {
-    await ok(s, `CREATE PROCEDURE wwi_ml.ScoreCustomers AS
+    await ok(
+      s,
+      `CREATE PROCEDURE wwi_ml.ScoreCustomers AS
 BEGIN
   DECLARE @m varbinary(max) = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'aml-synapse-classifier:2');
   ${LAB_INPUT_CTE}
   SELECT d.CustomerKey, p.label_out FROM PREDICT (MODEL = @m, DATA = InputData AS d, RUNTIME = ONNX) WITH (label_out bigint) AS p
-END`);
+END`,
+    );
     const o = await ok(s, 'EXEC wwi_ml.ScoreCustomers');
     checkScores(o.resultSets[0]!.rows, 0, 1, expectedTree);
     assert.ok(o.events.some((e) => e.kind === 'returnStatus' && e.value === 0));
@@ -89,9 +107,18 @@ END`);
     const byLabel = new Map<bigint, number>();
     for (const v of expectedLinear.values()) byLabel.set(v, (byLabel.get(v) ?? 0) + 1);
     const grouped = await ok(s, 'SELECT label_out, COUNT(*) AS n FROM wwi_ml.CustomerPrediction GROUP BY label_out ORDER BY label_out');
-    assert.deepEqual(grouped.resultSets[0]!.rows, [...byLabel.entries()].sort((a, b) => Number(a[0] - b[0])).map(([k, n]) => [k, n]));
-    const joined = await ok(s, `SELECT TOP 5 c.CustomerKey, c.Cost, p.label_out FROM wwi_ml.CustomerTest c JOIN wwi_ml.CustomerPrediction p ON p.CustomerKey = c.CustomerKey WHERE c.CustomerKey <= 5 ORDER BY c.CustomerKey`);
-    assert.deepEqual(joined.resultSets[0]!.rows.map((r) => [r[0], r[2]]), [1, 2, 3, 4, 5].map((k) => [k, expectedLinear.get(k)]));
+    assert.deepEqual(
+      grouped.resultSets[0]!.rows,
+      [...byLabel.entries()].sort((a, b) => Number(a[0] - b[0])).map(([k, n]) => [k, n]),
+    );
+    const joined = await ok(
+      s,
+      `SELECT TOP 5 c.CustomerKey, c.Cost, p.label_out FROM wwi_ml.CustomerTest c JOIN wwi_ml.CustomerPrediction p ON p.CustomerKey = c.CustomerKey WHERE c.CustomerKey <= 5 ORDER BY c.CustomerKey`,
+    );
+    assert.deepEqual(
+      joined.resultSets[0]!.rows.map((r) => [r[0], r[2]]),
+      [1, 2, 3, 4, 5].map((k) => [k, expectedLinear.get(k)]),
+    );
     await ok(s, 'CREATE TABLE dbo.Scores (CustomerKey int, label bigint)');
     const ins = await ok(s, 'INSERT INTO dbo.Scores (CustomerKey, label) SELECT CustomerKey, label_out FROM wwi_ml.CustomerPrediction WHERE CustomerKey > 100');
     assert.deepEqual(ins.rowCounts, [ROWS - 100]);
@@ -100,7 +127,8 @@ END`);
   });
 
   it('names the problem: missing model, not ONNX, missing input, unknown output, ZipMap output, unconvertible types', async () => {
-    const predict = (model: string, data: string, outputs: string) => `${LAB_INPUT_CTE} SELECT * FROM PREDICT (MODEL = ${model}, DATA = ${data}, RUNTIME = ONNX) WITH (${outputs}) AS p`;
+    const predict = (model: string, data: string, outputs: string) =>
+      `${LAB_INPUT_CTE} SELECT * FROM PREDICT (MODEL = ${model}, DATA = ${data}, RUNTIME = ONNX) WITH (${outputs}) AS p`;
     const sel = (id: string) => `(SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = '${id}')`;
     const err = async (sql: string) => {
       const o = await run(s, sql);
@@ -113,9 +141,14 @@ END`);
     e = await err(predict(sel('broken:1'), 'InputData', 'label_out bigint'));
     assert.equal(e.message, 'Error occurred during execution of the function PREDICT. Model is corrupt or invalid.');
     // Numeric columns convert to numeric inputs (float → tensor(float), int → tensor(int64)).
-    const direct = await ok(s, `SELECT COUNT(*) FROM PREDICT (MODEL = ${sel('aml-synapse-classifier:1')}, DATA = wwi_ml.CustomerTest AS d, RUNTIME = ONNX) WITH (label_out bigint) AS p`);
+    const direct = await ok(
+      s,
+      `SELECT COUNT(*) FROM PREDICT (MODEL = ${sel('aml-synapse-classifier:1')}, DATA = wwi_ml.CustomerTest AS d, RUNTIME = ONNX) WITH (label_out bigint) AS p`,
+    );
     assert.deepEqual(direct.resultSets[0]!.rows, [[ROWS]]);
-    e = await err(`SELECT * FROM PREDICT (MODEL = ${sel('aml-synapse-classifier:1')}, DATA = (SELECT CustomerKey FROM wwi_ml.CustomerTest) AS d, RUNTIME = ONNX) WITH (label_out bigint) AS p`);
+    e = await err(
+      `SELECT * FROM PREDICT (MODEL = ${sel('aml-synapse-classifier:1')}, DATA = (SELECT CustomerKey FROM wwi_ml.CustomerTest) AS d, RUNTIME = ONNX) WITH (label_out bigint) AS p`,
+    );
     assert.match(e.message, /The model input 'Cost' has no column of that name in DATA \(columns: CustomerKey\)/);
     e = await err(predict(sel('aml-synapse-classifier:1'), 'InputData', 'score real'));
     assert.match(e.message, /The output 'score' named in WITH is not an output of the model \(outputs: label_out/);
@@ -124,12 +157,13 @@ END`);
     assert.match(e.message, /The model output 'output_probability' is not a tensor/);
     const zip = await ok(s, predict(sel('zipmap:1'), 'InputData', 'output_label bigint'));
     assert.equal(zip.resultSets[0]!.rows.length, ROWS);
-    e = await err(`WITH d AS (SELECT CustomerKey, CAST(Cost AS nvarchar(10)) AS Cost, Size, Price, PrimaryBrandId, GenderId, MaritalStatus, LowerIncomeBound, UpperIncomeBound FROM wwi_ml.CustomerTest)
+    e =
+      await err(`WITH d AS (SELECT CustomerKey, CAST(Cost AS nvarchar(10)) AS Cost, Size, Price, PrimaryBrandId, GenderId, MaritalStatus, LowerIncomeBound, UpperIncomeBound FROM wwi_ml.CustomerTest)
       SELECT * FROM PREDICT (MODEL = ${sel('aml-synapse-classifier:1')}, DATA = d, RUNTIME = ONNX) WITH (label_out bigint) AS p`);
     assert.match(e.message, /The model input 'Cost' is tensor\(float\), but DATA column 'Cost' is nvarchar\(10\)/);
     e = await err(predict(sel('aml-synapse-classifier:1'), 'InputData', 'label_out varbinary(10)'));
     assert.match(e.message, /The model output 'label_out' is tensor\(int64\), which cannot be converted to varbinary\(10\)/);
-    assert.equal(e.line, 6, "the line of PREDICT in the batch");
+    assert.equal(e.line, 6, 'the line of PREDICT in the batch');
   });
 
   it('scores a NULL float input as NaN and refuses a NULL integer input, naming the column', async () => {
@@ -153,7 +187,9 @@ SELECT [CustomerKey], [Cost], [label_out] FROM PREDICT (MODEL = (SELECT [model] 
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
     for (const f of CUSTOMER_FEATURES) {
       const v = f === 'Cost' ? NaN : c[f];
-      feeds[f] = FLOAT_FEATURES.includes(f) ? new ort.Tensor('float32', Float32Array.of(v), [1, 1]) : new ort.Tensor('int64', BigInt64Array.of(BigInt(v)), [1, 1]);
+      feeds[f] = FLOAT_FEATURES.includes(f)
+        ? new ort.Tensor('float32', Float32Array.of(v), [1, 1])
+        : new ort.Tensor('int64', BigInt64Array.of(BigInt(v)), [1, 1]);
     }
     const nan = (await session.run(feeds, ['label_out']))['label_out']!.data[0] as bigint;
     await session.release();
@@ -164,14 +200,20 @@ SELECT [CustomerKey], [Cost], [label_out] FROM PREDICT (MODEL = (SELECT [model] 
 
     const e = await run(s, data('CAST([Cost] AS [real])', 'CASE WHEN [CustomerKey] = 2500 THEN NULL ELSE CAST([GenderId] AS [bigint]) END'));
     assert.equal(e.errors.length, 1);
-    assert.match(e.errors[0]!.message, /DATA column 'GenderId' has a NULL value, which cannot be passed to the model's tensor\(int64\) input 'GenderId'\. Filter NULLs out in DATA or replace them with ISNULL\./);
+    assert.match(
+      e.errors[0]!.message,
+      /DATA column 'GenderId' has a NULL value, which cannot be passed to the model's tensor\(int64\) input 'GenderId'\. Filter NULLs out in DATA or replace them with ISNULL\./,
+    );
   });
 
   it('scores a #temp table given as DATA', async () => {
-    const o = await ok(s, `${LAB_INPUT_CTE}
+    const o = await ok(
+      s,
+      `${LAB_INPUT_CTE}
 SELECT TOP 100 * INTO #batch FROM InputData ORDER BY [CustomerKey]
 SELECT p.[CustomerKey], p.[label_out] FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'aml-synapse-classifier:2'),
-  DATA = #batch AS d, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`);
+  DATA = #batch AS d, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`,
+    );
     const rows = o.resultSets[0]!.rows;
     assert.equal(rows.length, 100);
     const wrong = rows.filter((r) => r[1] !== expectedTree.get(r[0] as number)).length;

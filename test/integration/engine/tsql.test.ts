@@ -49,7 +49,9 @@ describe('T-SQL on the local pool engine', () => {
   });
 
   it('creates schemas, tables, views and procedures and reports declared types in the catalog', async () => {
-    await ok(s, `CREATE SCHEMA sales
+    await ok(
+      s,
+      `CREATE SCHEMA sales
 GO
 CREATE TABLE [sales].[Orders] ([Id] int NOT NULL, [Customer] nvarchar(30) NULL, [Amount] decimal(18,4), [Score] real, [Blob] varbinary(max), [At] datetime2(7))
 WITH (DISTRIBUTION = ROUND_ROBIN, CLUSTERED COLUMNSTORE INDEX)
@@ -58,9 +60,13 @@ INSERT INTO sales.Orders (Id, Customer, Amount, Score, At) VALUES (1, N'Ann', 12
 GO
 CREATE VIEW sales.BigOrders AS SELECT Id, Customer, Amount * 2 AS Doubled FROM sales.Orders WHERE Amount > 5
 GO
-CREATE PROCEDURE sales.GetOrder @id int AS BEGIN SELECT Customer FROM sales.Orders WHERE Id = @id END`);
-    const cols = await ok(s, `SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, IS_NULLABLE
-      FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'sales' AND TABLE_NAME = 'Orders' ORDER BY ORDINAL_POSITION`);
+CREATE PROCEDURE sales.GetOrder @id int AS BEGIN SELECT Customer FROM sales.Orders WHERE Id = @id END`,
+    );
+    const cols = await ok(
+      s,
+      `SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, IS_NULLABLE
+      FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'sales' AND TABLE_NAME = 'Orders' ORDER BY ORDINAL_POSITION`,
+    );
     assert.deepEqual(cols.resultSets[0]!.rows, [
       ['Id', 'int', null, 10, 0, 'NO'],
       ['Customer', 'nvarchar', 30, null, null, 'YES'],
@@ -72,21 +78,40 @@ CREATE PROCEDURE sales.GetOrder @id int AS BEGIN SELECT Customer FROM sales.Orde
     const sel = await ok(s, 'SELECT * FROM sales.Orders ORDER BY Id');
     assert.deepEqual(
       sel.resultSets[0]!.columns.map((c) => c.type),
-      [{ name: 'int' }, { name: 'nvarchar', length: 30 }, { name: 'decimal', precision: 18, scale: 4 }, { name: 'real' }, { name: 'varbinary', length: 'max' }, { name: 'datetime2', scale: 7 }],
+      [
+        { name: 'int' },
+        { name: 'nvarchar', length: 30 },
+        { name: 'decimal', precision: 18, scale: 4 },
+        { name: 'real' },
+        { name: 'varbinary', length: 'max' },
+        { name: 'datetime2', scale: 7 },
+      ],
     );
     assert.deepEqual(sel.resultSets[0]!.rows[0]!.slice(0, 4), [1, 'Ann', '12.5000', 0.25]);
     assert.deepEqual(sel.resultSets[0]!.rows[0]![5], new Date(Date.UTC(2024, 0, 2, 3, 4, 5)));
     const tables = await ok(s, `SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'sales' ORDER BY TABLE_NAME`);
-    assert.deepEqual(tables.resultSets[0]!.rows, [['sales', 'BigOrders', 'VIEW'], ['sales', 'Orders', 'BASE TABLE']]);
-    const sys = await ok(s, `SELECT c.name, t.name AS type_name, c.max_length FROM sys.columns c JOIN sys.types t ON c.user_type_id = t.user_type_id
-      WHERE c.object_id = OBJECT_ID(N'sales.Orders') ORDER BY c.column_id`);
-    assert.deepEqual(sys.resultSets[0]!.rows.slice(0, 2), [['Id', 'int', 4], ['Customer', 'nvarchar', 60]]);
+    assert.deepEqual(tables.resultSets[0]!.rows, [
+      ['sales', 'BigOrders', 'VIEW'],
+      ['sales', 'Orders', 'BASE TABLE'],
+    ]);
+    const sys = await ok(
+      s,
+      `SELECT c.name, t.name AS type_name, c.max_length FROM sys.columns c JOIN sys.types t ON c.user_type_id = t.user_type_id
+      WHERE c.object_id = OBJECT_ID(N'sales.Orders') ORDER BY c.column_id`,
+    );
+    assert.deepEqual(sys.resultSets[0]!.rows.slice(0, 2), [
+      ['Id', 'int', 4],
+      ['Customer', 'nvarchar', 60],
+    ]);
     const routines = await ok(s, `SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM INFORMATION_SCHEMA.ROUTINES`);
     assert.deepEqual(routines.resultSets[0]!.rows, [['sales', 'GetOrder', 'PROCEDURE']]);
     const views = await ok(s, `SELECT v.name, s.name FROM sys.views v JOIN sys.schemas s ON s.schema_id = v.schema_id`);
     assert.deepEqual(views.resultSets[0]!.rows, [['BigOrders', 'sales']]);
     const viewCols = await ok(s, 'SELECT * FROM sales.BigOrders');
-    assert.deepEqual(viewCols.resultSets[0]!.columns.map((c) => c.type.name), ['int', 'nvarchar', 'decimal']);
+    assert.deepEqual(
+      viewCols.resultSets[0]!.columns.map((c) => c.type.name),
+      ['int', 'nvarchar', 'decimal'],
+    );
     const proc = await ok(s, 'EXEC sales.GetOrder @id = 2');
     assert.deepEqual(proc.resultSets[0]!.rows, [['Bob']]);
     const missing = await firstError('EXEC sales.GetOrder');
@@ -96,7 +121,9 @@ CREATE PROCEDURE sales.GetOrder @id int AS BEGIN SELECT Customer FROM sales.Orde
   });
 
   it('runs variables, IF/ELSE, PRINT, OBJECT_ID, @@ROWCOUNT, transactions and session facts', async () => {
-    const o = await ok(s, `SET NOCOUNT OFF
+    const o = await ok(
+      s,
+      `SET NOCOUNT OFF
 DECLARE @n int = 5, @name nvarchar(20)
 SET @n += 2
 SELECT @name = N'seven'
@@ -104,43 +131,73 @@ IF OBJECT_ID(N'wwi_ml.CustomerTest', N'U') IS NOT NULL PRINT 'table exists' ELSE
 IF OBJECT_ID(N'wwi_ml.CustomerTest', N'V') IS NOT NULL PRINT 'is a view'
 SELECT @n AS n, @name AS name, DB_NAME() AS db, SUSER_SNAME() AS who, SCHEMA_NAME() AS sch
 UPDATE wwi_ml.CustomerTest SET Size = Size WHERE CustomerKey <= 3
-SELECT @@ROWCOUNT AS rc, @@TRANCOUNT AS tc, SERVERPROPERTY('EngineEdition') AS ee`);
-    assert.deepEqual(o.infos.map((i) => i.message), ['table exists']);
+SELECT @@ROWCOUNT AS rc, @@TRANCOUNT AS tc, SERVERPROPERTY('EngineEdition') AS ee`,
+    );
+    assert.deepEqual(
+      o.infos.map((i) => i.message),
+      ['table exists'],
+    );
     assert.deepEqual(o.resultSets[0]!.rows, [[7, 'seven', 'SQLPool01', 'sa', 'dbo']]);
     assert.deepEqual(o.resultSets[1]!.rows, [[3, 0, 6]]);
-    const tx = await run(s, `BEGIN TRAN
+    const tx = await run(
+      s,
+      `BEGIN TRAN
 INSERT INTO sales.Orders (Id) VALUES (99)
 SELECT @@TRANCOUNT
-ROLLBACK`);
-    assert.deepEqual(tx.events.filter((e) => e.kind === 'transaction').map((e) => (e as { state: string }).state), ['begin', 'rollback']);
+ROLLBACK`,
+    );
+    assert.deepEqual(
+      tx.events.filter((e) => e.kind === 'transaction').map((e) => (e as { state: string }).state),
+      ['begin', 'rollback'],
+    );
     assert.deepEqual(tx.resultSets[0]!.rows, [[1]]);
     const after99 = await ok(s, 'SELECT COUNT(*) FROM sales.Orders WHERE Id = 99');
     assert.deepEqual(after99.resultSets[0]!.rows, [[0]]);
     const v = await ok(s, "SELECT @@VERSION, SERVERPROPERTY('Edition'), CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(30))");
     assert.match(String(v.resultSets[0]!.rows[0]![0]), /local pool/);
     // tedious's connection options
-    await ok(s, 'set textsize 2147483647\nset quoted_identifier on\nset ansi_nulls on\nset transaction isolation level read committed\nset language us_english\nset dateformat mdy');
+    await ok(
+      s,
+      'set textsize 2147483647\nset quoted_identifier on\nset ansi_nulls on\nset transaction isolation level read committed\nset language us_english\nset dateformat mdy',
+    );
   });
 
   it('supports CTEs, joins, GROUP BY/HAVING, UNION, subqueries, OFFSET/FETCH, CASE and string functions', async () => {
-    const o = await ok(s, `WITH c AS (SELECT CustomerKey, GenderId FROM wwi_ml.CustomerTest WHERE CustomerKey <= 10)
-SELECT GenderId, COUNT(*) AS n, MAX(CustomerKey) AS top FROM c GROUP BY GenderId HAVING COUNT(*) > 0 ORDER BY GenderId`);
+    const o = await ok(
+      s,
+      `WITH c AS (SELECT CustomerKey, GenderId FROM wwi_ml.CustomerTest WHERE CustomerKey <= 10)
+SELECT GenderId, COUNT(*) AS n, MAX(CustomerKey) AS top FROM c GROUP BY GenderId HAVING COUNT(*) > 0 ORDER BY GenderId`,
+    );
     const total = o.resultSets[0]!.rows.reduce((a, r) => a + (r[1] as number), 0);
     assert.equal(total, 10);
     const page = await ok(s, 'SELECT CustomerKey FROM wwi_ml.CustomerTest ORDER BY CustomerKey OFFSET 5 ROWS FETCH NEXT 3 ROWS ONLY');
     assert.deepEqual(page.resultSets[0]!.rows, [[6], [7], [8]]);
-    const misc = await ok(s, `SELECT UPPER(N'ab') + N'c' AS s, LEN(N'abc  ') AS l, ISNULL(NULL, 4) AS i, CASE WHEN 1 = 1 THEN 'y' ELSE 'n' END AS c,
+    const misc = await ok(
+      s,
+      `SELECT UPPER(N'ab') + N'c' AS s, LEN(N'abc  ') AS l, ISNULL(NULL, 4) AS i, CASE WHEN 1 = 1 THEN 'y' ELSE 'n' END AS c,
       (SELECT MAX(CustomerKey) FROM wwi_ml.CustomerTest) AS mx, CONVERT(nvarchar(10), 12) AS cv, TRY_CAST('x' AS int) AS tc, 7 / 2 AS idiv
-      UNION ALL SELECT N'z', 0, 0, 'n', 0, N'0', 0, 0`);
-    assert.deepEqual(misc.resultSets[0]!.rows, [['ABc', 3, 4, 'y', 50, '12', null, 3], ['z', 0, 0, 'n', 0, '0', 0, 0]]);
-    const choose = await ok(s, "SELECT CHOOSE(2, N'a', N'b', N'c'), CHOOSE(4, N'a', N'b', N'c'), CHOOSE(CustomerKey, 10, 20) FROM wwi_ml.CustomerTest WHERE CustomerKey = 1");
+      UNION ALL SELECT N'z', 0, 0, 'n', 0, N'0', 0, 0`,
+    );
+    assert.deepEqual(misc.resultSets[0]!.rows, [
+      ['ABc', 3, 4, 'y', 50, '12', null, 3],
+      ['z', 0, 0, 'n', 0, '0', 0, 0],
+    ]);
+    const choose = await ok(
+      s,
+      "SELECT CHOOSE(2, N'a', N'b', N'c'), CHOOSE(4, N'a', N'b', N'c'), CHOOSE(CustomerKey, 10, 20) FROM wwi_ml.CustomerTest WHERE CustomerKey = 1",
+    );
     assert.deepEqual(choose.resultSets[0]!.rows, [['b', null, 10]]);
-    assert.deepEqual((await run(s, 'SELECT CHOOSE(1)')).errors.map((e) => e.number), [174]);
+    assert.deepEqual(
+      (await run(s, 'SELECT CHOOSE(1)')).errors.map((e) => e.number),
+      [174],
+    );
   });
 
   it('runs TRY...CATCH with ERROR_*(), RAISERROR, THROW and XACT_STATE() as SQL Server does', async () => {
     // A runtime error goes to CATCH, with its number, message, severity, state and line in the batch.
-    const caught = await ok(s, `PRINT 'before'
+    const caught = await ok(
+      s,
+      `PRINT 'before'
 BEGIN TRY
   SELECT 10 / (SELECT COUNT(*) FROM wwi_ml.CustomerTest WHERE CustomerKey < 0)
   PRINT 'not reached'
@@ -148,18 +205,30 @@ END TRY
 BEGIN CATCH
   SELECT ERROR_NUMBER() AS n, ERROR_MESSAGE() AS m, ERROR_SEVERITY() AS sev, ERROR_STATE() AS st, ERROR_LINE() AS l, ERROR_PROCEDURE() AS p
 END CATCH
-SELECT ERROR_NUMBER() AS outside`);
-    assert.deepEqual(caught.infos.map((i) => i.message), ['before']);
-    assert.deepEqual(caught.resultSets.map((r) => r.rows), [[[8134, 'Divide by zero error encountered.', 16, 1, 3, null]], [[null]]]);
+SELECT ERROR_NUMBER() AS outside`,
+    );
+    assert.deepEqual(
+      caught.infos.map((i) => i.message),
+      ['before'],
+    );
+    assert.deepEqual(
+      caught.resultSets.map((r) => r.rows),
+      [[[8134, 'Divide by zero error encountered.', 16, 1, 3, null]], [[null]]],
+    );
     // Outside TRY the same error reaches the client and ends the batch.
-    const plain = await run(s, 'SELECT 7 % 0\nPRINT \'not reached\'');
-    assert.deepEqual(plain.errors.map((e) => [e.number, e.line]), [[8134, 1]]);
+    const plain = await run(s, "SELECT 7 % 0\nPRINT 'not reached'");
+    assert.deepEqual(
+      plain.errors.map((e) => [e.number, e.line]),
+      [[8134, 1]],
+    );
     assert.equal(plain.infos.length, 0);
 
     // The pattern production scripts use: an error dooms the transaction, CATCH reads XACT_STATE() and
     // @@TRANCOUNT, rolls back and rethrows; nothing of the transaction stays.
     await ok(s, 'CREATE TABLE dbo.Ledger ([Id] [int] NOT NULL, [Note] [nvarchar](20) NOT NULL)');
-    const tx = await run(s, `BEGIN TRY
+    const tx = await run(
+      s,
+      `BEGIN TRY
   BEGIN TRAN
   INSERT INTO dbo.Ledger VALUES (1, N'first')
   INSERT INTO dbo.Ledger VALUES (2, NULL)
@@ -169,24 +238,46 @@ BEGIN CATCH
   SELECT XACT_STATE() AS xs, @@TRANCOUNT AS tc, ERROR_NUMBER() AS n
   IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
   THROW;
-END CATCH`);
-    assert.deepEqual(tx.resultSets.map((r) => r.rows), [[[-1, 1, 515]]]);
-    assert.deepEqual(tx.errors.map((e) => [e.number, e.line]), [[515, 4]], 'THROW; sends the caught error with its own line');
+END CATCH`,
+    );
+    assert.deepEqual(
+      tx.resultSets.map((r) => r.rows),
+      [[[-1, 1, 515]]],
+    );
+    assert.deepEqual(
+      tx.errors.map((e) => [e.number, e.line]),
+      [[515, 4]],
+      'THROW; sends the caught error with its own line',
+    );
     assert.match(tx.errors[0]!.message, /Cannot insert the value NULL into column 'Note'/);
     assert.deepEqual((await ok(s, 'SELECT COUNT(*) FROM dbo.Ledger')).resultSets[0]!.rows, [[0]]);
 
     // In a doomed transaction reads still run, writes and COMMIT fail with 3930, ROLLBACK ends it.
-    const doomed = await run(s, `BEGIN TRAN
-INSERT INTO dbo.Ledger VALUES (3, NULL)`);
-    assert.deepEqual(doomed.errors.map((e) => e.number), [515]);
+    const doomed = await run(
+      s,
+      `BEGIN TRAN
+INSERT INTO dbo.Ledger VALUES (3, NULL)`,
+    );
+    assert.deepEqual(
+      doomed.errors.map((e) => e.number),
+      [515],
+    );
     assert.deepEqual((await ok(s, 'SELECT XACT_STATE(), @@TRANCOUNT, COUNT(*) FROM wwi_ml.CustomerTest')).resultSets[0]!.rows, [[-1, 1, 50]]);
-    assert.deepEqual((await run(s, "INSERT INTO dbo.Ledger VALUES (4, N'four')")).errors.map((e) => e.number), [3930]);
-    assert.deepEqual((await run(s, 'COMMIT')).errors.map((e) => e.number), [3930]);
+    assert.deepEqual(
+      (await run(s, "INSERT INTO dbo.Ledger VALUES (4, N'four')")).errors.map((e) => e.number),
+      [3930],
+    );
+    assert.deepEqual(
+      (await run(s, 'COMMIT')).errors.map((e) => e.number),
+      [3930],
+    );
     await ok(s, 'ROLLBACK');
     assert.deepEqual((await ok(s, "INSERT INTO dbo.Ledger VALUES (5, N'five'); SELECT XACT_STATE(), COUNT(*) FROM dbo.Ledger")).resultSets[0]!.rows, [[0, 1]]);
 
     // RAISERROR of severity 11-19 and THROW with arguments go to CATCH; RAISERROR 10 is a message.
-    const raised = await ok(s, `BEGIN TRY
+    const raised = await ok(
+      s,
+      `BEGIN TRY
   RAISERROR(N'just so', 10, 1)
   RAISERROR(N'bad input', 16, 7)
 END TRY
@@ -198,17 +289,30 @@ BEGIN TRY
 END TRY
 BEGIN CATCH
   SELECT ERROR_NUMBER(), ERROR_MESSAGE(), ERROR_STATE()
-END CATCH`);
-    assert.deepEqual(raised.infos.map((i) => i.message), ['just so']);
-    assert.deepEqual(raised.resultSets.map((r) => r.rows), [[[50000, 'bad input', 7]], [[50001, 'custom failure', 3]]]);
+END CATCH`,
+    );
+    assert.deepEqual(
+      raised.infos.map((i) => i.message),
+      ['just so'],
+    );
+    assert.deepEqual(
+      raised.resultSets.map((r) => r.rows),
+      [[[50000, 'bad input', 7]], [[50001, 'custom failure', 3]]],
+    );
 
     // Like SQL Server, TRY does not catch a missing object at its own level, only one level down.
     const sameLevel = await run(s, "BEGIN TRY SELECT * FROM dbo.NoSuchTable END TRY BEGIN CATCH PRINT 'caught' END CATCH");
     assert.deepEqual([sameLevel.errors.map((e) => e.number), sameLevel.infos.length], [[208], 0]);
     await ok(s, 'CREATE PROCEDURE dbo.ReadsNothing AS SELECT * FROM dbo.NoSuchTable');
-    const below = await ok(s, `BEGIN TRY EXEC dbo.ReadsNothing END TRY BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_PROCEDURE() END CATCH
-BEGIN TRY EXEC (N'SELECT * FROM dbo.NoSuchTable') END TRY BEGIN CATCH SELECT ERROR_NUMBER() END CATCH`);
-    assert.deepEqual(below.resultSets.map((r) => r.rows), [[[208, 'ReadsNothing']], [[208]]]);
+    const below = await ok(
+      s,
+      `BEGIN TRY EXEC dbo.ReadsNothing END TRY BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_PROCEDURE() END CATCH
+BEGIN TRY EXEC (N'SELECT * FROM dbo.NoSuchTable') END TRY BEGIN CATCH SELECT ERROR_NUMBER() END CATCH`,
+    );
+    assert.deepEqual(
+      below.resultSets.map((r) => r.rows),
+      [[[208, 'ReadsNothing']], [[208]]],
+    );
 
     // A procedure called in TRY sends its RAISERROR to the caller's CATCH; one called in CATCH still
     // sees the error being handled.
@@ -218,44 +322,92 @@ BEGIN TRY EXEC (N'SELECT * FROM dbo.NoSuchTable') END TRY BEGIN CATCH SELECT ERR
     assert.deepEqual([nested.infos.length, nested.resultSets[0]!.rows], [0, [[50000, 'from the procedure']]]);
 
     const rethrowOutside = await run(s, 'THROW');
-    assert.deepEqual(rethrowOutside.errors.map((e) => e.number), [10704]);
+    assert.deepEqual(
+      rethrowOutside.errors.map((e) => e.number),
+      [10704],
+    );
   });
 
   it('accepts CREATE, UPDATE and DROP STATISTICS on tables and columns that exist', async () => {
-    const o = await ok(s, `CREATE STATISTICS stat_cost ON wwi_ml.CustomerTest (Cost, Price) WITH FULLSCAN, NORECOMPUTE
+    const o = await ok(
+      s,
+      `CREATE STATISTICS stat_cost ON wwi_ml.CustomerTest (Cost, Price) WITH FULLSCAN, NORECOMPUTE
 UPDATE STATISTICS wwi_ml.CustomerTest
 UPDATE STATISTICS [wwi_ml].[CustomerTest] (stat_cost) WITH SAMPLE 20 PERCENT
 UPDATE STATISTICS wwi_ml.CustomerTest stat_cost WITH FULLSCAN
 DROP STATISTICS wwi_ml.CustomerTest.stat_cost
-SELECT COUNT(*) FROM wwi_ml.CustomerTest`);
-    assert.deepEqual(o.resultSets.map((r) => r.rows), [[[50]]]);
+SELECT COUNT(*) FROM wwi_ml.CustomerTest`,
+    );
+    assert.deepEqual(
+      o.resultSets.map((r) => r.rows),
+      [[[50]]],
+    );
     const errs = async (sql: string) => (await run(s, sql)).errors.map((e) => [e.number, e.message]);
-    assert.deepEqual(await errs('CREATE STATISTICS s ON dbo.Nope (a)'), [[1088, 'Cannot find the object "dbo.Nope" because it does not exist or you do not have permissions.']]);
-    assert.deepEqual(await errs('CREATE STATISTICS s ON wwi_ml.CustomerTest (Cost, Nope)'), [[1911, "Column name 'Nope' does not exist in the target table or view."]]);
-    assert.deepEqual(await errs('UPDATE STATISTICS wwi_ml.NoSuchTable'), [[1088, 'Cannot find the object "wwi_ml.NoSuchTable" because it does not exist or you do not have permissions.']]);
+    assert.deepEqual(await errs('CREATE STATISTICS s ON dbo.Nope (a)'), [
+      [1088, 'Cannot find the object "dbo.Nope" because it does not exist or you do not have permissions.'],
+    ]);
+    assert.deepEqual(await errs('CREATE STATISTICS s ON wwi_ml.CustomerTest (Cost, Nope)'), [
+      [1911, "Column name 'Nope' does not exist in the target table or view."],
+    ]);
+    assert.deepEqual(await errs('UPDATE STATISTICS wwi_ml.NoSuchTable'), [
+      [1088, 'Cannot find the object "wwi_ml.NoSuchTable" because it does not exist or you do not have permissions.'],
+    ]);
   });
 
   it('runs SELECT ... INTO as CREATE TABLE ... AS SELECT, with its row count and column types', async () => {
-    const o = await ok(s, `WITH c AS (SELECT CustomerKey, CAST(Cost AS decimal(9,2)) AS Cost FROM wwi_ml.CustomerTest WHERE CustomerKey <= 4)
+    const o = await ok(
+      s,
+      `WITH c AS (SELECT CustomerKey, CAST(Cost AS decimal(9,2)) AS Cost FROM wwi_ml.CustomerTest WHERE CustomerKey <= 4)
 SELECT CustomerKey, Cost, N'x' AS Tag INTO dbo.Copied FROM c ORDER BY CustomerKey
-SELECT @@ROWCOUNT`);
+SELECT @@ROWCOUNT`,
+    );
     assert.deepEqual(o.rowCounts.slice(0, 1), [4]);
     assert.deepEqual(o.resultSets[0]!.rows, [[4]]);
-    const cols = await ok(s, `SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'Copied' ORDER BY ORDINAL_POSITION`);
-    assert.deepEqual(cols.resultSets[0]!.rows.map((r) => r.slice(0, 2)), [['CustomerKey', 'int'], ['Cost', 'decimal'], ['Tag', 'nvarchar']]);
-    assert.deepEqual((await run(s, 'SELECT 1 AS a INTO dbo.Copied')).errors.map((e) => e.number), [2714]);
-    assert.deepEqual((await run(s, 'SELECT a FROM (SELECT 1 AS a INTO dbo.Inner1) t')).errors.map((e) => [e.number, e.message]), [[102, "Incorrect syntax near 'INTO'."]]);
-    assert.deepEqual((await run(s, 'INSERT INTO dbo.Copied SELECT 1, 2, 3 INTO dbo.Other')).errors.map((e) => e.number), [102]);
+    const cols = await ok(
+      s,
+      `SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'Copied' ORDER BY ORDINAL_POSITION`,
+    );
+    assert.deepEqual(
+      cols.resultSets[0]!.rows.map((r) => r.slice(0, 2)),
+      [
+        ['CustomerKey', 'int'],
+        ['Cost', 'decimal'],
+        ['Tag', 'nvarchar'],
+      ],
+    );
+    assert.deepEqual(
+      (await run(s, 'SELECT 1 AS a INTO dbo.Copied')).errors.map((e) => e.number),
+      [2714],
+    );
+    assert.deepEqual(
+      (await run(s, 'SELECT a FROM (SELECT 1 AS a INTO dbo.Inner1) t')).errors.map((e) => [e.number, e.message]),
+      [[102, "Incorrect syntax near 'INTO'."]],
+    );
+    assert.deepEqual(
+      (await run(s, 'INSERT INTO dbo.Copied SELECT 1, 2, 3 INTO dbo.Other')).errors.map((e) => e.number),
+      [102],
+    );
   });
 
   it('runs window frames, and sums integers with SQL Server result types and overflow', async () => {
-    const o = await ok(s, `SELECT TOP 4 CustomerKey,
+    const o = await ok(
+      s,
+      `SELECT TOP 4 CustomerKey,
   SUM(CustomerKey) OVER (ORDER BY CustomerKey ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS pair,
   SUM(CustomerKey) OVER (ORDER BY CustomerKey ROWS UNBOUNDED PRECEDING) AS running,
   COUNT(*) OVER (ORDER BY CustomerKey RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS total
-FROM wwi_ml.CustomerTest ORDER BY CustomerKey`);
-    assert.deepEqual(o.resultSets[0]!.columns.map((c) => c.type.name), ['int', 'int', 'int', 'int']);
-    assert.deepEqual(o.resultSets[0]!.rows, [[1, 1, 1, 50], [2, 3, 3, 50], [3, 5, 6, 50], [4, 7, 10, 50]]);
+FROM wwi_ml.CustomerTest ORDER BY CustomerKey`,
+    );
+    assert.deepEqual(
+      o.resultSets[0]!.columns.map((c) => c.type.name),
+      ['int', 'int', 'int', 'int'],
+    );
+    assert.deepEqual(o.resultSets[0]!.rows, [
+      [1, 1, 1, 50],
+      [2, 3, 3, 50],
+      [3, 5, 6, 50],
+      [4, 7, 10, 50],
+    ]);
     const errs = async (sql: string) => (await run(s, sql)).errors.map((e) => [e.number, e.message]);
     assert.deepEqual(await errs('SELECT SUM(CustomerKey) OVER (ROWS UNBOUNDED PRECEDING) FROM wwi_ml.CustomerTest'), [
       [10756, 'Window frame with ROWS or RANGE must have an ORDER BY clause.'],
@@ -270,50 +422,91 @@ FROM wwi_ml.CustomerTest ORDER BY CustomerKey`);
   });
 
   it('keeps #temp tables per session, with their types, through transactions, until dropped', async () => {
-    const o = await ok(s, `IF OBJECT_ID('tempdb..#picked') IS NOT NULL DROP TABLE #picked
+    const o = await ok(
+      s,
+      `IF OBJECT_ID('tempdb..#picked') IS NOT NULL DROP TABLE #picked
 CREATE TABLE #picked ([Key] [int] NOT NULL, [Note] [nvarchar](5) NULL, [Seq] [int] IDENTITY(1,1))
 INSERT INTO #picked ([Key]) SELECT CustomerKey FROM wwi_ml.CustomerTest WHERE CustomerKey <= 4
 UPDATE #picked SET [Note] = N'even' WHERE [Key] % 2 = 0
 SELECT [Key], [Note], [Seq] FROM #picked ORDER BY [Key]
 SELECT [Note], COUNT(*) AS n INTO #notes FROM #picked GROUP BY [Note]
-SELECT COUNT(*) FROM #notes`);
-    assert.deepEqual(o.resultSets.map((r) => r.rows), [[[1, null, 1], [2, 'even', 2], [3, null, 3], [4, 'even', 4]], [[2]]]);
-    assert.deepEqual(o.resultSets[0]!.columns.map((c) => `${c.name} ${c.type.name}`), ['Key int', 'Note nvarchar', 'Seq int']);
+SELECT COUNT(*) FROM #notes`,
+    );
+    assert.deepEqual(
+      o.resultSets.map((r) => r.rows),
+      [
+        [
+          [1, null, 1],
+          [2, 'even', 2],
+          [3, null, 3],
+          [4, 'even', 4],
+        ],
+        [[2]],
+      ],
+    );
+    assert.deepEqual(
+      o.resultSets[0]!.columns.map((c) => `${c.name} ${c.type.name}`),
+      ['Key int', 'Note nvarchar', 'Seq int'],
+    );
     // Declared lengths hold, as in a permanent table.
-    assert.deepEqual((await run(s, "INSERT INTO #picked ([Key], [Note]) VALUES (9, N'toolong')")).errors.map((e) => e.number), [2628]);
+    assert.deepEqual(
+      (await run(s, "INSERT INTO #picked ([Key], [Note]) VALUES (9, N'toolong')")).errors.map((e) => e.number),
+      [2628],
+    );
     // Not in the database's catalog; not visible to another session.
     assert.deepEqual((await ok(s, "SELECT COUNT(*) FROM sys.tables WHERE name LIKE '#%'")).resultSets[0]!.rows, [[0]]);
     const other = await open(engine, 58);
     try {
-      assert.deepEqual((await run(other, 'SELECT * FROM #picked')).errors.map((e) => [e.number, e.message]), [[208, "Invalid object name '#picked'."]]);
+      assert.deepEqual(
+        (await run(other, 'SELECT * FROM #picked')).errors.map((e) => [e.number, e.message]),
+        [[208, "Invalid object name '#picked'."]],
+      );
       await ok(other, 'CREATE TABLE #picked ([x] [int])');
     } finally {
       await other.close();
     }
     // A rolled-back transaction takes back the #temp tables it made and dropped.
-    const tx = await ok(s, `BEGIN TRAN
+    const tx = await ok(
+      s,
+      `BEGIN TRAN
 CREATE TABLE #inTran ([a] [int])
 DROP TABLE #picked
 ROLLBACK
-SELECT OBJECT_ID('tempdb..#inTran'), (SELECT COUNT(*) FROM #picked)`);
+SELECT OBJECT_ID('tempdb..#inTran'), (SELECT COUNT(*) FROM #picked)`,
+    );
     assert.deepEqual(tx.resultSets[0]!.rows, [[null, 4]]);
-    assert.deepEqual((await run(s, 'CREATE TABLE #picked ([a] [int])')).errors.map((e) => e.number), [2714]);
+    assert.deepEqual(
+      (await run(s, 'CREATE TABLE #picked ([a] [int])')).errors.map((e) => e.number),
+      [2714],
+    );
     await ok(s, 'DROP TABLE #picked; DROP TABLE #notes; DROP TABLE IF EXISTS #never');
     assert.deepEqual((await ok(s, "SELECT OBJECT_ID('tempdb..#picked')")).resultSets[0]!.rows, [[null]]);
-    assert.deepEqual((await run(s, 'CREATE TABLE ##shared ([a] [int])')).errors.map((e) => e.number), [40517]);
+    assert.deepEqual(
+      (await run(s, 'CREATE TABLE ##shared ([a] [int])')).errors.map((e) => e.number),
+      [40517],
+    );
   });
 
   it('renames tables with RENAME OBJECT (the CTAS swap) and sp_rename', async () => {
-    const swap = await ok(s, `CREATE TABLE dbo.Fact ([a] [int]); INSERT INTO dbo.Fact VALUES (1)
+    const swap = await ok(
+      s,
+      `CREATE TABLE dbo.Fact ([a] [int]); INSERT INTO dbo.Fact VALUES (1)
 CREATE TABLE dbo.Fact_new WITH (DISTRIBUTION = ROUND_ROBIN, CLUSTERED COLUMNSTORE INDEX) AS SELECT a + 1 AS a FROM dbo.Fact
 RENAME OBJECT dbo.Fact TO Fact_old
 RENAME OBJECT::dbo.Fact_new TO Fact
 DROP TABLE dbo.Fact_old
 SELECT a FROM dbo.Fact
-SELECT name FROM sys.tables WHERE name LIKE 'Fact%'`);
-    assert.deepEqual(swap.resultSets.map((r) => r.rows), [[[2]], [['Fact']]]);
+SELECT name FROM sys.tables WHERE name LIKE 'Fact%'`,
+    );
+    assert.deepEqual(
+      swap.resultSets.map((r) => r.rows),
+      [[[2]], [['Fact']]],
+    );
     const renamed = await ok(s, "CREATE TABLE dbo.Staging ([b] [int]); EXEC sp_rename 'dbo.Staging', 'Staged'; SELECT COUNT(*) FROM dbo.Staged");
-    assert.deepEqual(renamed.infos.map((i) => [i.number, i.message]), [[15477, 'Caution: Changing any part of an object name could break scripts and stored procedures.']]);
+    assert.deepEqual(
+      renamed.infos.map((i) => [i.number, i.message]),
+      [[15477, 'Caution: Changing any part of an object name could break scripts and stored procedures.']],
+    );
     assert.deepEqual(renamed.resultSets[0]!.rows, [[0]]);
     const errs = async (sql: string) => (await run(s, sql)).errors.map((e) => [e.number, e.message]);
     assert.deepEqual(await errs('RENAME OBJECT dbo.Nope TO Other'), [[208, "Invalid object name 'dbo.Nope'."]]);
@@ -321,21 +514,33 @@ SELECT name FROM sys.tables WHERE name LIKE 'Fact%'`);
     assert.deepEqual(await errs("EXEC sp_rename 'dbo.Missing', 'x'"), [
       [15225, "No item by the name of 'dbo.Missing' could be found in the current database 'SQLPool01', given that @itemtype was input as '(null)'."],
     ]);
-    assert.deepEqual(await errs("EXEC sp_rename 'dbo.Staged.b', 'c', 'COLUMN'"), [[40517, 'The local pool does not support sp_rename of a COLUMN (tables only) (line 1).']]);
+    assert.deepEqual(await errs("EXEC sp_rename 'dbo.Staged.b', 'c', 'COLUMN'"), [
+      [40517, 'The local pool does not support sp_rename of a COLUMN (tables only) (line 1).'],
+    ]);
   });
 
   it('runs MERGE with matched, not matched and not matched by source clauses, and its errors', async () => {
-    await ok(s, 'CREATE TABLE dbo.Target ([Id] [int] NOT NULL, [Val] [nvarchar](10), [Hits] [int]); INSERT INTO dbo.Target VALUES (1, N\'one\', 1), (2, N\'two\', 1), (60, N\'old\', 1)');
-    const o = await ok(s, `MERGE INTO dbo.Target AS t
+    await ok(
+      s,
+      "CREATE TABLE dbo.Target ([Id] [int] NOT NULL, [Val] [nvarchar](10), [Hits] [int]); INSERT INTO dbo.Target VALUES (1, N'one', 1), (2, N'two', 1), (60, N'old', 1)",
+    );
+    const o = await ok(
+      s,
+      `MERGE INTO dbo.Target AS t
 USING (SELECT CustomerKey AS Id, N'new' AS Val FROM wwi_ml.CustomerTest WHERE CustomerKey <= 3) AS src
 ON t.Id = src.Id
 WHEN MATCHED AND t.Id = 1 THEN UPDATE SET Val = src.Val, Hits += 1
 WHEN MATCHED THEN DELETE
 WHEN NOT MATCHED BY TARGET THEN INSERT (Id, Val, Hits) VALUES (src.Id, src.Val, 0)
 WHEN NOT MATCHED BY SOURCE AND t.Id > 50 THEN UPDATE SET Val = N'orphan';
-SELECT Id, Val, Hits FROM dbo.Target ORDER BY Id`);
+SELECT Id, Val, Hits FROM dbo.Target ORDER BY Id`,
+    );
     assert.deepEqual(o.rowCounts[0], 4, 'one update, one delete, one insert, one orphan update');
-    assert.deepEqual(o.resultSets[0]!.rows, [[1, 'new', 2], [3, 'new', 0], [60, 'orphan', 1]]);
+    assert.deepEqual(o.resultSets[0]!.rows, [
+      [1, 'new', 2],
+      [3, 'new', 0],
+      [60, 'orphan', 1],
+    ]);
     const errs = async (sql: string) => (await run(s, sql)).errors.map((e) => [e.number, e.message]);
     assert.deepEqual(await errs('MERGE dbo.Target t USING wwi_ml.CustomerTest c ON t.Id = c.CustomerKey WHEN MATCHED THEN DELETE'), [
       [10713, 'A MERGE statement must be terminated by a semi-colon (;).'],
@@ -346,8 +551,14 @@ SELECT Id, Val, Hits FROM dbo.Target ORDER BY Id`);
     assert.deepEqual(await errs('MERGE dbo.Target t USING wwi_ml.CustomerTest c ON t.Id = c.CustomerKey WHEN NOT MATCHED THEN INSERT (Nope) VALUES (1);'), [
       [207, "Invalid column name 'Nope'."],
     ]);
-    assert.deepEqual((await errs('MERGE dbo.Target t USING wwi_ml.CustomerTest c ON t.Id = c.CustomerKey WHEN NOT MATCHED THEN INSERT (Id) VALUES (1, 2);')).map((e) => e[0]), [110]);
-    assert.deepEqual((await errs('INSERT INTO dbo.Target (Id, Val) VALUES (1)')).map((e) => e[0]), [109]);
+    assert.deepEqual(
+      (await errs('MERGE dbo.Target t USING wwi_ml.CustomerTest c ON t.Id = c.CustomerKey WHEN NOT MATCHED THEN INSERT (Id) VALUES (1, 2);')).map((e) => e[0]),
+      [110],
+    );
+    assert.deepEqual(
+      (await errs('INSERT INTO dbo.Target (Id, Val) VALUES (1)')).map((e) => e[0]),
+      [109],
+    );
     const twice = await errs(`MERGE dbo.Target t USING (SELECT 3 AS k UNION ALL SELECT 3) AS src ON t.Id = src.k WHEN MATCHED THEN UPDATE SET Hits = 9;`);
     assert.equal(twice[0]?.[0], 8672);
     assert.deepEqual((await ok(s, 'SELECT Hits FROM dbo.Target WHERE Id = 3')).resultSets[0]!.rows, [[0]], 'the refused MERGE changed nothing');
@@ -355,9 +566,12 @@ SELECT Id, Val, Hits FROM dbo.Target ORDER BY Id`);
 
   it('runs WITH ... INSERT: the SELECT reads the common table expressions', async () => {
     await ok(s, 'CREATE TABLE dbo.FirstCustomers ([CustomerKey] [int] NOT NULL, [GenderId] [int])');
-    const ins = await ok(s, `WITH c AS (SELECT CustomerKey, GenderId FROM wwi_ml.CustomerTest WHERE CustomerKey <= 7),
+    const ins = await ok(
+      s,
+      `WITH c AS (SELECT CustomerKey, GenderId FROM wwi_ml.CustomerTest WHERE CustomerKey <= 7),
   d AS (SELECT * FROM c WHERE CustomerKey > 2)
-INSERT INTO dbo.FirstCustomers (CustomerKey, GenderId) SELECT CustomerKey, GenderId FROM d`);
+INSERT INTO dbo.FirstCustomers (CustomerKey, GenderId) SELECT CustomerKey, GenderId FROM d`,
+    );
     assert.deepEqual(ins.rowCounts, [5]);
     const stored = await ok(s, 'SELECT CustomerKey FROM dbo.FirstCustomers ORDER BY CustomerKey');
     assert.deepEqual(stored.resultSets[0]!.rows, [[3], [4], [5], [6], [7]]);
@@ -373,13 +587,16 @@ INSERT INTO dbo.FirstCustomers (CustomerKey, GenderId) SELECT CustomerKey, Gende
       let e1: Engine | undefined = await createLocalPoolEngine({ dataDir: dir, seedCustomers: 20 });
       let a = await open(e1);
       await insertModel(a, 'aml-synapse-classifier:1', onnx);
-      await ok(a, `CREATE TABLE dbo.T (x nvarchar(12))
+      await ok(
+        a,
+        `CREATE TABLE dbo.T (x nvarchar(12))
 GO
 INSERT INTO dbo.T VALUES (N'kept')
 GO
 CREATE VIEW dbo.V AS SELECT x FROM dbo.T
 GO
-CREATE PROCEDURE dbo.P AS SELECT COUNT(*) AS n FROM wwi_ml.CustomerTest`);
+CREATE PROCEDURE dbo.P AS SELECT COUNT(*) AS n FROM wwi_ml.CustomerTest`,
+      );
       await a.close();
       await e1.close();
       e1 = undefined;

@@ -15,7 +15,8 @@ import { deployAndCreate, onnxBytes, planFor, startEnv, storeRow, type Lifecycle
 
 let env: LifecycleEnv;
 const HOSTILE_TABLE = { schema: "ml]]'; --", name: 'Model "table] GO' };
-const CASTS = "CAST(Cost AS real) AS Cost, CAST(Size AS real) AS Size, CAST(Price AS real) AS Price, CAST(PrimaryBrandId AS bigint) AS PrimaryBrandId, " +
+const CASTS =
+  'CAST(Cost AS real) AS Cost, CAST(Size AS real) AS Size, CAST(Price AS real) AS Price, CAST(PrimaryBrandId AS bigint) AS PrimaryBrandId, ' +
   'CAST(GenderId AS bigint) AS GenderId, CAST(MaritalStatus AS bigint) AS MaritalStatus, CAST(LowerIncomeBound AS bigint) AS LowerIncomeBound, ' +
   'CAST(UpperIncomeBound AS bigint) AS UpperIncomeBound';
 
@@ -26,7 +27,11 @@ before(async () => {
   await env.conn.execute(`CREATE SCHEMA [ml]]]]'; --]`);
   await deployAndCreate(
     env,
-    await planFor(env, 'aml-synapse-classifier', '2', { modelTable: HOSTILE_TABLE, scriptType: 'procedure', objectName: { schema: "ml]]'; --", name: "Score'it [now]" } }),
+    await planFor(env, 'aml-synapse-classifier', '2', {
+      modelTable: HOSTILE_TABLE,
+      scriptType: 'procedure',
+      objectName: { schema: "ml]]'; --", name: "Score'it [now]" },
+    }),
     true,
   );
   // By hand: double quotes, '' without N, lower case, a table alias on the model table.
@@ -61,7 +66,10 @@ test('model tables: the seeded AMLModel, a table with a hostile name and a bare 
 test('deployed models: each row with its size (the ONNX file length), name, version and schemas', async () => {
   const aml = (await listModelTables(env.conn)).find((t) => t.table.name === 'AMLModel')!;
   const models = await listDeployedModels(env.conn, aml);
-  assert.deepEqual(models.map((m) => m.id), ['aml-synapse-classifier:1', 'aml-synapse-classifier:2']);
+  assert.deepEqual(
+    models.map((m) => m.id),
+    ['aml-synapse-classifier:1', 'aml-synapse-classifier:2'],
+  );
   const v1 = await onnxBytes(env, 'aml-synapse-classifier', '1');
   assert.equal(models[0]!.sizeBytes, v1.byteLength);
   assert.equal(models[0]!.name, 'aml-synapse-classifier');
@@ -90,14 +98,24 @@ test('scoring objects: found whatever the quoting; a view that selects a model r
     ['CustomerPrediction'],
     'IDs compare as the server compares them (case-insensitive)',
   );
-  assert.deepEqual(usersOf(objects, { schema: 'dbo', name: 'models' }, 'aml-synapse-classifier:1').map((o) => o.name.name), ['Bare']);
+  assert.deepEqual(
+    usersOf(objects, { schema: 'dbo', name: 'models' }, 'aml-synapse-classifier:1').map((o) => o.name.name),
+    ['Bare'],
+  );
 });
 
-test('without sys.sql_modules, the pool\'s INFORMATION_SCHEMA with OBJECT_DEFINITION finds the same objects', async () => {
+test("without sys.sql_modules, the pool's INFORMATION_SCHEMA with OBJECT_DEFINITION finds the same objects", async () => {
   const noModules = {
-    query: (sql: string, params?: never) => (sql.includes('sys.sql_modules') ? Promise.reject(new Error("Invalid object name 'sys.sql_modules'.")) : env.conn.query(sql, params)),
+    query: (sql: string, params?: never) =>
+      sql.includes('sys.sql_modules') ? Promise.reject(new Error("Invalid object name 'sys.sql_modules'.")) : env.conn.query(sql, params),
   };
-  const key = (o: { kind: string; name: { schema?: string; name: string }; modelId: string; definition: string }) => [o.kind, o.name.schema, o.name.name, o.modelId, o.definition];
+  const key = (o: { kind: string; name: { schema?: string; name: string }; modelId: string; definition: string }) => [
+    o.kind,
+    o.name.schema,
+    o.name.name,
+    o.modelId,
+    o.definition,
+  ];
   const viaModules = (await listScoringObjects(env.conn)).map(key);
   const viaInformationSchema = (await listScoringObjects(noModules)).map(key);
   assert.equal(viaModules.length, 4);
@@ -111,16 +129,24 @@ test('delete model: refused while a view or procedure uses it, listing them; oth
   const aml = (await listModelTables(env.conn)).find((t) => t.table.name === 'AMLModel')!;
   await assert.rejects(deleteModel(env.conn, aml, 'aml-synapse-classifier:2'), (e: unknown) => {
     assert.ok(e instanceof ModelInUseError);
-    assert.deepEqual(e.users.map((u) => displayObjectName(u.name)), ['wwi_ml.Hand "Quoted"']);
+    assert.deepEqual(
+      e.users.map((u) => displayObjectName(u.name)),
+      ['wwi_ml.Hand "Quoted"'],
+    );
     assert.equal(
       e.message,
       `The model 'aml-synapse-classifier:2' in wwi_ml.AMLModel cannot be deleted: it is used by view wwi_ml.Hand "Quoted". Move them to another version (Upgrade or Roll back) or drop them first.`,
     );
     return true;
   });
-  await env.conn.execute(`INSERT INTO wwi_ml.AMLModel (ID, name, version, model) SELECT N'spare''s:3', name, 3, model FROM wwi_ml.AMLModel WHERE ID = 'aml-synapse-classifier:1'`);
+  await env.conn.execute(
+    `INSERT INTO wwi_ml.AMLModel (ID, name, version, model) SELECT N'spare''s:3', name, 3, model FROM wwi_ml.AMLModel WHERE ID = 'aml-synapse-classifier:1'`,
+  );
   await deleteModel(env.conn, aml, "spare's:3");
-  assert.deepEqual((await listDeployedModels(env.conn, aml)).map((m) => m.id), ['aml-synapse-classifier:1', 'aml-synapse-classifier:2']);
+  assert.deepEqual(
+    (await listDeployedModels(env.conn, aml)).map((m) => m.id),
+    ['aml-synapse-classifier:1', 'aml-synapse-classifier:2'],
+  );
   await assert.rejects(deleteModel(env.conn, aml, "spare's:3"), /There is no model 'spare's:3' in wwi_ml\.AMLModel/);
   const hostile = (await listModelTables(env.conn)).find((t) => t.table.name === HOSTILE_TABLE.name)!;
   await assert.rejects(deleteModel(env.conn, hostile, 'aml-synapse-classifier:2'), /used by procedure ml\]\]'; --\.Score'it \[now\]/);
@@ -136,7 +162,7 @@ test('a hand-written view (double quotes, lower case) is read back from the pool
   await repoint({ db: env.conn, objects: [mapping], toModelId: 'aml-synapse-classifier:1' });
   const after = (await listScoringObjects(env.conn)).find((o) => o.name.name === 'Hand "Quoted"')!;
   assert.equal(after.modelId, 'aml-synapse-classifier:1');
-  assert.match(after.definition, /ALTER VIEW \[wwi_ml\]\.\[Hand "Quoted"\]\nAS\n/, 'rewritten in the generator\'s shape');
+  assert.match(after.definition, /ALTER VIEW \[wwi_ml\]\.\[Hand "Quoted"\]\nAS\n/, "rewritten in the generator's shape");
   const rows = (await env.conn.query(`SELECT * FROM [wwi_ml].[Hand "Quoted"]`)).resultSets[0]!;
   assert.equal(rows.rows.length, 30);
   assert.deepEqual(rows.columns.map((c) => c.name).slice(0, 2), ['CustomerKey', 'Cost']);

@@ -38,7 +38,9 @@ async function directScores(onnx: Uint8Array): Promise<Map<number, bigint>> {
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
     CUSTOMER_FEATURES.forEach((f, i) => {
       const v = Number(r[i + 1]);
-      feeds[f] = FLOAT_FEATURES.includes(f) ? new ort.Tensor('float32', Float32Array.of(v), [1, 1]) : new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.trunc(v))), [1, 1]);
+      feeds[f] = FLOAT_FEATURES.includes(f)
+        ? new ort.Tensor('float32', Float32Array.of(v), [1, 1])
+        : new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.trunc(v))), [1, 1]);
     });
     const res = await session.run(feeds, ['label_out']);
     out.set(Number(r[0]), BigInt(res.label_out!.data[0] as bigint));
@@ -49,7 +51,15 @@ async function directScores(onnx: Uint8Array): Promise<Map<number, bigint>> {
 
 async function newRow(id: string): Promise<ModelRow> {
   const [name, version] = [id.slice(0, id.lastIndexOf(':')), id.slice(id.lastIndexOf(':') + 1)];
-  return { table: TABLE, modelId: id, name, version, model: await onnxBytes(env, name, version), framework: 'onnx', existingColumns: MODEL_TABLE_COLUMNS.map((c) => c.key) };
+  return {
+    table: TABLE,
+    modelId: id,
+    name,
+    version,
+    model: await onnxBytes(env, name, version),
+    framework: 'onnx',
+    existingColumns: MODEL_TABLE_COLUMNS.map((c) => c.key),
+  };
 }
 
 async function mappings(): Promise<ReadBackMapping[]> {
@@ -84,7 +94,12 @@ function failingAt(n: number, log: string[]): LifecycleSql {
       query: (sql: string, params?: never) => c.query(sql, params),
       execute: async (sql: string, params?: never) => {
         count++;
-        log.push(sql.split('\n').find((l) => !l.startsWith('--'))!.slice(0, 14));
+        log.push(
+          sql
+            .split('\n')
+            .find((l) => !l.startsWith('--'))!
+            .slice(0, 14),
+        );
         if (count === n) throw new Error(`injected failure at statement ${n}`);
         return c.execute(sql, params);
       },
@@ -108,11 +123,17 @@ after(async () => env?.close());
 
 test('the objects start on version 1 and score as onnxruntime does', async () => {
   const m = await mappings();
-  assert.deepEqual(m.map((x) => [x.scriptType, x.modelId, x.passThrough]), [
-    ['view', V1, ['CustomerKey']],
-    ['procedure', V1, ['CustomerKey']],
-  ]);
-  await assertScoring(m.map((x) => ({ object: x.objectName, modelId: x.modelId })), { [VIEW.name]: V1, [PROC.name]: V1 });
+  assert.deepEqual(
+    m.map((x) => [x.scriptType, x.modelId, x.passThrough]),
+    [
+      ['view', V1, ['CustomerKey']],
+      ['procedure', V1, ['CustomerKey']],
+    ],
+  );
+  await assertScoring(
+    m.map((x) => ({ object: x.objectName, modelId: x.modelId })),
+    { [VIEW.name]: V1, [PROC.name]: V1 },
+  );
 });
 
 test('a failure at each statement of an upgrade leaves every object on version 1 or 2, as the error says', async () => {
@@ -136,7 +157,12 @@ test('a failure at each statement of an upgrade leaves every object on version 1
     });
     const state = (await mappings()).map((m) => ({ object: m.objectName, modelId: m.modelId }));
     await assertScoring(state, want);
-    const ids = (await listDeployedModels(env.conn, (await listModelTables(env.conn)).find((t) => t.table.name === TABLE.name)!)).map((m) => m.id);
+    const ids = (
+      await listDeployedModels(
+        env.conn,
+        (await listModelTables(env.conn)).find((t) => t.table.name === TABLE.name)!,
+      )
+    ).map((m) => m.id);
     assert.ok(ids.includes(V1), `after a failure at statement ${n} the old row is still there`);
     // Back to version 1 for the next round (the row of version 1 is still stored).
     const moved = (await mappings()).filter((m) => m.modelId !== V1);
@@ -169,7 +195,11 @@ test('compare versions: the agreement and confusion table of 1 and 2 equal a dir
   const first10 = await compareVersions({ db: env.conn, object: view, modelTable: table, otherId: V2, rows: 10 });
   assert.equal(first10.rows, 10);
   await assert.rejects(compareVersions({ db: env.conn, object: view, modelTable: table, otherId: 'nope:9' }), /There is no model 'nope:9'/);
-  assert.deepEqual((await mappings()).map((m) => m.modelId), [V1, V1], 'nothing is deployed by a comparison');
+  assert.deepEqual(
+    (await mappings()).map((m) => m.modelId),
+    [V1, V1],
+    'nothing is deployed by a comparison',
+  );
 });
 
 test('a cancel between two rewrites leaves the first object on the new version and says so', async () => {
@@ -201,7 +231,10 @@ test('a cancel between two rewrites leaves the first object on the new version a
       return true;
     },
   );
-  await assertScoring((await mappings()).map((m) => ({ object: m.objectName, modelId: m.modelId })), { [VIEW.name]: V2, [PROC.name]: V1 });
+  await assertScoring(
+    (await mappings()).map((m) => ({ object: m.objectName, modelId: m.modelId })),
+    { [VIEW.name]: V2, [PROC.name]: V1 },
+  );
   await repoint({ db: env.conn, objects: (await mappings()).filter((m) => m.modelId !== V1), toModelId: V1 });
 });
 
@@ -214,39 +247,71 @@ test('a version that does not fit the mapping is refused before anything changes
     assert.match(e.message, /Failed while checking the new version against the mapping: .*the model has no input 'Cost'/);
     return true;
   });
-  const ids = (await listDeployedModels(env.conn, (await listModelTables(env.conn)).find((t) => t.table.name === TABLE.name)!)).map((m) => m.id);
+  const ids = (
+    await listDeployedModels(
+      env.conn,
+      (await listModelTables(env.conn)).find((t) => t.table.name === TABLE.name)!,
+    )
+  ).map((m) => m.id);
   assert.ok(!ids.includes('marital-status-encoder:1'), 'the row of a refused version is not stored');
-  await assertScoring((await mappings()).map((m) => ({ object: m.objectName, modelId: m.modelId })), { [VIEW.name]: V1, [PROC.name]: V1 });
+  await assertScoring(
+    (await mappings()).map((m) => ({ object: m.objectName, modelId: m.modelId })),
+    { [VIEW.name]: V1, [PROC.name]: V1 },
+  );
 });
 
 test('upgrade then roll back to the previous version still in the table', async () => {
   const r = await repoint({ db: env.conn, objects: await mappings(), toModelId: V2, newRow: await newRow(V2) });
   assert.equal(r.storedId, V2);
   assert.equal(r.rewritten.length, 2);
-  await assertScoring((await mappings()).map((m) => ({ object: m.objectName, modelId: m.modelId })), { [VIEW.name]: V2, [PROC.name]: V2 });
+  await assertScoring(
+    (await mappings()).map((m) => ({ object: m.objectName, modelId: m.modelId })),
+    { [VIEW.name]: V2, [PROC.name]: V2 },
+  );
 
   const table = (await listModelTables(env.conn)).find((t) => t.table.name === TABLE.name)!;
   const previous = previousVersionId(await listDeployedModels(env.conn, table), V2);
   assert.equal(previous, V1);
   const back = await repoint({ db: env.conn, objects: await mappings(), toModelId: previous!, deleteOldRow: true });
   assert.equal(back.deletedId, V2);
-  await assertScoring((await mappings()).map((m) => ({ object: m.objectName, modelId: m.modelId })), { [VIEW.name]: V1, [PROC.name]: V1 });
-  assert.deepEqual((await listDeployedModels(env.conn, table)).map((m) => m.id), [V1]);
-  await assert.rejects(repoint({ db: env.conn, objects: await mappings(), toModelId: V2 }), /there is no model 'aml-synapse-classifier:2' with bytes in .*deploy that version first/);
+  await assertScoring(
+    (await mappings()).map((m) => ({ object: m.objectName, modelId: m.modelId })),
+    { [VIEW.name]: V1, [PROC.name]: V1 },
+  );
+  assert.deepEqual(
+    (await listDeployedModels(env.conn, table)).map((m) => m.id),
+    [V1],
+  );
+  await assert.rejects(
+    repoint({ db: env.conn, objects: await mappings(), toModelId: V2 }),
+    /there is no model 'aml-synapse-classifier:2' with bytes in .*deploy that version first/,
+  );
 });
 
 test('with the wizard’s plans: each object is rewritten with its new mapping and checked against it', async () => {
   const objects = await mappings();
-  const sourceColumns = (await env.conn.query('SELECT TOP (0) * FROM wwi_ml.CustomerTest')).resultSets[0]!.columns.map((c) => ({ name: c.name, type: parseSqlType(c.type) }));
-  const plans = objects.map((m) => ({ ...toScoringPlan(m, { target: 'synapse-dedicated', sourceColumns }), outputs: [{ name: 'label_out', type: parseSqlType('int') }] }));
+  const sourceColumns = (await env.conn.query('SELECT TOP (0) * FROM wwi_ml.CustomerTest')).resultSets[0]!.columns.map((c) => ({
+    name: c.name,
+    type: parseSqlType(c.type),
+  }));
+  const plans = objects.map((m) => ({
+    ...toScoringPlan(m, { target: 'synapse-dedicated', sourceColumns }),
+    outputs: [{ name: 'label_out', type: parseSqlType('int') }],
+  }));
   const r = await repoint({ db: env.conn, objects, toModelId: V2, newRow: await newRow(V2), plans });
   assert.equal(r.rewritten.length, 2);
   const now = await mappings();
-  assert.deepEqual(now.map((m) => [m.modelId, m.outputs.map((o) => `${o.name} ${o.type.name}`)]), [
-    [V2, ['label_out int']],
-    [V2, ['label_out int']],
-  ]);
-  await assertScoring(now.map((m) => ({ object: m.objectName, modelId: m.modelId })), { [VIEW.name]: V2, [PROC.name]: V2 });
+  assert.deepEqual(
+    now.map((m) => [m.modelId, m.outputs.map((o) => `${o.name} ${o.type.name}`)]),
+    [
+      [V2, ['label_out int']],
+      [V2, ['label_out int']],
+    ],
+  );
+  await assertScoring(
+    now.map((m) => ({ object: m.objectName, modelId: m.modelId })),
+    { [VIEW.name]: V2, [PROC.name]: V2 },
+  );
   const wrong = plans.map((p) => ({ ...p, inputs: p.inputs.map((i) => (i.modelInput === 'Cost' ? { ...i, inputType: parseSqlType('float') } : i)) }));
   await assert.rejects(repoint({ db: env.conn, objects: now, toModelId: V1, plans: wrong }), (e: unknown) => {
     assert.ok(e instanceof RepointError);

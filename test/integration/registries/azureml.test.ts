@@ -6,12 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import {
-  BlobServiceClient,
-  ContainerSASPermissions,
-  StorageSharedKeyCredential,
-  generateBlobSASQueryParameters,
-} from '@azure/storage-blob';
+import { BlobServiceClient, ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
 import { ModelCache } from '../../../src/models/cache.js';
 import { AzureMlModelSource, AzureMlSourceOptions, listAzureMlWorkspaces, parseModelUri } from '../../../src/models/sources/azureml.js';
 import { DownloadProgress, ModelSourceError, modelPages } from '../../../src/models/source.js';
@@ -79,7 +74,10 @@ describe('Azure Machine Learning source (ARM server + Azurite)', () => {
     await put('azureml-blobstore', 'big/model.onnx', big);
     await put('sas-container', 'custom/model.onnx', sample.onnx);
     // A blob whose stored MD5 does not match its bytes.
-    await service.getContainerClient('azureml-blobstore').getBlobClient('models/corrupt/model.onnx').setHTTPHeaders({ blobContentMD5: createHash('md5').update('other').digest() });
+    await service
+      .getContainerClient('azureml-blobstore')
+      .getBlobClient('models/corrupt/model.onnx')
+      .setHTTPHeaders({ blobContentMD5: createHash('md5').update('other').digest() });
     const sas = generateBlobSASQueryParameters(
       { containerName: 'sas-container', permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + 3_600_000) },
       new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY),
@@ -88,19 +86,39 @@ describe('Azure Machine Learning source (ARM server + Azurite)', () => {
     const ws = arm.addWorkspace(WS, RG);
     arm.addWorkspace('aml-ws-dev', 'rg-dev');
     arm.addWorkspace('aml-ws-prod', 'rg-prod', 'eastus');
-    ws.datastores.set('workspaceartifactstore', { name: 'workspaceartifactstore', accountName: AZURITE_ACCOUNT, containerName: 'azureml', credentials: { credentialsType: 'AccountKey', key: AZURITE_KEY } });
-    ws.datastores.set('workspaceblobstore', { name: 'workspaceblobstore', accountName: AZURITE_ACCOUNT, containerName: 'azureml-blobstore', credentials: { credentialsType: 'AccountKey', key: AZURITE_KEY } });
-    ws.datastores.set('sasstore', { name: 'sasstore', accountName: AZURITE_ACCOUNT, containerName: 'sas-container', credentials: { credentialsType: 'Sas', sasToken: sas } });
+    ws.datastores.set('workspaceartifactstore', {
+      name: 'workspaceartifactstore',
+      accountName: AZURITE_ACCOUNT,
+      containerName: 'azureml',
+      credentials: { credentialsType: 'AccountKey', key: AZURITE_KEY },
+    });
+    ws.datastores.set('workspaceblobstore', {
+      name: 'workspaceblobstore',
+      accountName: AZURITE_ACCOUNT,
+      containerName: 'azureml-blobstore',
+      credentials: { credentialsType: 'AccountKey', key: AZURITE_KEY },
+    });
+    ws.datastores.set('sasstore', {
+      name: 'sasstore',
+      accountName: AZURITE_ACCOUNT,
+      containerName: 'sas-container',
+      credentials: { credentialsType: 'Sas', sasToken: sas },
+    });
     const onnxFlavor = { onnx: { onnx_version: '1.14.0' }, python_function: { loader_module: 'mlflow.onnx' } };
     const wsPath = `azureml://subscriptions/${SUB}/resourceGroups/${RG}/workspaces/${WS}`;
-    arm.addModelVersion(ws, 'aml-synapse-classifier', {
-      version: '1',
-      modelType: 'mlflow_model',
-      flavors: onnxFlavor,
-      modelUri: `${wsPath}/datastores/workspaceartifactstore/paths/ExperimentRun/dcid.run-v1/outputs/model`,
-      jobName: 'run-v1',
-      description: 'logistic regression',
-    }, { description: 'Customer rating classifier', tags: { team: 'analytics' } });
+    arm.addModelVersion(
+      ws,
+      'aml-synapse-classifier',
+      {
+        version: '1',
+        modelType: 'mlflow_model',
+        flavors: onnxFlavor,
+        modelUri: `${wsPath}/datastores/workspaceartifactstore/paths/ExperimentRun/dcid.run-v1/outputs/model`,
+        jobName: 'run-v1',
+        description: 'logistic regression',
+      },
+      { description: 'Customer rating classifier', tags: { team: 'analytics' } },
+    );
     arm.addModelVersion(ws, 'aml-synapse-classifier', {
       version: '2',
       modelType: 'mlflow_model',
@@ -111,10 +129,23 @@ describe('Azure Machine Learning source (ARM server + Azurite)', () => {
     });
     arm.addModelVersion(ws, 'aml-synapse-classifier', { version: '3', modelType: 'mlflow_model', flavors: onnxFlavor, modelUri: 'runs:/run-v3/model' });
     arm.addModelVersion(ws, 'custom-onnx', { version: '1', modelType: 'custom_model', modelUri: 'azureml://datastores/sasstore/paths/custom/model.onnx' });
-    arm.addModelVersion(ws, 'rating-sklearn', { version: '1', modelType: 'mlflow_model', flavors: { sklearn: {}, python_function: {} }, modelUri: 'azureml://datastores/workspaceblobstore/paths/models/sk' });
-    arm.addModelVersion(ws, 'corrupt-onnx', { version: '1', modelType: 'custom_model', modelUri: 'azureml://datastores/workspaceblobstore/paths/models/corrupt/model.onnx' });
+    arm.addModelVersion(ws, 'rating-sklearn', {
+      version: '1',
+      modelType: 'mlflow_model',
+      flavors: { sklearn: {}, python_function: {} },
+      modelUri: 'azureml://datastores/workspaceblobstore/paths/models/sk',
+    });
+    arm.addModelVersion(ws, 'corrupt-onnx', {
+      version: '1',
+      modelType: 'custom_model',
+      modelUri: 'azureml://datastores/workspaceblobstore/paths/models/corrupt/model.onnx',
+    });
     arm.addModelVersion(ws, 'big-model', { version: '1', modelType: 'custom_model', modelUri: 'azureml://datastores/workspaceblobstore/paths/big/model.onnx' });
-    arm.addModelVersion(ws, 'job-output', { version: '1', modelType: 'custom_model', modelUri: 'azureml://jobs/job-42/outputs/trained_model/paths/model.onnx' });
+    arm.addModelVersion(ws, 'job-output', {
+      version: '1',
+      modelType: 'custom_model',
+      modelUri: 'azureml://jobs/job-42/outputs/trained_model/paths/model.onnx',
+    });
     arm.addModelVersion(ws, 'missing-store', { version: '1', modelType: 'custom_model', modelUri: 'azureml://datastores/gone/paths/model.onnx' });
   });
 
@@ -145,13 +176,23 @@ describe('Azure Machine Learning source (ARM server + Azurite)', () => {
 
   it('lists the workspaces of a subscription across nextLink pages', async () => {
     const list = await listAzureMlWorkspaces(options);
-    assert.deepEqual(list.map((w) => [w.name, w.resourceGroup]), [['aml-ws', RG], ['aml-ws-dev', 'rg-dev'], ['aml-ws-prod', 'rg-prod']]);
+    assert.deepEqual(
+      list.map((w) => [w.name, w.resourceGroup]),
+      [
+        ['aml-ws', RG],
+        ['aml-ws-dev', 'rg-dev'],
+        ['aml-ws-prod', 'rg-prod'],
+      ],
+    );
     assert.match(list[0]!.mlFlowTrackingUri!, /^azureml:\/\/westeurope\.api\.azureml\.ms\/mlflow\/v1\.0\/subscriptions\//);
   });
 
   it('lists models a page at a time (nextLink as the continuation token) and searches by name', async () => {
     const first = await source.listModels();
-    assert.deepEqual(first.items.map((m) => m.name), ['aml-synapse-classifier', 'big-model']);
+    assert.deepEqual(
+      first.items.map((m) => m.name),
+      ['aml-synapse-classifier', 'big-model'],
+    );
     assert.ok(first.continuationToken);
     assert.equal(first.items[0]!.latestVersion, '3');
     assert.equal(first.items[0]!.description, 'Customer rating classifier');
@@ -167,7 +208,10 @@ describe('Azure Machine Learning source (ARM server + Azurite)', () => {
 
   it('lists versions newest first with creator, flavor and ONNX status', async () => {
     const versions = await source.listVersions('aml-synapse-classifier');
-    assert.deepEqual(versions.map((v) => v.version), ['3', '2', '1']);
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      ['3', '2', '1'],
+    );
     assert.equal(versions[1]!.createdBy, 'ben@contoso.com');
     assert.deepEqual(versions[1]!.tags, { algorithm: 'tree-ensemble' });
     assert.equal(versions[2]!.runId, 'run-v1');
@@ -181,7 +225,12 @@ describe('Azure Machine Learning source (ARM server + Azurite)', () => {
   });
 
   it('downloads through the long and short datastore URIs, runs:/ and a SAS datastore', async () => {
-    for (const [name, version] of [['aml-synapse-classifier', '1'], ['aml-synapse-classifier', '2'], ['aml-synapse-classifier', '3'], ['custom-onnx', '1']] as const) {
+    for (const [name, version] of [
+      ['aml-synapse-classifier', '1'],
+      ['aml-synapse-classifier', '2'],
+      ['aml-synapse-classifier', '3'],
+      ['custom-onnx', '1'],
+    ] as const) {
       const got = await source.download(name, version);
       assert.deepEqual(await readFile(got.onnxPath), Buffer.from(sample.onnx), `${name} ${version}`);
       if (name !== 'custom-onnx') assert.equal(await readFile(got.mlmodelPath!, 'utf8'), sample.mlmodelYaml);
@@ -193,10 +242,21 @@ describe('Azure Machine Learning source (ARM server + Azurite)', () => {
 
   it('parses long and short modelUri forms and job outputs', () => {
     const ctx = { model: 'm', version: '1', where: "workspace 'w'" };
-    assert.deepEqual(parseModelUri(`azureml://subscriptions/s/resourcegroups/r/workspaces/w/datastores/ds1/paths/a/b/`, ctx), { kind: 'datastore', datastore: 'ds1', path: 'a/b' });
+    assert.deepEqual(parseModelUri(`azureml://subscriptions/s/resourcegroups/r/workspaces/w/datastores/ds1/paths/a/b/`, ctx), {
+      kind: 'datastore',
+      datastore: 'ds1',
+      path: 'a/b',
+    });
     assert.deepEqual(parseModelUri('azureml://datastores/ds2/paths/x.onnx', ctx), { kind: 'datastore', datastore: 'ds2', path: 'x.onnx' });
-    assert.deepEqual(parseModelUri('azureml://jobs/j1/outputs/artifacts/paths/outputs/model', ctx), { kind: 'datastore', datastore: 'workspaceartifactstore', path: 'ExperimentRun/dcid.j1/outputs/model' });
-    assert.throws(() => parseModelUri('s3://bucket/model', ctx), /Model 'm' version 1 in workspace 'w' is stored at s3:\/\/bucket\/model, which this product cannot read\./);
+    assert.deepEqual(parseModelUri('azureml://jobs/j1/outputs/artifacts/paths/outputs/model', ctx), {
+      kind: 'datastore',
+      datastore: 'workspaceartifactstore',
+      path: 'ExperimentRun/dcid.j1/outputs/model',
+    });
+    assert.throws(
+      () => parseModelUri('s3://bucket/model', ctx),
+      /Model 'm' version 1 in workspace 'w' is stored at s3:\/\/bucket\/model, which this product cannot read\./,
+    );
   });
 
   it('explains a job output it cannot resolve', async () => {
@@ -234,7 +294,11 @@ describe('Azure Machine Learning source (ARM server + Azurite)', () => {
 
   it('says not signed in when ARM refuses the token', async () => {
     const s = new AzureMlModelSource({ ...options, credential: credential('expired') });
-    await rejectsWith(s.listModels(), 'not-signed-in', "Not signed in to workspace 'aml-ws': could not read the model list. Sign in to Azure again (Azure: Sign In) and retry.");
+    await rejectsWith(
+      s.listModels(),
+      'not-signed-in',
+      "Not signed in to workspace 'aml-ws': could not read the model list. Sign in to Azure again (Azure: Sign In) and retry.",
+    );
   });
 
   it('says not signed in when there is no Azure account', async () => {
@@ -246,7 +310,11 @@ describe('Azure Machine Learning source (ARM server + Azurite)', () => {
       },
     };
     const s = new AzureMlModelSource({ ...options, credential: noAccount });
-    await rejectsWith(s.listVersions('aml-synapse-classifier'), 'not-signed-in', "Not signed in to Azure: could not read model 'aml-synapse-classifier' in workspace 'aml-ws'. Sign in to Azure again (Azure: Sign In) and retry.");
+    await rejectsWith(
+      s.listVersions('aml-synapse-classifier'),
+      'not-signed-in',
+      "Not signed in to Azure: could not read model 'aml-synapse-classifier' in workspace 'aml-ws'. Sign in to Azure again (Azure: Sign In) and retry.",
+    );
   });
 
   it('explains a 403 from ARM', async () => {
@@ -285,7 +353,11 @@ describe('Azure Machine Learning source (ARM server + Azurite)', () => {
 
   it('reports dropped connections as network-down', async () => {
     arm.faults.add({ path: /\/models$/, drop: true, times: Infinity });
-    await rejectsWith(source.listModels(), 'network-down', /^Could not reach workspace 'aml-ws' while reading the model list \(.+\)\. Check the network connection and the registry's address, then try again\.$/);
+    await rejectsWith(
+      source.listModels(),
+      'network-down',
+      /^Could not reach workspace 'aml-ws' while reading the model list \(.+\)\. Check the network connection and the registry's address, then try again\.$/,
+    );
   });
 
   it('downloads 100 MB with progress, cancels halfway leaving nothing complete-looking, then downloads cleanly', async () => {

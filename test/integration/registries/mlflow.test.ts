@@ -52,7 +52,11 @@ describe('MLflow tracking server source', () => {
 
   before(async () => {
     await server.start();
-    server.addVersion('aml-synapse-classifier', { files: { MLmodel: v1.mlmodelYaml, 'model.onnx': v1.onnx }, description: 'logistic' }, { description: 'Customer rating' });
+    server.addVersion(
+      'aml-synapse-classifier',
+      { files: { MLmodel: v1.mlmodelYaml, 'model.onnx': v1.onnx }, description: 'logistic' },
+      { description: 'Customer rating' },
+    );
     server.addVersion('aml-synapse-classifier', {
       files: { MLmodel: v1.mlmodelYaml, 'model.onnx': bigOnnx },
       description: 'bigger',
@@ -76,7 +80,10 @@ describe('MLflow tracking server source', () => {
 
   it('lists models in pages and searches by name', async () => {
     const first = await source.listModels({ pageSize: 3 });
-    assert.deepEqual(first.items.map((m) => m.name), ['aml-synapse-classifier', 'other-model-0', 'other-model-1']);
+    assert.deepEqual(
+      first.items.map((m) => m.name),
+      ['aml-synapse-classifier', 'other-model-0', 'other-model-1'],
+    );
     assert.ok(first.continuationToken);
     assert.equal(first.items[0]!.latestVersion, '2');
     assert.equal(first.items[0]!.description, 'Customer rating');
@@ -85,13 +92,19 @@ describe('MLflow tracking server source', () => {
     assert.equal(names.length, 8);
     assert.equal(new Set(names).size, 8);
     const found = await source.listModels({ nameContains: 'synapse' });
-    assert.deepEqual(found.items.map((m) => m.name), ['aml-synapse-classifier']);
+    assert.deepEqual(
+      found.items.map((m) => m.name),
+      ['aml-synapse-classifier'],
+    );
     assert.equal(found.continuationToken, undefined);
   });
 
   it('lists versions newest first with who, when, flavor and whether PREDICT can use them', async () => {
     const versions = await source.listVersions('aml-synapse-classifier');
-    assert.deepEqual(versions.map((v) => v.version), ['2', '1']);
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      ['2', '1'],
+    );
     const [two, one] = versions;
     assert.equal(two!.createdBy, 'ben@contoso.com');
     assert.equal(two!.framework, 'onnx');
@@ -144,7 +157,11 @@ describe('MLflow tracking server source', () => {
       'not-found',
       `Model 'no-such-model' was not found in the MLflow server at ${server.url} (404). It may have been deleted or renamed: refresh the model list. The server said: Registered Model with name=no-such-model not found`,
     );
-    await rejectsWith(source.download('aml-synapse-classifier', '9'), 'not-found', /^Model 'aml-synapse-classifier' version 9 was not found in the MLflow server at/);
+    await rejectsWith(
+      source.download('aml-synapse-classifier', '9'),
+      'not-found',
+      /^Model 'aml-synapse-classifier' version 9 was not found in the MLflow server at/,
+    );
   });
 
   it('retries a throttled request after the Retry-After the server asked for', async () => {
@@ -173,7 +190,9 @@ describe('MLflow tracking server source', () => {
     await rejectsWith(
       source.download('aml-synapse-classifier', '2'),
       'network-down',
-      new RegExp(`^Could not reach the MLflow server at ${server.url.replace(/[.]/g, '\\.')} while reading model 'aml-synapse-classifier' version 2 \\(.+\\)\\. Check the network connection and the registry's address, then try again\\.$`),
+      new RegExp(
+        `^Could not reach the MLflow server at ${server.url.replace(/[.]/g, '\\.')} while reading model 'aml-synapse-classifier' version 2 \\(.+\\)\\. Check the network connection and the registry's address, then try again\\.$`,
+      ),
     );
     const left = await completeLookingFiles(dir);
     assert.ok(!left.includes('model.onnx'), `left ${left.join(', ')}`);
@@ -266,7 +285,10 @@ describe('MLflow tracking server source', () => {
     try {
       const s = mlflowSourceForAzureMlWorkspace({ mlFlowTrackingUri: url, workspaceName: 'aml-ws', credential, cache: new ModelCache(cacheRoot) });
       assert.equal(s.displayName, "Azure ML workspace 'aml-ws' (MLflow)");
-      assert.deepEqual((await s.listModels()).items.map((m) => m.name), ['aml-synapse-classifier']);
+      assert.deepEqual(
+        (await s.listModels()).items.map((m) => m.name),
+        ['aml-synapse-classifier'],
+      );
       assert.deepEqual([...new Set(scopes)], ['https://management.azure.com/.default']);
       const signedOut = mlflowSourceForAzureMlWorkspace({
         mlFlowTrackingUri: url,
@@ -287,7 +309,9 @@ describe('MLflow tracking server source', () => {
   it('refuses an address that is not http(s)', () => {
     assert.throws(
       () => new MlflowModelSource({ trackingUri: 'databricks', cache: new ModelCache(cacheRoot) }),
-      (e: unknown) => e instanceof ModelSourceError && e.message === '"databricks" is not a tracking server address. Enter an http:// or https:// URL, e.g. http://127.0.0.1:5000.',
+      (e: unknown) =>
+        e instanceof ModelSourceError &&
+        e.message === '"databricks" is not a tracking server address. Enter an http:// or https:// URL, e.g. http://127.0.0.1:5000.',
     );
   });
 
@@ -322,7 +346,10 @@ describe('MLflow listing at scale', () => {
     assert.equal(names.size, 1000);
     const versions = await source.listVersions('model-0999');
     assert.equal(versions.length, 20);
-    assert.deepEqual(versions.slice(0, 3).map((v) => v.version), ['20', '19', '18']);
+    assert.deepEqual(
+      versions.slice(0, 3).map((v) => v.version),
+      ['20', '19', '18'],
+    );
   });
 
   it('yields the first page while the server has answered only one request', async () => {

@@ -18,7 +18,8 @@ import { MlflowTestServer } from '../../servers/mlflow-server.js';
 import { ArmTestServer } from '../../servers/arm-server.js';
 import { allVersionPages } from '../../support/pages.js';
 
-const SKLEARN_MLMODEL = 'flavors:\n  python_function: {loader_module: mlflow.sklearn, model_path: model.pkl}\n  sklearn: {pickled_model: model.pkl, sklearn_version: 1.3.2}\n';
+const SKLEARN_MLMODEL =
+  'flavors:\n  python_function: {loader_module: mlflow.sklearn, model_path: model.pkl}\n  sklearn: {pickled_model: model.pkl, sklearn_version: 1.3.2}\n';
 
 describe('MLflow source: versions page by page', () => {
   const server = new MlflowTestServer();
@@ -31,7 +32,10 @@ describe('MLflow source: versions page by page', () => {
   before(async () => {
     await server.start();
     for (let v = 1; v <= 12; v++) {
-      server.addVersion(MODEL, v % 4 === 0 ? { files: { MLmodel: SKLEARN_MLMODEL, 'model.pkl': 'x' } } : { files: { MLmodel: onnx.mlmodelYaml, 'model.onnx': onnx.onnx } });
+      server.addVersion(
+        MODEL,
+        v % 4 === 0 ? { files: { MLmodel: SKLEARN_MLMODEL, 'model.pkl': 'x' } } : { files: { MLmodel: onnx.mlmodelYaml, 'model.onnx': onnx.onnx } },
+      );
     }
     // A model whose name holds the other one's: the search must not return its versions.
     server.addVersion(`${MODEL}-2`, { files: { MLmodel: onnx.mlmodelYaml, 'model.onnx': onnx.onnx } });
@@ -53,7 +57,10 @@ describe('MLflow source: versions page by page', () => {
   it('the first page is one search request with the name filter, then an MLmodel read per version of that page only', async () => {
     fresh();
     const page = await source.listVersionsPage(MODEL, { pageSize: 5 });
-    assert.deepEqual(page.items.map((v) => v.version), ['12', '11', '10', '9', '8']);
+    assert.deepEqual(
+      page.items.map((v) => v.version),
+      ['12', '11', '10', '9', '8'],
+    );
     assert.equal(page.continuationToken, '5');
     const searches = urls.filter((u) => u.includes('/model-versions/search'));
     assert.equal(searches.length, 1);
@@ -65,14 +72,23 @@ describe('MLflow source: versions page by page', () => {
   it('pages through every version newest first, the last without a token, the same as listVersions; non-ONNX keep their reason', async () => {
     fresh();
     const pages = await allVersionPages(source, MODEL, 5);
-    assert.deepEqual(pages.map((p) => p.items.length), [5, 5, 2]);
+    assert.deepEqual(
+      pages.map((p) => p.items.length),
+      [5, 5, 2],
+    );
     assert.equal(pages[2]!.continuationToken, undefined);
     // Later pages reuse the first page's search.
     assert.equal(urls.filter((u) => u.includes('/model-versions/search')).length, 1);
     const flat = pages.flatMap((p) => p.items);
-    assert.deepEqual(flat.map((v) => v.version), ['12', '11', '10', '9', '8', '7', '6', '5', '4', '3', '2', '1']);
+    assert.deepEqual(
+      flat.map((v) => v.version),
+      ['12', '11', '10', '9', '8', '7', '6', '5', '4', '3', '2', '1'],
+    );
     const sk = flat.filter((v) => !v.isOnnx);
-    assert.deepEqual(sk.map((v) => v.version), ['12', '8', '4']);
+    assert.deepEqual(
+      sk.map((v) => v.version),
+      ['12', '8', '4'],
+    );
     assert.ok(sk.every((v) => v.notOnnxReason === 'its MLmodel has no onnx flavor (flavors: python_function, sklearn)' && v.framework === 'sklearn'));
     fresh();
     assert.deepEqual(flat, await source.listVersions(MODEL));
@@ -81,7 +97,10 @@ describe('MLflow source: versions page by page', () => {
   it('a later page read by a new source instance searches again and gives the same versions', async () => {
     fresh();
     const page = await source.listVersionsPage(MODEL, { pageSize: 4, pageToken: '8' });
-    assert.deepEqual(page.items.map((v) => v.version), ['4', '3', '2', '1']);
+    assert.deepEqual(
+      page.items.map((v) => v.version),
+      ['4', '3', '2', '1'],
+    );
     assert.equal(page.continuationToken, undefined);
   });
 
@@ -134,7 +153,10 @@ describe('Azure ML source: versions page by page (nextLink)', () => {
 
   it('pages of 2 through nextLink: newest first, archived left out, the last page without a token', async () => {
     const pages = await allVersionPages(source, 'churn', 2);
-    assert.deepEqual(pages.map((p) => p.items.map((v) => v.version)), [['7', '6'], ['4'], ['3', '2'], ['1']]);
+    assert.deepEqual(
+      pages.map((p) => p.items.map((v) => v.version)),
+      [['7', '6'], ['4'], ['3', '2'], ['1']],
+    );
     assert.ok(pages.slice(0, -1).every((p) => p.continuationToken?.startsWith(`${arm.url}/`)));
     assert.equal(pages.at(-1)!.continuationToken, undefined);
     const flat = pages.flatMap((p) => p.items);

@@ -8,7 +8,15 @@ import assert from 'node:assert/strict';
 import { startLocalPool, type LocalPool } from '../../../src/localpool/index.js';
 import { SqlConnection } from '../../../src/sql/client/connection.js';
 import { quoteName, quoteObjectName } from '../../../src/sql/names.js';
-import { listColumns, listColumnsPage, listObjects, listObjectsPage, type CatalogColumn, type CatalogObject, type ObjectCursor } from '../../../src/sql/catalog.js';
+import {
+  listColumns,
+  listColumnsPage,
+  listObjects,
+  listObjectsPage,
+  type CatalogColumn,
+  type CatalogObject,
+  type ObjectCursor,
+} from '../../../src/sql/catalog.js';
 
 const PASSWORD = 'Catalog-Paging-Pw-1';
 const TABLES = 1_200;
@@ -58,11 +66,18 @@ test(`a schema of ${TABLES} tables and 2 views, page by page: every object once,
   assert.equal(new Set(all.map((o) => o.name)).size, TABLES + 2);
   assert.deepEqual(
     all.slice(0, 2).map((o) => [o.name, o.kind]),
-    [['T00000', 'table'], ['T00001', 'table']],
+    [
+      ['T00000', 'table'],
+      ['T00001', 'table'],
+    ],
   );
   assert.deepEqual(
     all.slice(-3).map((o) => [o.name, o.kind]),
-    [[`T0${TABLES - 1}`, 'table'], ['A first view', 'view'], ['Z last view', 'view']],
+    [
+      [`T0${TABLES - 1}`, 'table'],
+      ['A first view', 'view'],
+      ['Z last view', 'view'],
+    ],
   );
   // The same objects as the one-query list.
   const whole = await listObjects(conn, 'wide');
@@ -86,7 +101,13 @@ test(`a table of ${COLUMNS} columns, page by page and whole: every column once, 
     );
     assert.deepEqual(
       cols.slice(0, 5).map((c) => [c.name, c.typeText, c.nullable]),
-      [['c0', 'int', false], ['c1', 'nvarchar(40)', true], ['c2', 'decimal(18,4)', true], ['c3', 'float', true], ['c4', 'datetime2(3)', true]],
+      [
+        ['c0', 'int', false],
+        ['c1', 'nvarchar(40)', true],
+        ['c2', 'decimal(18,4)', true],
+        ['c3', 'float', true],
+        ['c4', 'datetime2(3)', true],
+      ],
     );
     assert.deepEqual(cols[COLUMNS - 1]!.name, `c${COLUMNS - 1}`);
   }
@@ -95,9 +116,31 @@ test(`a table of ${COLUMNS} columns, page by page and whole: every column once, 
 
 test('columns: every declared type reads back as declared, under hostile names', async () => {
   const declared = [
-    'tinyint', 'smallint', 'int', 'bigint', 'bit', 'real', 'float', 'decimal(38,10)', 'numeric(5,0)', 'money', 'date', 'datetime', 'datetime2(7)',
-    'datetime2(0)', 'time(3)', 'char(3)', 'varchar(100)', 'varchar(max)', 'nchar(2)', 'nvarchar(4000)', 'nvarchar(max)', 'binary(16)',
-    'varbinary(8000)', 'varbinary(max)', 'uniqueidentifier',
+    'tinyint',
+    'smallint',
+    'int',
+    'bigint',
+    'bit',
+    'real',
+    'float',
+    'decimal(38,10)',
+    'numeric(5,0)',
+    'money',
+    'date',
+    'datetime',
+    'datetime2(7)',
+    'datetime2(0)',
+    'time(3)',
+    'char(3)',
+    'varchar(100)',
+    'varchar(max)',
+    'nchar(2)',
+    'nvarchar(4000)',
+    'nvarchar(max)',
+    'binary(16)',
+    'varbinary(8000)',
+    'varbinary(max)',
+    'uniqueidentifier',
   ];
   const table = { schema: "it's ] a", name: 'all [types]' };
   await conn.execute(`CREATE SCHEMA ${quoteName(table.schema)}`);

@@ -20,7 +20,13 @@ function runClients(args: LoginClientArgs): Promise<LoginOutcome[]> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(args)], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`the client process failed: ${err.message}\n${stderr}`));
-      else resolve(stdout.trim().split('\n').map((l) => JSON.parse(l) as LoginOutcome));
+      else
+        resolve(
+          stdout
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as LoginOutcome),
+        );
     });
   });
 }
@@ -121,7 +127,14 @@ describe('TDS server: replies written before a close reach the client', () => {
     const engine = new SlowEngine();
     const slow = await startTestServer({ engine, limits: { loginTimeoutMs: timeoutMs } });
     try {
-      const outcomes = await runClients({ port: slow.server.port, caCertPem: slow.server.caCertPem, encrypt: 'strict', password: PASSWORD, count: 10, parallel: 10 });
+      const outcomes = await runClients({
+        port: slow.server.port,
+        caCertPem: slow.server.caCertPem,
+        encrypt: 'strict',
+        password: PASSWORD,
+        count: 10,
+        parallel: 10,
+      });
       const expected =
         `Login to 127.0.0.1:${slow.server.port} failed: Login timed out: the local pool did not finish the login within ${timeoutMs} ms and closed the connection. ` +
         'The pool may be busy; try again (error 17197).';

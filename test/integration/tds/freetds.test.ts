@@ -25,30 +25,34 @@ function tsql(port: number, script: string, password = PASSWORD): Promise<{ stdo
   });
 }
 
-describe('TDS server: FreeTDS tsql, a second independent client', { skip: hasTsql ? false : 'FreeTDS tsql is not installed (Debian package freetds-bin)' }, () => {
-  let t: TestServer;
-  before(async () => {
-    t = await startTestServer();
-  });
-  after(async () => {
-    await t.server.close();
-  });
+describe(
+  'TDS server: FreeTDS tsql, a second independent client',
+  { skip: hasTsql ? false : 'FreeTDS tsql is not installed (Debian package freetds-bin)' },
+  () => {
+    let t: TestServer;
+    before(async () => {
+      t = await startTestServer();
+    });
+    after(async () => {
+      await t.server.close();
+    });
 
-  it('logs in with TDS 7.4 and runs batches with rows, NULLs, messages and errors', async () => {
-    const r = await tsql(t.server.port, 'SELECT 1\ngo\nROWS 12\ngo\nPRINT hello from the pool\ngo\nRAISERROR 50001 16 boom\ngo\nexit\n');
-    const all = r.stdout + r.stderr;
-    assert.match(all, /using TDS version 7\.4/);
-    assert.match(r.stdout, /\(1 row affected\)/);
-    assert.match(r.stdout, /^11\trow 11$/m);
-    assert.match(r.stdout, /^10\tNULL$/m);
-    assert.match(r.stdout, /\(12 rows affected\)/);
-    assert.match(all, /hello from the pool/);
-    assert.match(all, /Msg 50001 \(severity 16, state 1\) from localpool Line 1:\s+"boom"/);
-  });
+    it('logs in with TDS 7.4 and runs batches with rows, NULLs, messages and errors', async () => {
+      const r = await tsql(t.server.port, 'SELECT 1\ngo\nROWS 12\ngo\nPRINT hello from the pool\ngo\nRAISERROR 50001 16 boom\ngo\nexit\n');
+      const all = r.stdout + r.stderr;
+      assert.match(all, /using TDS version 7\.4/);
+      assert.match(r.stdout, /\(1 row affected\)/);
+      assert.match(r.stdout, /^11\trow 11$/m);
+      assert.match(r.stdout, /^10\tNULL$/m);
+      assert.match(r.stdout, /\(12 rows affected\)/);
+      assert.match(all, /hello from the pool/);
+      assert.match(all, /Msg 50001 \(severity 16, state 1\) from localpool Line 1:\s+"boom"/);
+    });
 
-  it('is refused with a wrong password', async () => {
-    const r = await tsql(t.server.port, 'SELECT 1\ngo\nexit\n', 'wrong');
-    assert.match(r.stdout + r.stderr, /Login failed for user 'sa'/);
-    assert.doesNotMatch(r.stdout, /\(1 row affected\)/);
-  });
-});
+    it('is refused with a wrong password', async () => {
+      const r = await tsql(t.server.port, 'SELECT 1\ngo\nexit\n', 'wrong');
+      assert.match(r.stdout + r.stderr, /Login failed for user 'sa'/);
+      assert.doesNotMatch(r.stdout, /\(1 row affected\)/);
+    });
+  },
+);

@@ -154,7 +154,12 @@ describe('TDS server: malformed input closes one connection, never the server', 
 
     it('answers an nvarchar(max) parameter declaring a 1 GB chunk with an error, and the connection goes on', async () => {
       const c = await loggedIn();
-      const param = Buffer.concat([Buffer.from([0xe7, 0xff, 0xff, 0x09, 0x04, 0xd0, 0x00, 0x34]), Buffer.alloc(8, 0xff), u32(1 << 30), Buffer.from('abcd', 'utf16le')]);
+      const param = Buffer.concat([
+        Buffer.from([0xe7, 0xff, 0xff, 0x09, 0x04, 0xd0, 0x00, 0x34]),
+        Buffer.alloc(8, 0xff),
+        u32(1 << 30),
+        Buffer.from('abcd', 'utf16le'),
+      ]);
       param[8] = 0xfe; // unknown total length
       c.sendMessage(PacketType.Rpc, rpcWith(param));
       const reply = await c.nextMessage();

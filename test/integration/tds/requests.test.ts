@@ -47,7 +47,7 @@ describe('TDS server: errors, messages, cancel and transactions', () => {
   });
 
   it('reports an error the engine throws, with its line number', async () => {
-    await assert.rejects(execSql(conn, 'SELECT 1\nTHROW 208 Invalid object name \'dbo.Nope\'.'), (e: TediousRequestError) => {
+    await assert.rejects(execSql(conn, "SELECT 1\nTHROW 208 Invalid object name 'dbo.Nope'."), (e: TediousRequestError) => {
       assert.equal(e.message, "Invalid object name 'dbo.Nope'.");
       assert.equal(e.number, 208);
       assert.equal(e.lineNumber, 2);
@@ -93,7 +93,12 @@ describe('TDS server: errors, messages, cancel and transactions', () => {
     });
     assert.equal(err?.code, 'ECANCEL');
     assert.ok(rows < 10_000_000);
-    assert.deepEqual((await batch(conn, 'ROWS 2')).sets, [[[1, 'row 1'], [2, 'row 2']]]);
+    assert.deepEqual((await batch(conn, 'ROWS 2')).sets, [
+      [
+        [1, 'row 1'],
+        [2, 'row 2'],
+      ],
+    ]);
   });
 
   it('begins, commits and rolls back transactions through the transaction manager', async () => {
@@ -108,10 +113,9 @@ describe('TDS server: errors, messages, cancel and transactions', () => {
   });
 
   it('reports a commit without a transaction as the engine says', async () => {
-    await assert.rejects(
-      new Promise<void>((res, rej) => conn.commitTransaction((e) => (e ? rej(e) : res()))),
-      { message: 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.' },
-    );
+    await assert.rejects(new Promise<void>((res, rej) => conn.commitTransaction((e) => (e ? rej(e) : res()))), {
+      message: 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.',
+    });
     assert.deepEqual((await batch(conn, 'SELECT 1')).sets, [[[1]]]);
   });
 

@@ -35,7 +35,10 @@ const ROWS = [
   `(5, 7, NULL, 1, NULL, 1, NULL, 0.5, NULL, 1.5, NULL, 2.5, NULL, '2024-02-29', NULL, '2024-02-29 00:00:01', NULL, N'Grüße, 東京', 'café', NULL)`,
 ];
 
-async function blocksOf(s: EngineSession, sql: string): Promise<{ columns: ResultColumn[]; blocks: { block: RowBlock; bytes: Map<TdsVersion, [Buffer, Buffer]> }[] }> {
+async function blocksOf(
+  s: EngineSession,
+  sql: string,
+): Promise<{ columns: ResultColumn[]; blocks: { block: RowBlock; bytes: Map<TdsVersion, [Buffer, Buffer]> }[] }> {
   let columns: ResultColumn[] = [];
   const blocks: { block: RowBlock; bytes: Map<TdsVersion, [Buffer, Buffer]> }[] = [];
   for await (const ev of s.execute(sql, [], new AbortController().signal)) {
@@ -48,7 +51,7 @@ async function blocksOf(s: EngineSession, sql: string): Promise<{ columns: Resul
         const encoders = writeColMetadata(new WireWriter(), columns, version);
         const fast = new WireWriter();
         const writer = new RowBlockWriter(encoders, ev.block, version.nbcRow);
-        for (let i = 0; i < writer.rowCount; ) i = writer.write(fast, i, 1024);
+        for (let i = 0; i < writer.rowCount;) i = writer.write(fast, i, 1024);
         const slow = new WireWriter();
         for (const row of blockRows(ev.block)) writeRow(slow, encoders, row, version.nbcRow);
         bytes.set(version, [fast.toBuffer(), slow.toBuffer()]);
@@ -101,8 +104,11 @@ describe('TDS server: rows encoded from DuckDB vectors', () => {
     for (const b of blocks) for (const [version, [fast, slow]] of b.bytes) assert.ok(fast.equals(slow), `TDS ${version.label}`);
   });
 
-  it('encodes PREDICT batches from their columns: DATA copied out of DuckDB\'s vectors, outputs from the scorer\'s arrays', async () => {
-    await ok(s, `INSERT INTO wwi_ml.AMLModel (ID, name, version, model) VALUES ('blocks:1', 'blocks', 1, 0x${Buffer.from(buildSampleModel('tree-classifier').onnx).toString('hex')})`);
+  it("encodes PREDICT batches from their columns: DATA copied out of DuckDB's vectors, outputs from the scorer's arrays", async () => {
+    await ok(
+      s,
+      `INSERT INTO wwi_ml.AMLModel (ID, name, version, model) VALUES ('blocks:1', 'blocks', 1, 0x${Buffer.from(buildSampleModel('tree-classifier').onnx).toString('hex')})`,
+    );
     const predict = (output: string) => `WITH InputData AS (SELECT CustomerKey, CASE WHEN CustomerKey % 5 = 0 THEN NULL ELSE CAST(Cost AS float) END AS maybe,
         CONCAT(N'c', CustomerKey) AS tag, CAST(Cost AS real) AS Cost, CAST(Size AS real) AS Size, CAST(Price AS real) AS Price,
         CAST(PrimaryBrandId AS bigint) AS PrimaryBrandId, CAST(GenderId AS bigint) AS GenderId, CAST(MaritalStatus AS bigint) AS MaritalStatus,
@@ -112,20 +118,33 @@ describe('TDS server: rows encoded from DuckDB vectors', () => {
     // bigint: the scorer's int64 array as it is; int: converted values.
     const asBigint = await blocksOf(s, predict('bigint'));
     const asInt = await blocksOf(s, predict('int'));
-    for (const [blocks, outputKind] of [[asBigint.blocks, 'raw'], [asInt.blocks, 'values']] as const) {
+    for (const [blocks, outputKind] of [
+      [asBigint.blocks, 'raw'],
+      [asInt.blocks, 'values'],
+    ] as const) {
       // 3 000 customers: a batch spans two DuckDB chunks (2 048 rows each at most).
-      assert.equal(blocks.reduce((n, b) => n + b.block.rowCount, 0), 3000);
+      assert.equal(
+        blocks.reduce((n, b) => n + b.block.rowCount, 0),
+        3000,
+      );
       assert.deepEqual(
         blocks[0]!.block.columns.map((c) => c.kind),
         ['raw', 'raw', 'values', 'raw', outputKind],
       );
-      for (const b of blocks) for (const [version, [fast, slow]] of b.bytes) assert.ok(fast.equals(slow), `TDS ${version.label}: the rows differ from the value-by-value encoding`);
+      for (const b of blocks)
+        for (const [version, [fast, slow]] of b.bytes) assert.ok(fast.equals(slow), `TDS ${version.label}: the rows differ from the value-by-value encoding`);
     }
     const rows = asBigint.blocks.flatMap((b) => blockRows(b.block));
     const ints = asInt.blocks.flatMap((b) => blockRows(b.block));
     assert.equal(rows.filter((r) => r[1] === null).length, 600);
-    assert.deepEqual(rows.slice(0, 7).map((r) => r[2]), ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']);
-    assert.deepEqual(rows.map((r) => Number(r[4])), ints.map((r) => r[4]));
+    assert.deepEqual(
+      rows.slice(0, 7).map((r) => r[2]),
+      ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'],
+    );
+    assert.deepEqual(
+      rows.map((r) => Number(r[4])),
+      ints.map((r) => r[4]),
+    );
     assert.ok(new Set(ints.map((r) => r[4])).size > 1, 'the model predicts more than one class');
   });
 
@@ -143,7 +162,9 @@ describe('TDS server: rows encoded from DuckDB vectors', () => {
           `SELECT d38, t7, nv, vb, CAST('2024-01-02 03:04:05.123456' AS datetime2(7)) AS us FROM dbo.Edge WHERE k IN (3, 5) ORDER BY k`,
           (e) => (e ? reject(e) : resolve()),
         );
-        r.on('row', (cols: { metadata: { colName: string }; value: unknown }[]) => rows.push(Object.fromEntries(cols.map((c) => [c.metadata.colName, c.value]))));
+        r.on('row', (cols: { metadata: { colName: string }; value: unknown }[]) =>
+          rows.push(Object.fromEntries(cols.map((c) => [c.metadata.colName, c.value]))),
+        );
         conn.execSqlBatch(r);
       });
       assert.equal(rows[0]!.d38, 1e38 - 1);

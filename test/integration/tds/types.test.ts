@@ -124,7 +124,11 @@ describe('TDS server: every parameter type round-trips through sp_executesql', (
     assert.equal(r.sets[0]!.length, 25);
     assert.deepEqual(r.sets[0]![9], [10, null]);
     assert.deepEqual(r.sets[0]![10], [11, 'row 11']);
-    assert.deepEqual(r.sets[2], [[1, 'row 1'], [2, 'row 2'], [3, 'row 3']]);
+    assert.deepEqual(r.sets[2], [
+      [1, 'row 1'],
+      [2, 'row 2'],
+      [3, 'row 3'],
+    ]);
     assert.equal(r.rowCount, 29);
   });
 

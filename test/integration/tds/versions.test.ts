@@ -74,7 +74,9 @@ function query(conn: Connection, sql: string, params: [string, unknown, unknown]
     const rows: Cell[][] = [];
     const r = new Request(sql, (e) => (e ? reject(e) : resolve(rows)));
     for (const [name, type, value] of params) r.addParameter(name, type as never, value);
-    r.on('row', (cols) => rows.push((cols as { metadata: { type: { name: string } }; value: unknown }[]).map((c) => ({ type: c.metadata.type.name, value: c.value }))));
+    r.on('row', (cols) =>
+      rows.push((cols as { metadata: { type: { name: string } }; value: unknown }[]).map((c) => ({ type: c.metadata.type.name, value: c.value }))),
+    );
     if (mode === 'batch') conn.execSqlBatch(r);
     else conn.execSql(r);
   });
@@ -101,27 +103,48 @@ describe('TDS server: every client version from 7.0 to 7.4', () => {
 
   for (const version of ['7.0', '7.1', '7.2', '7.3', '7.4']) {
     const hasDateTypes = version >= '7.3';
-    it(`FreeTDS tsql with TDSVER=${version}: typed rows, sp_executesql, an error and PREDICT`, { skip: hasTsql ? false : 'FreeTDS tsql is not installed (Debian package freetds-bin)' }, async () => {
-      const r = await tsql(
-        server.port,
-        version,
-        `${TYPED_SQL}\ngo\nEXEC sp_executesql N'SELECT @x + 1 AS y, @s AS s', N'@x int, @s nvarchar(20)', @x = 41, @s = N'param'\ngo\n` +
-          `SELECT * FROM dbo.NoSuchTable\ngo\n${PREDICT_SQL}\ngo\nexit\n`,
-      );
-      // The version the pool answered with is the one asked for (FreeTDS takes the server's).
-      assert.match(r.all, new RegExp(`using TDS version ${version.replace('.', '\\.')}`));
-      assert.doesNotMatch(r.all, /using TDS version (?!7\.\d)/);
-      const [typed] = rowsAfter(r.stdout, 'i\tbi\tr\tf\tdec\tnv\tvb\tbt\tdt2\td\tdt\tnm\tvm\tbm\tnmNull\tiNull\tdt2Null', 1);
-      const dates = hasDateTypes
-        ? ['Jan  2 2024 03:04AM', 'May  6 2024 12:00AM']
-        : // No date types before 7.3: SQL Server's text form instead.
-          ['2024-01-02 03:04:05.5', '2024-05-06'];
-      assert.deepEqual(typed, ['42', '9000000000', '1.5', '2.25', '12.34', 'hello', '0a0b', '1', ...dates, 'Jan  2 2024 03:04AM', 'long text', 'plain', '0102', 'NULL', 'NULL', 'NULL']);
-      assert.deepEqual(rowsAfter(r.stdout, 'y\ts', 1), [['42', 'param']]);
-      assert.match(r.all, /Msg 208 \(severity 16, state 1\) from localpool Line 1:\s+"Invalid object name 'dbo.NoSuchTable'."/);
-      const labels = rowsAfter(r.stdout, 'CustomerKey\tlabel_out', 5).map(([k, l]) => `${k}:${l}`);
-      assert.deepEqual(labels, expectedLabels);
-    });
+    it(
+      `FreeTDS tsql with TDSVER=${version}: typed rows, sp_executesql, an error and PREDICT`,
+      { skip: hasTsql ? false : 'FreeTDS tsql is not installed (Debian package freetds-bin)' },
+      async () => {
+        const r = await tsql(
+          server.port,
+          version,
+          `${TYPED_SQL}\ngo\nEXEC sp_executesql N'SELECT @x + 1 AS y, @s AS s', N'@x int, @s nvarchar(20)', @x = 41, @s = N'param'\ngo\n` +
+            `SELECT * FROM dbo.NoSuchTable\ngo\n${PREDICT_SQL}\ngo\nexit\n`,
+        );
+        // The version the pool answered with is the one asked for (FreeTDS takes the server's).
+        assert.match(r.all, new RegExp(`using TDS version ${version.replace('.', '\\.')}`));
+        assert.doesNotMatch(r.all, /using TDS version (?!7\.\d)/);
+        const [typed] = rowsAfter(r.stdout, 'i\tbi\tr\tf\tdec\tnv\tvb\tbt\tdt2\td\tdt\tnm\tvm\tbm\tnmNull\tiNull\tdt2Null', 1);
+        const dates = hasDateTypes
+          ? ['Jan  2 2024 03:04AM', 'May  6 2024 12:00AM']
+          : // No date types before 7.3: SQL Server's text form instead.
+            ['2024-01-02 03:04:05.5', '2024-05-06'];
+        assert.deepEqual(typed, [
+          '42',
+          '9000000000',
+          '1.5',
+          '2.25',
+          '12.34',
+          'hello',
+          '0a0b',
+          '1',
+          ...dates,
+          'Jan  2 2024 03:04AM',
+          'long text',
+          'plain',
+          '0102',
+          'NULL',
+          'NULL',
+          'NULL',
+        ]);
+        assert.deepEqual(rowsAfter(r.stdout, 'y\ts', 1), [['42', 'param']]);
+        assert.match(r.all, /Msg 208 \(severity 16, state 1\) from localpool Line 1:\s+"Invalid object name 'dbo.NoSuchTable'."/);
+        const labels = rowsAfter(r.stdout, 'CustomerKey\tlabel_out', 5).map(([k, l]) => `${k}:${l}`);
+        assert.deepEqual(labels, expectedLabels);
+      },
+    );
   }
 
   for (const tdsVersion of ['7_1', '7_2', '7_3_A', '7_3_B', '7_4']) {
@@ -140,10 +163,13 @@ describe('TDS server: every client version from 7.0 to 7.4', () => {
           assert.deepEqual([byName(8).type, byName(9).type], ['DateTime2', 'Date']);
           assert.equal((byName(8).value as Date).toISOString(), '2024-01-02T03:04:05.500Z');
         } else {
-          assert.deepEqual([byName(8), byName(9)], [
-            { type: 'NVarChar', value: '2024-01-02 03:04:05.5' },
-            { type: 'NVarChar', value: '2024-05-06' },
-          ]);
+          assert.deepEqual(
+            [byName(8), byName(9)],
+            [
+              { type: 'NVarChar', value: '2024-01-02 03:04:05.5' },
+              { type: 'NVarChar', value: '2024-05-06' },
+            ],
+          );
         }
         assert.equal((byName(10).value as Date).toISOString(), '2024-01-02T03:04:05.000Z');
         // (max) columns: PLP from 7.2, the legacy long types before.
@@ -151,7 +177,10 @@ describe('TDS server: every client version from 7.0 to 7.4', () => {
           typed!.slice(11, 15).map((c) => c.type),
           hasPlp ? ['NVarChar', 'VarChar', 'VarBinary', 'NVarChar'] : ['NText', 'Text', 'Image', 'NText'],
         );
-        assert.deepEqual(typed!.slice(11).map((c) => c.value), ['long text', 'plain', Buffer.from([1, 2]), null, null, null]);
+        assert.deepEqual(
+          typed!.slice(11).map((c) => c.value),
+          ['long text', 'plain', Buffer.from([1, 2]), null, null, null],
+        );
 
         const [params] = await query(conn, 'SELECT @x + 1 AS y, @s AS s, @f * 2 AS f, @b AS b', [
           ['x', TYPES.Int, 41],
@@ -159,7 +188,10 @@ describe('TDS server: every client version from 7.0 to 7.4', () => {
           ['f', TYPES.Float, 1.25],
           ['b', TYPES.VarBinary, Buffer.from([9, 8, 7])],
         ]);
-        assert.deepEqual(params!.map((c) => c.value), [42, 'param', 2.5, Buffer.from([9, 8, 7])]);
+        assert.deepEqual(
+          params!.map((c) => c.value),
+          [42, 'param', 2.5, Buffer.from([9, 8, 7])],
+        );
 
         // A transaction: begun and rolled back through the client's own requests (transaction
         // manager requests from 7.2, SQL batches before).
@@ -177,7 +209,10 @@ describe('TDS server: every client version from 7.0 to 7.4', () => {
         });
 
         const predicted = await query(conn, PREDICT_SQL);
-        assert.deepEqual(predicted.map((r) => `${String(r[0]!.value)}:${String(r[1]!.value)}`), expectedLabels);
+        assert.deepEqual(
+          predicted.map((r) => `${String(r[0]!.value)}:${String(r[1]!.value)}`),
+          expectedLabels,
+        );
       } finally {
         conn.close();
       }

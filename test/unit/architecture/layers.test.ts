@@ -141,8 +141,14 @@ function folderOf(file: string): string {
 test('no import cycle between the folders of src', () => {
   const edges = importEdges(['src', 'webview-ui/src']);
   assert.ok(edges.length > 500, `the imports were read (${edges.length})`);
-  assert.ok(edges.some(([a, b]) => a === 'src/wizard/deploy.ts' && b === 'src/sql/port.ts'), 'type-only imports are edges');
-  assert.ok(edges.some(([a, b]) => a === 'src/connections/store.ts' && b === 'src/sql/client/connection.ts'), 'import() is an edge');
+  assert.ok(
+    edges.some(([a, b]) => a === 'src/wizard/deploy.ts' && b === 'src/sql/port.ts'),
+    'type-only imports are edges',
+  );
+  assert.ok(
+    edges.some(([a, b]) => a === 'src/connections/store.ts' && b === 'src/sql/client/connection.ts'),
+    'import() is an edge',
+  );
   const folders = new Map<string, Set<string>>();
   for (const [a, b] of edges) if (folderOf(a) !== folderOf(b)) addEdge(folders, folderOf(a), folderOf(b));
   assert.ok(folders.get('src/sql/client')?.has('src/sql'), 'the SQL client is a folder of its own');

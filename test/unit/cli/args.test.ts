@@ -36,7 +36,10 @@ describe('commands and help', () => {
   });
 
   test('an unknown command lists the commands', () => {
-    assert.equal(usageMessage(['predict']), "predict-wizard: unknown command 'predict'; the commands are localpool, models, versions, script, deploy, run, deployed, upgrade, rollback, compare, delete-model (see 'predict-wizard --help').");
+    assert.equal(
+      usageMessage(['predict']),
+      "predict-wizard: unknown command 'predict'; the commands are localpool, models, versions, script, deploy, run, deployed, upgrade, rollback, compare, delete-model (see 'predict-wizard --help').",
+    );
     assert.equal(
       usageMessage(['--server', 'x']),
       "predict-wizard: name a command before the options: one of localpool, models, versions, script, deploy, run, deployed, upgrade, rollback, compare, delete-model (see 'predict-wizard --help').",
@@ -46,8 +49,14 @@ describe('commands and help', () => {
   test('unknown options, missing values and stray arguments', () => {
     assert.equal(usageMessage(['deploy', '--frob']), "predict-wizard deploy: unknown option --frob (see 'predict-wizard deploy --help').");
     assert.equal(usageMessage(['models', '--registry']), "predict-wizard models: --registry needs a value (see 'predict-wizard models --help').");
-    assert.equal(usageMessage(['models', '--registry', 'x', 'extra']), "predict-wizard models: unexpected argument 'extra' (see 'predict-wizard models --help').");
-    assert.equal(usageMessage(['script', ...SQL, ...PLAN, '--replace=yes']), "predict-wizard script: --replace takes no value (see 'predict-wizard script --help').");
+    assert.equal(
+      usageMessage(['models', '--registry', 'x', 'extra']),
+      "predict-wizard models: unexpected argument 'extra' (see 'predict-wizard models --help').",
+    );
+    assert.equal(
+      usageMessage(['script', ...SQL, ...PLAN, '--replace=yes']),
+      "predict-wizard script: --replace takes no value (see 'predict-wizard script --help').",
+    );
   });
 });
 
@@ -111,16 +120,49 @@ describe('script and deploy', () => {
   test('every plan option', () => {
     const p = parsed(
       [
-        'deploy', ...SQL, ...PLAN,
-        '--server', '127.0.0.1:14330', '--encrypt', 'strict', '--ca', 'pool.pem',
-        '--map', 'Cost=UnitCost', '--map', 'Size = PackSize', '--input-type', 'Cost=float',
-        '--pass-through', 'CustomerKey, Region', '--target', 'sql-mi',
-        '--procedure', 'wwi_ml.ScoreCustomers', '--replace',
-        '--model-table', 'wwi_ml.Models', '--create-model-table', '--out', 'score.sql', '--run', '--max-rows', '5', '--verbose',
+        'deploy',
+        ...SQL,
+        ...PLAN,
+        '--server',
+        '127.0.0.1:14330',
+        '--encrypt',
+        'strict',
+        '--ca',
+        'pool.pem',
+        '--map',
+        'Cost=UnitCost',
+        '--map',
+        'Size = PackSize',
+        '--input-type',
+        'Cost=float',
+        '--pass-through',
+        'CustomerKey, Region',
+        '--target',
+        'sql-mi',
+        '--procedure',
+        'wwi_ml.ScoreCustomers',
+        '--replace',
+        '--model-table',
+        'wwi_ml.Models',
+        '--create-model-table',
+        '--out',
+        'score.sql',
+        '--run',
+        '--max-rows',
+        '5',
+        '--verbose',
       ],
       'deploy',
     );
-    assert.deepEqual(p.sql, { server: '127.0.0.1', port: 14330, database: 'SQLPool01', user: 'loader', encrypt: 'strict', caPath: 'pool.pem', trustServerCertificate: false });
+    assert.deepEqual(p.sql, {
+      server: '127.0.0.1',
+      port: 14330,
+      database: 'SQLPool01',
+      user: 'loader',
+      encrypt: 'strict',
+      caPath: 'pool.pem',
+      trustServerCertificate: false,
+    });
     assert.deepEqual(p.plan.maps, [
       { input: 'Cost', column: 'UnitCost' },
       { input: 'Size', column: 'PackSize' },
@@ -159,7 +201,10 @@ describe('script and deploy', () => {
   });
 
   test('bad values', () => {
-    assert.equal(usageMessage(['script', ...SQL, ...PLAN, '--encrypt', 'yes']), "predict-wizard script: --encrypt must be strict, mandatory or optional, not 'yes' (see 'predict-wizard script --help').");
+    assert.equal(
+      usageMessage(['script', ...SQL, ...PLAN, '--encrypt', 'yes']),
+      "predict-wizard script: --encrypt must be strict, mandatory or optional, not 'yes' (see 'predict-wizard script --help').",
+    );
     assert.equal(
       usageMessage(['script', ...SQL, ...PLAN, '--target', 'sql-server']),
       "predict-wizard script: --target must be one of synapse-dedicated, sql-mi, sql-edge, not 'sql-server' (see 'predict-wizard script --help').",
@@ -172,12 +217,18 @@ describe('script and deploy', () => {
       usageMessage(['script', ...SQL, ...PLAN, '--map', 'Cost=A', '--map', 'Cost=B']),
       "predict-wizard script: --map names the model input 'Cost' twice; map each input once (see 'predict-wizard script --help').",
     );
-    assert.equal(usageMessage(['script', ...SQL, ...PLAN, '--view', 'a', '--procedure', 'b']), "predict-wizard script: give --view or --procedure, not both (see 'predict-wizard script --help').");
+    assert.equal(
+      usageMessage(['script', ...SQL, ...PLAN, '--view', 'a', '--procedure', 'b']),
+      "predict-wizard script: give --view or --procedure, not both (see 'predict-wizard script --help').",
+    );
     assert.equal(
       usageMessage(['script', ...SQL, ...PLAN, '--table', 'a.b.c.d']),
       "predict-wizard script: --table 'a.b.c.d': The name 'a.b.c.d' has more than 3 parts. (see 'predict-wizard script --help').",
     );
-    assert.equal(usageMessage(['deploy', ...SQL, ...PLAN, '--max-rows', '5']), "predict-wizard deploy: --max-rows applies to --run only (see 'predict-wizard deploy --help').");
+    assert.equal(
+      usageMessage(['deploy', ...SQL, ...PLAN, '--max-rows', '5']),
+      "predict-wizard deploy: --max-rows applies to --run only (see 'predict-wizard deploy --help').",
+    );
     assert.equal(
       usageMessage(['deploy', ...SQL, ...PLAN, '--run', '--max-rows', '0']),
       "predict-wizard deploy: --max-rows must be a whole number from 1 to 100000, not '0' (see 'predict-wizard deploy --help').",
@@ -194,7 +245,10 @@ describe('run and localpool', () => {
     const p = parsed(['run', ...SQL, '--file', 'score.sql'], 'run');
     assert.equal(p.file, 'score.sql');
     assert.equal(p.maxRows, 100);
-    assert.equal(usageMessage(['run', ...SQL]), "predict-wizard run: --file is required: the script to run, e.g. --file score.sql ('-' for stdin) (see 'predict-wizard run --help').");
+    assert.equal(
+      usageMessage(['run', ...SQL]),
+      "predict-wizard run: --file is required: the script to run, e.g. --file score.sql ('-' for stdin) (see 'predict-wizard run --help').",
+    );
   });
 
   test('localpool: defaults and options', () => {
@@ -225,14 +279,17 @@ describe('servers and model references', () => {
     assert.deepEqual(parseServer('127.0.0.1:14330'), { server: '127.0.0.1', port: 14330 });
     assert.deepEqual(parseServer('tcp:ws.database.windows.net,1433'), { server: 'ws.database.windows.net', port: 1433 });
     assert.deepEqual(parseServer('[::1]:1433'), { server: '::1', port: 1433 });
-    assert.throws(() => parseServer('host:99999'), { message: "predict-wizard script: the port in --server 'host:99999' must be a number from 1 to 65535 (see 'predict-wizard script --help')." });
+    assert.throws(() => parseServer('host:99999'), {
+      message: "predict-wizard script: the port in --server 'host:99999' must be a number from 1 to 65535 (see 'predict-wizard script --help').",
+    });
   });
 
   test('name[:version]', () => {
     assert.deepEqual(parseModelRef('aml-synapse-classifier'), { name: 'aml-synapse-classifier' });
     assert.deepEqual(parseModelRef('aml-synapse-classifier:12'), { name: 'aml-synapse-classifier', version: '12' });
     assert.throws(() => parseModelRef('model:'), {
-      message: "predict-wizard script: --model 'model:' must be a model name, optionally with :version (e.g. aml-synapse-classifier:2) (see 'predict-wizard script --help').",
+      message:
+        "predict-wizard script: --model 'model:' must be a model name, optionally with :version (e.g. aml-synapse-classifier:2) (see 'predict-wizard script --help').",
     });
   });
 });

@@ -28,11 +28,17 @@ test('deployed: the connection and --json', () => {
   const p = parsed(['deployed', ...SQL, '--json'], 'deployed');
   assert.equal(p.json, true);
   assert.equal(p.sql.database, 'SQLPool01');
-  assert.equal(usageMessage(['deployed', '--json']), "predict-wizard deployed: --server is required: the SQL endpoint, e.g. --server myworkspace.sql.azuresynapse.net (see 'predict-wizard deployed --help').");
+  assert.equal(
+    usageMessage(['deployed', '--json']),
+    "predict-wizard deployed: --server is required: the SQL endpoint, e.g. --server myworkspace.sql.azuresynapse.net (see 'predict-wizard deployed --help').",
+  );
 });
 
 test('upgrade: object, registry, model with or without version, --delete-old', () => {
-  const p = parsed(['upgrade', ...SQL, '--object', '[wwi ml].CustomerPrediction', '--registry', './models', '--model', 'aml-synapse-classifier:2', '--delete-old'], 'upgrade');
+  const p = parsed(
+    ['upgrade', ...SQL, '--object', '[wwi ml].CustomerPrediction', '--registry', './models', '--model', 'aml-synapse-classifier:2', '--delete-old'],
+    'upgrade',
+  );
   assert.deepEqual(p.object, { schema: 'wwi ml', name: 'CustomerPrediction' });
   assert.deepEqual(p.model, { name: 'aml-synapse-classifier', version: '2' });
   assert.equal(p.deleteOld, true);
@@ -43,14 +49,20 @@ test('upgrade: object, registry, model with or without version, --delete-old', (
     "predict-wizard upgrade: --object is required: the view or stored procedure, e.g. --object wwi_ml.CustomerPrediction (see 'predict-wizard upgrade --help').",
   );
   assert.match(usageMessage(['upgrade', ...SQL, '--object', 'v', '--model', 'm:1']), /^predict-wizard upgrade: --registry is required: /);
-  assert.match(usageMessage(['upgrade', ...SQL, '--object', 'v', '--registry', 'r', '--model', 'm:']), /--model 'm:' must be a model name, optionally with :version/);
+  assert.match(
+    usageMessage(['upgrade', ...SQL, '--object', 'v', '--registry', 'r', '--model', 'm:']),
+    /--model 'm:' must be a model name, optionally with :version/,
+  );
   assert.match(usageMessage(['upgrade', ...SQL, '--object', 'a.b.c.d', '--registry', 'r', '--model', 'm']), /^predict-wizard upgrade: --object 'a\.b\.c\.d': /);
 });
 
 test('rollback: --to is a model ID when given', () => {
   assert.equal(parsed(['rollback', ...SQL, '--object', 'v'], 'rollback').to, undefined);
   assert.equal(parsed(['rollback', ...SQL, '--object', 'v', '--to', 'm:1'], 'rollback').to, 'm:1');
-  assert.equal(usageMessage(['rollback', ...SQL, '--object', 'v', '--to', 'm']), "predict-wizard rollback: --to 'm' must be a model ID name:version, e.g. aml-synapse-classifier:1 (see 'predict-wizard rollback --help').");
+  assert.equal(
+    usageMessage(['rollback', ...SQL, '--object', 'v', '--to', 'm']),
+    "predict-wizard rollback: --to 'm' must be a model ID name:version, e.g. aml-synapse-classifier:1 (see 'predict-wizard rollback --help').",
+  );
 });
 
 test('compare: --rows is a whole number (default 1000), --model a model ID', () => {

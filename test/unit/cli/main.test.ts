@@ -92,7 +92,11 @@ describe('failures', () => {
   });
 
   test('an unreadable --ca names the file', async () => {
-    const r = await cli(['run', '--server', '127.0.0.1:1', '--database', 'd', '--user', 'sa', '--ca', 'missing.pem', '--file', 'x.sql'], { PREDICT_SQL_PASSWORD: 'pw-123' }, root);
+    const r = await cli(
+      ['run', '--server', '127.0.0.1:1', '--database', 'd', '--user', 'sa', '--ca', 'missing.pem', '--file', 'x.sql'],
+      { PREDICT_SQL_PASSWORD: 'pw-123' },
+      root,
+    );
     assert.equal(r.code, 2);
     assert.equal(
       r.stderr,
@@ -100,9 +104,13 @@ describe('failures', () => {
     );
   });
 
-  test('an unreachable server: exit 1 with the connection module\'s message, the password nowhere', async () => {
+  test("an unreachable server: exit 1 with the connection module's message, the password nowhere", async () => {
     await writeFile(join(root, 'one.sql'), 'SELECT 1');
-    const r = await cli(['run', '--server', '127.0.0.1:1', '--database', 'd', '--user', 'sa', '--encrypt', 'optional', '--file', 'one.sql'], { PREDICT_SQL_PASSWORD: 'Very-Secret-77' }, root);
+    const r = await cli(
+      ['run', '--server', '127.0.0.1:1', '--database', 'd', '--user', 'sa', '--encrypt', 'optional', '--file', 'one.sql'],
+      { PREDICT_SQL_PASSWORD: 'Very-Secret-77' },
+      root,
+    );
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'predict-wizard run: Cannot reach server 127.0.0.1:1: connection refused. Check the port and that the server is running.\n');
     assert.doesNotMatch(r.stdout + r.stderr, /Very-Secret-77/);
@@ -111,7 +119,10 @@ describe('failures', () => {
   test('a registry address with an unknown scheme', async () => {
     const r = await cli(['models', '--registry', 's3://bucket/models']);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, "predict-wizard models: --registry 's3://bucket/models' uses a scheme this tool cannot read; give a folder, an .onnx file, an http(s) MLflow server or an azureml:// workspace.\n");
+    assert.equal(
+      r.stderr,
+      "predict-wizard models: --registry 's3://bucket/models' uses a scheme this tool cannot read; give a folder, an .onnx file, an http(s) MLflow server or an azureml:// workspace.\n",
+    );
   });
 });
 
@@ -131,7 +142,13 @@ describe('listings', () => {
   test('versions newest first, with why a version cannot be used', async () => {
     const r = await cli(['versions', 'aml-synapse-classifier', '--registry', 'registry', '--json'], {}, root);
     const versions = JSON.parse(r.stdout) as { version: string; onnx: boolean }[];
-    assert.deepEqual(versions.map((v) => [v.version, v.onnx]), [['2', true], ['1', true]]);
+    assert.deepEqual(
+      versions.map((v) => [v.version, v.onnx]),
+      [
+        ['2', true],
+        ['1', true],
+      ],
+    );
     const sk = await cli(['versions', 'rating-classifier-sklearn', '--registry', 'registry'], {}, root);
     assert.match(sk.stdout, /^1\s.*sklearn\s.*no: PREDICT runs ONNX models only: .*Register an ONNX version of it\.$/m);
   });
@@ -139,10 +156,26 @@ describe('listings', () => {
 
 describe('text output', () => {
   test('tables align columns and right-align numbers', () => {
-    assert.equal(textTable(['a', 'bb'], [['x', '1'], ['yyy', '22']], [false, true]), 'a    bb\n---  --\nx     1\nyyy  22\n');
+    assert.equal(
+      textTable(
+        ['a', 'bb'],
+        [
+          ['x', '1'],
+          ['yyy', '22'],
+        ],
+        [false, true],
+      ),
+      'a    bb\n---  --\nx     1\nyyy  22\n',
+    );
     const text = resultSetText({
-      columns: [{ name: 'CustomerKey', type: 'int' }, { name: 'label', type: 'nvarchar(10)' }],
-      rows: [[1, 'good'], [2, null]],
+      columns: [
+        { name: 'CustomerKey', type: 'int' },
+        { name: 'label', type: 'nvarchar(10)' },
+      ],
+      rows: [
+        [1, 'good'],
+        [2, null],
+      ],
       rowCount: 7,
       truncated: true,
     });

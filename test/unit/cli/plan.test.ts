@@ -86,7 +86,16 @@ describe('the suggested plan', () => {
     const { plan, warnings } = await resolvePlan(await input({}, { existing: ['wwi_ml.AMLModel'] }));
     assert.deepEqual(
       plan.inputs.map((i) => `${i.sourceColumn}→${i.modelInput}:${i.inputType}`),
-      ['Cost→Cost:real', 'Size→Size:real', 'Price→Price:real', 'PrimaryBrandId→PrimaryBrandId:bigint', 'GenderId→GenderId:bigint', 'MaritalStatus→MaritalStatus:bigint', 'LowerIncomeBound→LowerIncomeBound:bigint', 'UpperIncomeBound→UpperIncomeBound:bigint'],
+      [
+        'Cost→Cost:real',
+        'Size→Size:real',
+        'Price→Price:real',
+        'PrimaryBrandId→PrimaryBrandId:bigint',
+        'GenderId→GenderId:bigint',
+        'MaritalStatus→MaritalStatus:bigint',
+        'LowerIncomeBound→LowerIncomeBound:bigint',
+        'UpperIncomeBound→UpperIncomeBound:bigint',
+      ],
     );
     assert.deepEqual(plan.passThrough, ['CustomerKey']);
     assert.equal(displayObjectName(plan.scriptName), 'wwi_ml.CustomerPrediction');
@@ -95,10 +104,13 @@ describe('the suggested plan', () => {
     assert.equal(plan.modelId, 'aml-synapse-classifier:2');
     // float → real loses digits: said once per column, not twice.
     assert.equal(warnings.filter((w) => w.startsWith('Cost:')).length, 1);
-    assert.match(warnings.find((w) => w.startsWith('Cost:'))!, /can lose data/);
+    assert.match(
+      warnings.find((w) => w.startsWith('Cost:'))!,
+      /can lose data/,
+    );
   });
 
-  test('the script is the generator\'s for that plan', async () => {
+  test("the script is the generator's for that plan", async () => {
     const { plan, rules } = await resolvePlan(await input({ scriptType: 'procedure', scriptName: 'wwi_ml.ScoreCustomers' }));
     assert.equal(rules.buildScript(plan), generateScoringScript(toScoringPlan(plan, 'synapse-dedicated')).text);
     assert.match(rules.buildScript(plan), /^CREATE PROCEDURE \[wwi_ml\]\.\[ScoreCustomers\]$/m);
@@ -109,7 +121,10 @@ describe('mapping options', () => {
   test('--map points an input at another column; the column keeps its own name in the CTE', async () => {
     const columns = LAB_COLUMNS.map((c) => (c.name === 'Cost' ? { ...c, name: 'UnitCost' } : c));
     const { plan } = await resolvePlan(await input({ maps: [{ input: 'Cost', column: 'UnitCost' }] }, { columns }));
-    assert.deepEqual(plan.inputs.find((i) => i.modelInput === 'Cost'), { sourceColumn: 'UnitCost', sourceType: 'float', modelInput: 'Cost', inputType: 'real' });
+    assert.deepEqual(
+      plan.inputs.find((i) => i.modelInput === 'Cost'),
+      { sourceColumn: 'UnitCost', sourceType: 'float', modelInput: 'Cost', inputType: 'real' },
+    );
   });
 
   test('an input no column matches: the input is named, with the option that fixes it', async () => {

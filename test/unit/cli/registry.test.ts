@@ -20,21 +20,28 @@ test('azureml:// names a workspace (with or without the provider segment)', () =
   const expected = { kind: 'azureml', subscriptionId: '00000000-1111-2222-3333-444444444444', resourceGroup: 'rg-ml', workspace: 'ws1' };
   assert.deepEqual(parseRegistrySpec('azureml://subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-ml/workspaces/ws1', '/'), expected);
   assert.deepEqual(
-    parseRegistrySpec('azureml://subscriptions/00000000-1111-2222-3333-444444444444/resourcegroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/ws1/', '/'),
+    parseRegistrySpec(
+      'azureml://subscriptions/00000000-1111-2222-3333-444444444444/resourcegroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/ws1/',
+      '/',
+    ),
     expected,
   );
-  assert.throws(() => parseRegistrySpec('azureml://workspaces/ws1', '/', 'script'), (e: unknown) => {
-    assert.ok(e instanceof UsageError);
-    assert.equal(
-      e.message,
-      "predict-wizard script: --registry 'azureml://workspaces/ws1' is not an Azure ML workspace address; write azureml://subscriptions/<id>/resourceGroups/<group>/workspaces/<workspace>.",
-    );
-    return true;
-  });
+  assert.throws(
+    () => parseRegistrySpec('azureml://workspaces/ws1', '/', 'script'),
+    (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.equal(
+        e.message,
+        "predict-wizard script: --registry 'azureml://workspaces/ws1' is not an Azure ML workspace address; write azureml://subscriptions/<id>/resourceGroups/<group>/workspaces/<workspace>.",
+      );
+      return true;
+    },
+  );
 });
 
 test('other schemes are refused', () => {
   assert.throws(() => parseRegistrySpec('s3://bucket/models', '/', 'versions'), {
-    message: "predict-wizard versions: --registry 's3://bucket/models' uses a scheme this tool cannot read; give a folder, an .onnx file, an http(s) MLflow server or an azureml:// workspace.",
+    message:
+      "predict-wizard versions: --registry 's3://bucket/models' uses a scheme this tool cannot read; give a folder, an .onnx file, an http(s) MLflow server or an azureml:// workspace.",
   });
 });

@@ -22,13 +22,29 @@ describe('COPY INTO', () => {
       { name: 'C', default: { kind: 'number', text: '-1.5' }, field: undefined },
     ]);
     assert.deepEqual(s.locations, ['a.csv', 'b/*.csv']);
-    assert.deepEqual(s.options.map((o) => [o.name, o.value.text]), [['FIELDTERMINATOR', ';'], ['FIRSTROW', '2']]);
+    assert.deepEqual(
+      s.options.map((o) => [o.name, o.value.text]),
+      [
+        ['FIELDTERMINATOR', ';'],
+        ['FIRSTROW', '2'],
+      ],
+    );
   });
 
   it("has Synapse's defaults when WITH is left out", () => {
     assert.deepEqual(copyOptions(spec(`COPY INTO T FROM 'a.csv'`).options), {
-      fileType: 'CSV', firstRow: 1, fieldTerminator: ',', rowTerminator: undefined, fieldQuote: '"', encoding: 'UTF8', dateFormat: 'mdy',
-      maxErrors: 0, errorFile: undefined, compression: 'auto', identityInsert: false, autoCreateTable: false,
+      fileType: 'CSV',
+      firstRow: 1,
+      fieldTerminator: ',',
+      rowTerminator: undefined,
+      fieldQuote: '"',
+      encoding: 'UTF8',
+      dateFormat: 'mdy',
+      maxErrors: 0,
+      errorFile: undefined,
+      compression: 'auto',
+      identityInsert: false,
+      autoCreateTable: false,
     });
   });
 

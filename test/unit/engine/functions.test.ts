@@ -51,7 +51,13 @@ describe('T-SQL functions as a table by family', () => {
     );
   });
   it('checks the argument count where SQL Server does', () => {
-    assert.throws(() => translate('IIF(1 = 1, 2)'), (e: unknown) => e instanceof SqlError && e.number === 174 && /iif function requires 3/.test(e.message));
-    assert.throws(() => translate('CHOOSE(1)'), (e: unknown) => e instanceof SqlError && e.number === 174 && /at least 2/.test(e.message));
+    assert.throws(
+      () => translate('IIF(1 = 1, 2)'),
+      (e: unknown) => e instanceof SqlError && e.number === 174 && /iif function requires 3/.test(e.message),
+    );
+    assert.throws(
+      () => translate('CHOOSE(1)'),
+      (e: unknown) => e instanceof SqlError && e.number === 174 && /at least 2/.test(e.message),
+    );
   });
 });

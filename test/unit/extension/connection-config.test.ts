@@ -33,7 +33,10 @@ test('bad entries are left out with a message naming the entry and the field', (
     { name: 'bad encrypt', server: 'h', database: 'd', authenticationType: 'AzureMFA', encrypt: 'yes' },
     'junk',
   ]);
-  assert.deepEqual(profiles.map((p) => p.name), ['ok']);
+  assert.deepEqual(
+    profiles.map((p) => p.name),
+    ['ok'],
+  );
   assert.deepEqual(problems, [
     "predictWizard.connections[1] ('OK'): A connection named 'OK' already exists: choose another name. It was ignored.",
     "predictWizard.connections[2] ('no user'): Enter the SQL login, e.g. sqladminuser. It was ignored.",
@@ -55,7 +58,9 @@ test('server input: host, host,port, host:port, tcp: prefix; instances and URLs 
   assert.deepEqual(parseServerInput(' tcp:ws.sql.azuresynapse.net,1433 '), { server: 'ws.sql.azuresynapse.net', port: 1433 });
   assert.deepEqual(parseServerInput('127.0.0.1:51433'), { server: '127.0.0.1', port: 51433 });
   assert.deepEqual(parseServerInput('localhost'), { server: 'localhost' });
-  assert.deepEqual(parseServerInput('host\\SQLEXPRESS'), { problem: "Named instances ('host\\SQLEXPRESS') are not supported: enter the host name and the port, e.g. myhost,1433." });
+  assert.deepEqual(parseServerInput('host\\SQLEXPRESS'), {
+    problem: "Named instances ('host\\SQLEXPRESS') are not supported: enter the host name and the port, e.g. myhost,1433.",
+  });
   assert.deepEqual(parseServerInput('https://ws.dev.azuresynapse.net'), { problem: "Enter only the host name, not a URL: 'https://ws.dev.azuresynapse.net'." });
   assert.deepEqual(parseServerInput('host,abc'), { problem: "The server 'host,abc' is not a host name or an IP address." });
   assert.deepEqual(parseServerInput('host,'), { problem: "The port '' is not valid: enter a whole number from 1 to 65535." });
@@ -72,7 +77,11 @@ test('field checks while typing', () => {
 test('profile + secret → connection configuration', () => {
   const sql = { name: 's', server: 'h', database: 'd', authenticationType: 'SqlLogin' as const, user: 'u' };
   assert.deepEqual(profileToConfig(sql, { password: 'pw' }), {
-    server: 'h', port: 1433, database: 'd', encrypt: 'mandatory', authentication: { kind: 'sql-login', user: 'u', password: 'pw' },
+    server: 'h',
+    port: 1433,
+    database: 'd',
+    encrypt: 'mandatory',
+    authentication: { kind: 'sql-login', user: 'u', password: 'pw' },
   });
   assert.throws(() => profileToConfig(sql, {}), /No password is stored for connection 's': edit the connection to enter it\./);
   const entra = { name: 'e', server: 'h', database: 'd', authenticationType: 'AzureMFA' as const };

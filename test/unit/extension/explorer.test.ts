@@ -86,7 +86,10 @@ test('a connection that signs in lists its database', async () => {
   const { e } = explorer(async () => ({}));
   const [conn] = await e.getChildren();
   const children = await e.getChildren(conn);
-  assert.deepEqual(children.map((c) => e.getTreeItem(c).label), ['SQLPool01']);
+  assert.deepEqual(
+    children.map((c) => e.getTreeItem(c).label),
+    ['SQLPool01'],
+  );
 });
 
 test('the tree names the server as the login message does: host:port', () => {
@@ -101,11 +104,7 @@ test('the tree names the server as the login message does: host:port', () => {
 
 /** A server whose schema `big` holds `tables` tables and two views, answering the explorer's page queries by their TOP and cursor. */
 function bigSchema(tables: number) {
-  const rows = [
-    ...Array.from({ length: tables }, (_, i) => [`T${String(i).padStart(5, '0')}`, 'BASE TABLE']),
-    ['V1', 'VIEW'],
-    ['V2', 'VIEW'],
-  ];
+  const rows = [...Array.from({ length: tables }, (_, i) => [`T${String(i).padStart(5, '0')}`, 'BASE TABLE']), ['V1', 'VIEW'], ['V2', 'VIEW']];
   const queries: string[] = [];
   const conn = {
     query: async (sql: string, params: { name: string; value: unknown }[] = []) => {
@@ -114,7 +113,11 @@ function bigSchema(tables: number) {
       const top = Number(/TOP \((\d+)\)/.exec(sql)![1]);
       const after = (r: string[]) => p.afterType === undefined || r[1]! > String(p.afterType) || (r[1] === p.afterType && r[0]! > String(p.afterName));
       const page = rows.filter(after).slice(0, top);
-      return { resultSets: [{ columns: [{ name: 'TABLE_NAME' }, { name: 'TABLE_TYPE' }], rows: page, truncated: false, rowCount: page.length }], messages: [], rowCounts: [] };
+      return {
+        resultSets: [{ columns: [{ name: 'TABLE_NAME' }, { name: 'TABLE_TYPE' }], rows: page, truncated: false, rowCount: page.length }],
+        messages: [],
+        rowCounts: [],
+      };
     },
   };
   return { conn, queries };

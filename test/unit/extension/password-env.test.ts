@@ -13,7 +13,13 @@ test('passwordEnv is read from settings and written back by name only', () => {
   assert.equal(profiles[0]!.passwordEnv, 'LOCALPOOL_PASSWORD');
   assert.equal(profiles[1]!.passwordEnv, 'POOL_PW');
   assert.deepEqual(profileToSetting(profiles[0]!), {
-    name: 'Demo', server: '127.0.0.1', port: 14330, database: 'SQLPool01', authenticationType: 'SqlLogin', user: 'sa', passwordEnv: 'LOCALPOOL_PASSWORD',
+    name: 'Demo',
+    server: '127.0.0.1',
+    port: 14330,
+    database: 'SQLPool01',
+    authenticationType: 'SqlLogin',
+    user: 'sa',
+    passwordEnv: 'LOCALPOOL_PASSWORD',
   });
 });
 
@@ -23,7 +29,10 @@ test('a passwordEnv that is not a variable name leaves the entry out and says wh
     { name: 'not text', server: 'h', database: 'd', user: 'u', passwordEnv: 42 },
     { name: 'entra', server: 'h', database: 'd', authenticationType: 'AzureMFA', passwordEnv: 'X' },
   ]);
-  assert.deepEqual(profiles.map((p) => [p.name, p.passwordEnv]), [['entra', undefined]]);
+  assert.deepEqual(
+    profiles.map((p) => [p.name, p.passwordEnv]),
+    [['entra', undefined]],
+  );
   assert.deepEqual(problems, [
     "predictWizard.connections[0] ('typed the password'): passwordEnv must be the name of an environment variable (letters, digits and underscores, e.g. LOCALPOOL_PASSWORD), not 'hunter2!'. It was ignored.",
     "predictWizard.connections[1] ('not text'): passwordEnv must be the name of an environment variable, e.g. LOCALPOOL_PASSWORD. It was ignored.",
@@ -45,12 +54,12 @@ test('without a stored password or the variable, the error names the variable to
     { name: 'Demo', server: 'h', database: 'd', user: 'sa', passwordEnv: 'PW' },
     { name: 'Pool', server: 'h', database: 'd', authenticationType: 'LocalPool', passwordEnv: 'POOL_PW' },
   ]).profiles;
-  assert.throws(
-    () => profileToConfig(sql!, {}),
-    { message: "No password is stored for connection 'Demo' and the environment variable PW (its passwordEnv) is not set: set it before starting VS Code, or edit the connection to enter the password." },
-  );
-  assert.throws(
-    () => profileToConfig(pool!, {}),
-    { message: "No password is stored for the local pool and the environment variable POOL_PW (passwordEnv of connection 'Pool') is not set: set it before starting VS Code, or run \"Start Local Pool\" again." },
-  );
+  assert.throws(() => profileToConfig(sql!, {}), {
+    message:
+      "No password is stored for connection 'Demo' and the environment variable PW (its passwordEnv) is not set: set it before starting VS Code, or edit the connection to enter the password.",
+  });
+  assert.throws(() => profileToConfig(pool!, {}), {
+    message:
+      'No password is stored for the local pool and the environment variable POOL_PW (passwordEnv of connection \'Pool\') is not set: set it before starting VS Code, or run "Start Local Pool" again.',
+  });
 });

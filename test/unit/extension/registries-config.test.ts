@@ -12,7 +12,10 @@ test('model registries from settings: valid entries kept, bad ones reported by i
     { name: 'Samples', kind: 'local', path: '/other' },
     { name: 'what', kind: 'dropbox' },
   ]);
-  assert.deepEqual(registries.map((r) => r.name), ['samples', 'mlflow', 'aml']);
+  assert.deepEqual(
+    registries.map((r) => r.name),
+    ['samples', 'mlflow', 'aml'],
+  );
   assert.deepEqual(problems, [
     "predictWizard.modelRegistries[3] ('bad uri'): trackingUri must be an http(s) URL such as http://127.0.0.1:5000. It was ignored.",
     "predictWizard.modelRegistries[4] ('half aml'): an Azure Machine Learning registry needs subscriptionId, resourceGroup and workspace. It was ignored.",

@@ -31,9 +31,15 @@ test('a configured local registry lists one page of versions at a time, newest f
   });
   assert.ok(r!.source.listVersionsPage, 'the wrapper offers paging');
   const first = await r!.source.listVersionsPage!('aml-synapse-classifier', { pageSize: 1 });
-  assert.deepEqual(first.items.map((v) => v.version), ['2']);
+  assert.deepEqual(
+    first.items.map((v) => v.version),
+    ['2'],
+  );
   assert.ok(first.continuationToken, 'a second page is announced');
   const second = await r!.source.listVersionsPage!('aml-synapse-classifier', { pageSize: 1, pageToken: first.continuationToken });
-  assert.deepEqual(second.items.map((v) => v.version), ['1']);
+  assert.deepEqual(
+    second.items.map((v) => v.version),
+    ['1'],
+  );
   assert.equal(second.continuationToken, undefined, 'the last page says so');
 });

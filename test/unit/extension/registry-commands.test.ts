@@ -28,14 +28,20 @@ test('an MLflow tracking address must be an http(s) URL with a host and no crede
   assert.equal(trackingUriProblem('localhost:5000'), 'Start the address with http:// or https://, e.g. http://localhost:5000.');
   assert.equal(trackingUriProblem('mlflow server'), "'mlflow server' is not a URL: enter an http:// or https:// address, e.g. http://127.0.0.1:5000.");
   assert.equal(trackingUriProblem('ftp://host/x'), 'The tracking server address must start with http:// or https:// (not ftp://).');
-  assert.equal(trackingUriProblem('https://me:secret@mlflow.contoso.com'), 'Do not put a user name or password in the address: enter a token with "Sign In to Model Registry" instead.');
+  assert.equal(
+    trackingUriProblem('https://me:secret@mlflow.contoso.com'),
+    'Do not put a user name or password in the address: enter a token with "Sign In to Model Registry" instead.',
+  );
   assert.equal(trackingUriProblem(' https://mlflow.contoso.com/ '), undefined);
   assert.equal(trackingUriProblem('http://127.0.0.1:5000'), undefined);
 });
 
 test('Azure ML subscription, resource group and workspace are checked as Azure names them', () => {
   assert.equal(subscriptionIdProblem(''), 'Enter the subscription ID of the Azure Machine Learning workspace.');
-  assert.equal(subscriptionIdProblem('my-subscription'), "'my-subscription' is not a subscription ID: it is a GUID such as 00000000-1111-2222-3333-444444444444 (Azure portal → Subscriptions).");
+  assert.equal(
+    subscriptionIdProblem('my-subscription'),
+    "'my-subscription' is not a subscription ID: it is a GUID such as 00000000-1111-2222-3333-444444444444 (Azure portal → Subscriptions).",
+  );
   assert.equal(subscriptionIdProblem('0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0'), undefined);
 
   assert.equal(resourceGroupProblem(''), 'Enter the resource group of the Azure Machine Learning workspace.');
@@ -47,8 +53,14 @@ test('Azure ML subscription, resource group and workspace are checked as Azure n
   assert.equal(workspaceNameProblem(''), 'Enter the name of the Azure Machine Learning workspace.');
   assert.equal(workspaceNameProblem('ws'), 'A workspace name has 3 to 33 characters.');
   assert.equal(workspaceNameProblem('w'.repeat(34)), 'A workspace name has 3 to 33 characters.');
-  assert.equal(workspaceNameProblem('-ml-ws'), "'-ml-ws' is not a workspace name: use letters, digits, underscores and hyphens, starting with a letter or digit.");
-  assert.equal(workspaceNameProblem('ml.ws'), "'ml.ws' is not a workspace name: use letters, digits, underscores and hyphens, starting with a letter or digit.");
+  assert.equal(
+    workspaceNameProblem('-ml-ws'),
+    "'-ml-ws' is not a workspace name: use letters, digits, underscores and hyphens, starting with a letter or digit.",
+  );
+  assert.equal(
+    workspaceNameProblem('ml.ws'),
+    "'ml.ws' is not a workspace name: use letters, digits, underscores and hyphens, starting with a letter or digit.",
+  );
   assert.equal(workspaceNameProblem('ml-ws_01'), undefined);
 });
 
@@ -66,9 +78,16 @@ test('adding writes only the fields of its kind, keeps other entries, and refuse
   const added = withRegistryAdded(raw, { name: ' Team ', kind: 'mlflow', trackingUri: ' http://127.0.0.1:5000 ', path: '/stray' });
   assert.deepEqual(added, [raw[0], foreign, { name: 'Team', kind: 'mlflow', trackingUri: 'http://127.0.0.1:5000' }]);
   assert.equal(raw.length, 2, 'the setting read is not changed in place');
-  assert.deepEqual(readRegistries(added).registries.map((r) => r.name), ['Samples', 'Team']);
-  assert.throws(() => withRegistryAdded(added, { name: 'team', kind: 'local', path: '/x' }), { message: "A registry named 'team' already exists: choose another name." });
-  assert.throws(() => withRegistryAdded(added, { name: 'HAND-EDITED', kind: 'local', path: '/x' }), { message: "A registry named 'HAND-EDITED' already exists: choose another name." });
+  assert.deepEqual(
+    readRegistries(added).registries.map((r) => r.name),
+    ['Samples', 'Team'],
+  );
+  assert.throws(() => withRegistryAdded(added, { name: 'team', kind: 'local', path: '/x' }), {
+    message: "A registry named 'team' already exists: choose another name.",
+  });
+  assert.throws(() => withRegistryAdded(added, { name: 'HAND-EDITED', kind: 'local', path: '/x' }), {
+    message: "A registry named 'HAND-EDITED' already exists: choose another name.",
+  });
   assert.throws(() => withRegistryAdded([], { name: 'aml', kind: 'azureml', subscriptionId: 's', resourceGroup: 'rg', workspace: ' ' }), {
     message: "The new registry ('aml'): an Azure Machine Learning registry needs subscriptionId, resourceGroup and workspace. It was ignored.",
   });
@@ -89,5 +108,8 @@ test('the test reports how many models the registry lists, and a few of their na
     registryTestMessage('Samples', { items: [{ name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'd' }] }),
     "Registry 'Samples' answered: 4 models (a, b, c, …).",
   );
-  assert.equal(registryTestMessage('Big', { items: [{ name: 'a' }, { name: 'b' }], continuationToken: 't' }), "Registry 'Big' answered: at least 2 models (a, b, …).");
+  assert.equal(
+    registryTestMessage('Big', { items: [{ name: 'a' }, { name: 'b' }], continuationToken: 't' }),
+    "Registry 'Big' answered: at least 2 models (a, b, …).",
+  );
 });

@@ -78,10 +78,13 @@ test('the results grid prints a real column as the wizard preview does', () => {
 test('the preview formats a float32 output as the results view formats a real column', () => {
   fc.assert(
     // Whole numbers are left out: a preview cell has no SQL type and may be an int64 output, so it keeps them exact.
-    fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }).filter((f) => !Number.isInteger(f)), (f) => {
-      assert.equal(formatCell(f), cellText(f, 'real'));
-      assert.equal(formatNumber(f), formatCell(f));
-    }),
+    fc.property(
+      fc.float({ noNaN: true, noDefaultInfinity: true }).filter((f) => !Number.isInteger(f)),
+      (f) => {
+        assert.equal(formatCell(f), cellText(f, 'real'));
+        assert.equal(formatNumber(f), formatCell(f));
+      },
+    ),
     { numRuns: 1000 },
   );
   assert.equal(formatCell(0.1), '0.1', 'a double that is not a float32 keeps its digits');

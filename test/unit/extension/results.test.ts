@@ -26,7 +26,21 @@ function baseRun(extra: Partial<ScriptRun> = {}): ScriptRun {
 test('the grid shows column names with their SQL types, NULLs, and escapes every value', () => {
   const html = renderResultsHtml(
     baseRun({
-      resultSets: [{ batch: 1, columns: [{ name: 'label<out>', type: 'bigint', nullable: true }, { name: 'Name', type: 'nvarchar(30)', nullable: false }], rows: [['1', '<script>alert(1)</script>'], [null, 'x']], rowCount: 2, truncated: false }],
+      resultSets: [
+        {
+          batch: 1,
+          columns: [
+            { name: 'label<out>', type: 'bigint', nullable: true },
+            { name: 'Name', type: 'nvarchar(30)', nullable: false },
+          ],
+          rows: [
+            ['1', '<script>alert(1)</script>'],
+            [null, 'x'],
+          ],
+          rowCount: 2,
+          truncated: false,
+        },
+      ],
     }),
     opts,
   );

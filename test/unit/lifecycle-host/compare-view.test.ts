@@ -40,10 +40,13 @@ describe('model comparison view', () => {
         ['1', [7, 373], 380],
       ],
     );
-    assert.deepEqual(v.confusion?.rows.map((r) => r.cells.map((c) => c.agree)), [
-      [true, false],
-      [false, true],
-    ]);
+    assert.deepEqual(
+      v.confusion?.rows.map((r) => r.cells.map((c) => c.agree)),
+      [
+        [true, false],
+        [false, true],
+      ],
+    );
     assert.equal(v.confusion?.rows[0]?.cells[1]?.share, '2.0 %');
     assert.deepEqual(v.confusion?.columnTotals, [607, 393]);
     assert.equal(v.errors, undefined);

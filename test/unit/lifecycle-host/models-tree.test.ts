@@ -108,7 +108,10 @@ describe('Models node', () => {
     assert.match(String((i2.tooltip as { value: string }).value), /Used by view wwi\\_ml\\.CustomerPrediction, procedure wwi\\_ml\\.Score/);
     const users = await e.getChildren(m2);
     assert.deepEqual(labels(e, users), ['wwi_ml.CustomerPrediction', 'wwi_ml.Score']);
-    assert.deepEqual(users.map((u) => e.getTreeItem(u).contextValue), ['scoringObject.view', 'scoringObject.procedure']);
+    assert.deepEqual(
+      users.map((u) => e.getTreeItem(u).contextValue),
+      ['scoringObject.view', 'scoringObject.procedure'],
+    );
     const none = await e.getChildren(m1);
     assert.deepEqual(labels(e, none), ['No view or procedure scores with it']);
     assert.equal(e.getParent(users[0]!), m2);
@@ -127,12 +130,19 @@ describe('Models node', () => {
     const other: ModelTableRef = { ...table, table: { schema: 'dbo', name: 'Models' } };
     const e = explorer({ listModelTables: async () => [table, other], listDeployedModels: async (_db, t) => [{ ...row('1'), modelTable: t }] });
     const nodes = await e.getChildren(models.ModelsNode.of('Pool', 'SQLPool01'));
-    assert.deepEqual(nodes.map((n) => e.getTreeItem(n).description), ['2 KB · wwi_ml.AMLModel', '2 KB · dbo.Models']);
+    assert.deepEqual(
+      nodes.map((n) => e.getTreeItem(n).description),
+      ['2 KB · wwi_ml.AMLModel', '2 KB · dbo.Models'],
+    );
     assert.notEqual(e.getTreeItem(nodes[0]!).id, e.getTreeItem(nodes[1]!).id);
   });
 
   test('a failure shows on the Models node with a Retry', async () => {
-    const e = explorer({ listScoringObjects: async () => { throw new Error('Invalid object name sys.sql_modules.'); } });
+    const e = explorer({
+      listScoringObjects: async () => {
+        throw new Error('Invalid object name sys.sql_modules.');
+      },
+    });
     const node = models.ModelsNode.of('Pool', 'SQLPool01');
     const [err] = await e.getChildren(node);
     const item = e.getTreeItem(err!);

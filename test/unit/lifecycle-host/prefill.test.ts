@@ -23,7 +23,9 @@ AS WITH InputData AS
 (
     SELECT [CustomerKey],
         CAST([Cost] AS [real]) AS [Cost],
-        ${CUSTOMER_FEATURES.filter((f) => f !== 'Cost').map((f) => `CAST([${f}] AS [real]) AS [${f}]`).join(',\n        ')}
+        ${CUSTOMER_FEATURES.filter((f) => f !== 'Cost')
+          .map((f) => `CAST([${f}] AS [real]) AS [${f}]`)
+          .join(',\n        ')}
     FROM [wwi_ml].[CustomerTest]
 )
 SELECT *
@@ -45,7 +47,10 @@ describe('a deployed object in the wizard', () => {
     const m = readBackMapping({ kind: 'view', name: { schema: 'wwi_ml', name: 'CustomerPrediction' }, definition }, { modelInputs: CUSTOMER_FEATURES });
     const p = prefillFromMapping(m, { registry: 'Samples', version, model, sourceColumns });
     assert.deepEqual(p.passThrough, ['CustomerKey']);
-    assert.deepEqual(p.inputs.map((i) => [i.sourceColumn, i.modelInput, i.inputType]), CUSTOMER_FEATURES.map((f) => [f, f, 'real']));
+    assert.deepEqual(
+      p.inputs.map((i) => [i.sourceColumn, i.modelInput, i.inputType]),
+      CUSTOMER_FEATURES.map((f) => [f, f, 'real']),
+    );
     assert.deepEqual(p.outputs, [{ modelOutput: 'variable_out1', outputType: 'bigint' }]);
     assert.equal(p.scriptName, 'wwi_ml.CustomerPrediction');
     assert.equal(p.modelTable, 'wwi_ml.AMLModel');
@@ -57,7 +62,10 @@ describe('a deployed object in the wizard', () => {
     const renamed = { ...model, outputs: [{ name: 'label', type: 'int64 [-1]', suggestedSqlType: 'bigint' }] };
     const p = prefillFromMapping(m, { registry: 'Samples', version, model: renamed, sourceColumns });
     const problems = mappingProblems(prefilledState(target, [{ name: 'Samples', kind: 'local' }], p).state, rules);
-    assert.ok(problems.some((x) => x.includes('variable_out1')), problems.join(' | '));
+    assert.ok(
+      problems.some((x) => x.includes('variable_out1')),
+      problems.join(' | '),
+    );
   });
 
   test('every golden script reads back into rows the wizard accepts for the model it was made for', () => {
@@ -77,7 +85,10 @@ describe('a deployed object in the wizard', () => {
       }
       const p = prefillFromMapping(m, { registry: 'R', version, model, sourceColumns });
       assert.equal(p.inputs.length, m.inputs.length, f);
-      assert.ok(p.inputs.every((i) => i.inputType !== ''), `${f}: every input has a type`);
+      assert.ok(
+        p.inputs.every((i) => i.inputType !== ''),
+        `${f}: every input has a type`,
+      );
       read++;
     }
     assert.ok(read > 0, 'no golden script was read back');

@@ -34,7 +34,10 @@ describe('the wizard opened on a deployed object', () => {
     const v = viewOf(t.state, rules);
     assert.equal(v.page, 'map');
     assert.equal(v.selectedVersion, 'aml-synapse-classifier:2');
-    assert.deepEqual(v.inputs.map((r) => [r.sourceColumn, r.modelInput, r.inputType]), prefill.inputs.map((r) => [r.sourceColumn, r.modelInput, r.inputType]));
+    assert.deepEqual(
+      v.inputs.map((r) => [r.sourceColumn, r.modelInput, r.inputType]),
+      prefill.inputs.map((r) => [r.sourceColumn, r.modelInput, r.inputType]),
+    );
     assert.deepEqual(v.passThrough, ['CustomerKey'], 'a pass-through column the table no longer has is dropped');
     assert.equal(v.scriptName.text, 'wwi_ml.CustomerPrediction');
     assert.equal(v.existingTable, 'wwi_ml.AMLModel');
@@ -45,11 +48,20 @@ describe('the wizard opened on a deployed object', () => {
   });
 
   test('a mapping that does not fit the version shows its problems beside the rows and blocks Next', () => {
-    const other = { ...model, inputs: [...model.inputs.filter((i) => i.name !== 'Cost'), { name: 'Discount', type: 'float32 [-1, 1]', suggestedSqlType: 'real' }] };
+    const other = {
+      ...model,
+      inputs: [...model.inputs.filter((i) => i.name !== 'Cost'), { name: 'Discount', type: 'float32 [-1, 1]', suggestedSqlType: 'real' }],
+    };
     const t = prefilledState(target, registries, { ...prefill, model: other, banner: 'Version 3 differs from the mapping.' });
     const problems = mappingProblems(t.state, rules);
-    assert.ok(problems.some((p) => p.includes('Cost')), problems.join(' | '));
-    assert.ok(problems.some((p) => p.includes('Discount')), problems.join(' | '));
+    assert.ok(
+      problems.some((p) => p.includes('Cost')),
+      problems.join(' | '),
+    );
+    assert.ok(
+      problems.some((p) => p.includes('Discount')),
+      problems.join(' | '),
+    );
     const v = viewOf(t.state, rules);
     assert.equal(v.banner, 'Version 3 differs from the mapping.');
     assert.equal(v.canNext, false);

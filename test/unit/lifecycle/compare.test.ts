@@ -7,9 +7,24 @@ import type { DeployedModel, ModelTableRef } from '../../../src/lifecycle/types.
 const keys = (n: number) => Array.from({ length: n }, (_, i) => ({ k: String(i + 1) }));
 
 test('classifier: agreement, confusion table (rows A, columns B) and the differing rows', () => {
-  const r = summarize({ modelA: 'm:1', modelB: 'm:2', output: 'label', kind: 'classifier', a: ['1', '2', '2', '10', '1'], b: ['1', '2', '1', '10', '2'], keys: keys(5) });
+  const r = summarize({
+    modelA: 'm:1',
+    modelB: 'm:2',
+    output: 'label',
+    kind: 'classifier',
+    a: ['1', '2', '2', '10', '1'],
+    b: ['1', '2', '1', '10', '2'],
+    keys: keys(5),
+  });
   assert.equal(r.agreement, 3 / 5);
-  assert.deepEqual(r.confusion, { labels: ['1', '2', '10'], counts: [[1, 1, 0], [1, 1, 0], [0, 0, 1]] });
+  assert.deepEqual(r.confusion, {
+    labels: ['1', '2', '10'],
+    counts: [
+      [1, 1, 0],
+      [1, 1, 0],
+      [0, 0, 1],
+    ],
+  });
   assert.deepEqual(r.differing, [
     { key: { k: '3' }, a: '2', b: '1' },
     { key: { k: '5' }, a: '1', b: '2' },
@@ -18,10 +33,24 @@ test('classifier: agreement, confusion table (rows A, columns B) and the differi
 });
 
 test('regressor: mean and largest absolute difference, agreement within 1e-6 relative, most different first', () => {
-  const r = summarize({ modelA: 'm:1', modelB: 'm:2', output: 'y', kind: 'regressor', a: ['1', '1000000', '2', '5'], b: ['1', '1000000.5', '2.5', '1'], keys: keys(4) });
+  const r = summarize({
+    modelA: 'm:1',
+    modelB: 'm:2',
+    output: 'y',
+    kind: 'regressor',
+    a: ['1', '1000000', '2', '5'],
+    b: ['1', '1000000.5', '2.5', '1'],
+    keys: keys(4),
+  });
   assert.equal(r.agreement, 2 / 4, '0.5 on 1e6 is within 1e-6 relative');
   assert.deepEqual(r.errors, { meanAbs: (0 + 0.5 + 0.5 + 4) / 4, maxAbs: 4 });
-  assert.deepEqual(r.differing.map((d) => [d.key.k, d.absDiff]), [['4', 4], ['3', 0.5]]);
+  assert.deepEqual(
+    r.differing.map((d) => [d.key.k, d.absDiff]),
+    [
+      ['4', 4],
+      ['3', 0.5],
+    ],
+  );
   assert.equal(r.confusion, undefined);
 });
 

@@ -22,14 +22,22 @@ test('model references in every quoting style', () => {
   ]) {
     assert.deepEqual(ref(`CREATE VIEW v AS SELECT * FROM PREDICT(MODEL = (${where}), DATA = d, RUNTIME = ONNX) WITH (x int) AS p`), expected, where);
   }
-  assert.deepEqual(ref(`CREATE PROCEDURE p AS DECLARE @m varbinary(max) = (SELECT model FROM wwi_ml.AMLModel WHERE ID = 'a:1'); SELECT * FROM PREDICT(MODEL = @m, DATA = d) WITH (x int) AS p`), expected);
+  assert.deepEqual(
+    ref(
+      `CREATE PROCEDURE p AS DECLARE @m varbinary(max) = (SELECT model FROM wwi_ml.AMLModel WHERE ID = 'a:1'); SELECT * FROM PREDICT(MODEL = @m, DATA = d) WITH (x int) AS p`,
+    ),
+    expected,
+  );
   // Quotes inside names and IDs.
-  assert.deepEqual(ref(`CREATE VIEW v AS SELECT * FROM PREDICT(MODEL = (SELECT [m]]x] FROM [s'1].[t"2] WHERE [I D] = N'it''s:1'), DATA = d) WITH (x int) AS p`), {
-    table: ["s'1", 't"2'],
-    model: 'm]x',
-    id: 'I D',
-    modelId: "it's:1",
-  });
+  assert.deepEqual(
+    ref(`CREATE VIEW v AS SELECT * FROM PREDICT(MODEL = (SELECT [m]]x] FROM [s'1].[t"2] WHERE [I D] = N'it''s:1'), DATA = d) WITH (x int) AS p`),
+    {
+      table: ["s'1", 't"2'],
+      model: 'm]x',
+      id: 'I D',
+      modelId: "it's:1",
+    },
+  );
   assert.equal(ref(`CREATE VIEW v AS SELECT model FROM wwi_ml.AMLModel WHERE ID = 'a:1'`), undefined, 'no PREDICT: not a scoring object');
   assert.equal(ref(`CREATE VIEW v AS SELECT * FROM PREDICT(MODEL = (SELECT model FROM t WHERE ID = @id), DATA = d) WITH (x int) AS p`), undefined);
   // A string that only looks like SQL is not read as SQL.
@@ -37,7 +45,13 @@ test('model references in every quoting style', () => {
 });
 
 function result(rows: unknown[][]): QueryResult {
-  return { resultSets: [{ columns: [1, 2, 3, 4].map((i) => ({ name: `c${i}`, type: 'nvarchar', nullable: true })), rows: rows as never, truncated: false, rowCount: rows.length }], messages: [], rowCounts: [] };
+  return {
+    resultSets: [
+      { columns: [1, 2, 3, 4].map((i) => ({ name: `c${i}`, type: 'nvarchar', nullable: true })), rows: rows as never, truncated: false, rowCount: rows.length },
+    ],
+    messages: [],
+    rowCounts: [],
+  };
 }
 
 test('without sys.sql_modules, definitions come from INFORMATION_SCHEMA', async () => {
@@ -55,7 +69,10 @@ test('without sys.sql_modules, definitions come from INFORMATION_SCHEMA', async 
   const objects = await listScoringObjects(db);
   assert.equal(asked.length, 2, 'definitions under 4000 characters are taken as INFORMATION_SCHEMA gives them');
   assert.match(asked[1]!, /INFORMATION_SCHEMA\.VIEWS/);
-  assert.deepEqual(objects.map((o) => [o.kind, o.name.name, o.modelTable.name, o.modelId]), [['view', 'v', 'M', 'a:2']]);
+  assert.deepEqual(
+    objects.map((o) => [o.kind, o.name.name, o.modelTable.name, o.modelId]),
+    [['view', 'v', 'M', 'a:2']],
+  );
 });
 
 test('a definition INFORMATION_SCHEMA cut at 4000 characters is read whole with OBJECT_DEFINITION', async () => {
@@ -73,10 +90,17 @@ test('a definition INFORMATION_SCHEMA cut at 4000 characters is read whole with 
   };
   const objects = await listScoringObjects(db);
   assert.deepEqual(params, ['[s].[v]']);
-  assert.deepEqual(objects.map((o) => o.modelId), ['a:2']);
+  assert.deepEqual(
+    objects.map((o) => o.modelId),
+    ['a:2'],
+  );
 });
 
 test('when neither catalog answers, the error says both and what permission is needed', async () => {
-  const db: CatalogRunner = { query: async () => { throw new Error('permission denied'); } };
+  const db: CatalogRunner = {
+    query: async () => {
+      throw new Error('permission denied');
+    },
+  };
   await assert.rejects(listScoringObjects(db), /sys\.sql_modules: permission denied; INFORMATION_SCHEMA: permission denied.*VIEW DEFINITION/);
 });

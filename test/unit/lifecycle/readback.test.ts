@@ -25,7 +25,12 @@ function labPlan(over: Partial<ScoringPlan> = {}): ScoringPlan {
   return {
     target: 'synapse-dedicated',
     source: { schema: 'wwi_ml', name: 'CustomerTest' },
-    inputs: CUSTOMER_FEATURES.map((f) => ({ sourceColumn: f, sourceType: sourceType(f), modelInput: f, inputType: p(FLOAT_FEATURES.includes(f as CustomerFeature) ? 'real' : 'bigint') })),
+    inputs: CUSTOMER_FEATURES.map((f) => ({
+      sourceColumn: f,
+      sourceType: sourceType(f),
+      modelInput: f,
+      inputType: p(FLOAT_FEATURES.includes(f as CustomerFeature) ? 'real' : 'bigint'),
+    })),
     passThrough: [{ column: 'CustomerKey', type: p('int') }],
     outputs: [{ name: 'label_out', type: p('bigint') }],
     scriptType: 'view',
@@ -87,7 +92,10 @@ function expectedMapping(plan: ScoringPlan): ReadBackMapping {
 }
 
 function sourceColumnsOf(plan: ScoringPlan) {
-  return [...(plan.passThrough ?? []).map((x) => ({ name: x.column, type: x.type })), ...plan.inputs.map((i) => ({ name: i.sourceColumn, type: i.sourceType }))];
+  return [
+    ...(plan.passThrough ?? []).map((x) => ({ name: x.column, type: x.type })),
+    ...plan.inputs.map((i) => ({ name: i.sourceColumn, type: i.sourceType })),
+  ];
 }
 
 const goldens = readdirSync(GOLDEN_DIR).filter((f) => f.endsWith('.sql') && !f.endsWith('.deploy.sql'));
@@ -119,8 +127,14 @@ test('the hostile golden files themselves read back (their line breaks as stored
     const m = readBackMapping({ kind, name: { schema: 'x', name: 'y' }, definition: create });
     assert.equal(m.modelId.replace(/\r\n/g, '\n'), "it's]:1'; --\nGO 2 x");
     assert.deepEqual(m.passThrough, ['key]]']);
-    assert.deepEqual(m.inputs.map((i) => i.modelInput.replace(/\r\n/g, '\n')), ['cost"input', 'Größe\nzwei', '名前;']);
-    assert.deepEqual(m.outputs.map((o) => o.name), ["label]'--", 'score\n/*']);
+    assert.deepEqual(
+      m.inputs.map((i) => i.modelInput.replace(/\r\n/g, '\n')),
+      ['cost"input', 'Größe\nzwei', '名前;'],
+    );
+    assert.deepEqual(
+      m.outputs.map((o) => o.name),
+      ["label]'--", 'score\n/*'],
+    );
     assert.deepEqual(m.modelTable, { schema: 'models', name: 'Model ] table' });
   }
 });
@@ -165,30 +179,60 @@ test('plain columns: pass-through or input, from the model input names when know
 
 test('what the generator could not have written is refused, saying what', () => {
   const refused: [string, RegExp][] = [
-    [`CREATE VIEW v AS WITH d AS (SELECT a + 1 AS a FROM t) SELECT * FROM PREDICT(MODEL = (SELECT model FROM m WHERE ID = 'a:1'), DATA = d) WITH (y real) AS p`, /the CTE selects an expression, not a column: a \+ 1 AS a/],
-    [`CREATE VIEW v AS WITH d AS (SELECT a FROM t WHERE a > 0) SELECT * FROM PREDICT(MODEL = (SELECT model FROM m WHERE ID = 'a:1'), DATA = d) WITH (y real) AS p`, /goes on after FROM t with 'WHERE a > 0/],
-    [`CREATE VIEW v AS SELECT * FROM PREDICT(MODEL = (SELECT model FROM m WHERE ID = 'a:1'), DATA = dbo.t) WITH (y real) AS p`, /PREDICT reads dbo\.t directly/],
-    [`CREATE VIEW v AS WITH d AS (SELECT a FROM t) SELECT d.a, p.y FROM PREDICT(MODEL = (SELECT model FROM m WHERE ID = 'a:1'), DATA = d) WITH (y real) AS p`, /selects 'd\.a, p\.y/],
+    [
+      `CREATE VIEW v AS WITH d AS (SELECT a + 1 AS a FROM t) SELECT * FROM PREDICT(MODEL = (SELECT model FROM m WHERE ID = 'a:1'), DATA = d) WITH (y real) AS p`,
+      /the CTE selects an expression, not a column: a \+ 1 AS a/,
+    ],
+    [
+      `CREATE VIEW v AS WITH d AS (SELECT a FROM t WHERE a > 0) SELECT * FROM PREDICT(MODEL = (SELECT model FROM m WHERE ID = 'a:1'), DATA = d) WITH (y real) AS p`,
+      /goes on after FROM t with 'WHERE a > 0/,
+    ],
+    [
+      `CREATE VIEW v AS SELECT * FROM PREDICT(MODEL = (SELECT model FROM m WHERE ID = 'a:1'), DATA = dbo.t) WITH (y real) AS p`,
+      /PREDICT reads dbo\.t directly/,
+    ],
+    [
+      `CREATE VIEW v AS WITH d AS (SELECT a FROM t) SELECT d.a, p.y FROM PREDICT(MODEL = (SELECT model FROM m WHERE ID = 'a:1'), DATA = d) WITH (y real) AS p`,
+      /selects 'd\.a, p\.y/,
+    ],
     [`CREATE PROCEDURE v @id nvarchar(100) AS SELECT 1`, /takes parameters/],
-    [`CREATE PROCEDURE v AS DECLARE @m varbinary(max) = (SELECT model FROM m WHERE ID = 'a:1'); SELECT 1`, /expected SELECT to start the query, found 'DECLARE/],
-    [`CREATE VIEW v AS WITH d AS (SELECT a FROM t) SELECT * FROM PREDICT(MODEL = (SELECT model FROM m WHERE ID = @id), DATA = d) WITH (y real) AS p`, /does not select the model row by a literal ID/],
-    [`CREATE VIEW v AS WITH d AS (SELECT CAST(a AS geography) AS a FROM t) SELECT * FROM PREDICT(MODEL = (SELECT model FROM m WHERE ID = 'a:1'), DATA = d) WITH (y real) AS p`, /the type 'geography' in the CAST of a is not one this tool knows/],
+    [
+      `CREATE PROCEDURE v AS DECLARE @m varbinary(max) = (SELECT model FROM m WHERE ID = 'a:1'); SELECT 1`,
+      /expected SELECT to start the query, found 'DECLARE/,
+    ],
+    [
+      `CREATE VIEW v AS WITH d AS (SELECT a FROM t) SELECT * FROM PREDICT(MODEL = (SELECT model FROM m WHERE ID = @id), DATA = d) WITH (y real) AS p`,
+      /does not select the model row by a literal ID/,
+    ],
+    [
+      `CREATE VIEW v AS WITH d AS (SELECT CAST(a AS geography) AS a FROM t) SELECT * FROM PREDICT(MODEL = (SELECT model FROM m WHERE ID = 'a:1'), DATA = d) WITH (y real) AS p`,
+      /the type 'geography' in the CAST of a is not one this tool knows/,
+    ],
     [`CREATE VIEW v AS SELECT [unclosed FROM t`, /A \[bracketed\] name starting at offset 24 is not closed/],
   ];
   for (const [definition, message] of refused) {
-    assert.throws(() => readBackMapping({ kind: definition.includes('PROCEDURE') ? 'procedure' : 'view', name: { schema: 'dbo', name: 'v' }, definition }), (e: unknown) => {
-      assert.ok(e instanceof ReadBackError, String(e));
-      assert.match(e.message, /^Cannot read the mapping of the (view|stored procedure) dbo\.v: /);
-      assert.match(e.message, message);
-      return true;
-    });
+    assert.throws(
+      () => readBackMapping({ kind: definition.includes('PROCEDURE') ? 'procedure' : 'view', name: { schema: 'dbo', name: 'v' }, definition }),
+      (e: unknown) => {
+        assert.ok(e instanceof ReadBackError, String(e));
+        assert.match(e.message, /^Cannot read the mapping of the (view|stored procedure) dbo\.v: /);
+        assert.match(e.message, message);
+        return true;
+      },
+    );
   }
-  assert.throws(() => readBackMapping({ kind: 'procedure', name: { name: 'v' }, definition: 'CREATE VIEW v AS SELECT 1' }), /creates a view, but the object is a procedure/);
+  assert.throws(
+    () => readBackMapping({ kind: 'procedure', name: { name: 'v' }, definition: 'CREATE VIEW v AS SELECT 1' }),
+    /creates a view, but the object is a procedure/,
+  );
 });
 
 test('toScoringPlan says which column the source no longer has', () => {
   const m = expectedMapping(LAB);
-  assert.throws(() => toScoringPlan(m, { target: 'synapse-dedicated', sourceColumns: [{ name: 'CustomerKey', type: p('int') }] }), /wwi_ml\.CustomerPrediction reads the column Cost of wwi_ml\.CustomerTest, which has no such column now/);
+  assert.throws(
+    () => toScoringPlan(m, { target: 'synapse-dedicated', sourceColumns: [{ name: 'CustomerKey', type: p('int') }] }),
+    /wwi_ml\.CustomerPrediction reads the column Cost of wwi_ml\.CustomerTest, which has no such column now/,
+  );
 });
 
 test('any names round-trip: generate, read back, generate again (property)', () => {
@@ -198,28 +242,37 @@ test('any names round-trip: generate, read back, generate again (property)', () 
     .map((xs) => xs.join(''))
     .filter((n) => identifierProblem(n) === undefined && !/\n\s*(go|:|!!|exit|quit|reset|ed)/i.test(n));
   fc.assert(
-    fc.property(name, name, name, name, name, fc.constantFrom('view' as const, 'procedure' as const), fc.boolean(), (schema, table, column, key, output, scriptType, cast) => {
-      const lower = [column, key, output].map((x) => x.toLowerCase());
-      fc.pre(new Set(lower).size === 3);
-      const plan: ScoringPlan = {
-        ...labPlan({ scriptType }),
-        source: { schema, name: table },
-        modelTable: { schema: table, name: schema },
-        modelId: `${key}:${output}`,
-        inputs: [{ sourceColumn: column, sourceType: p('int'), modelInput: column, inputType: p(cast ? 'bigint' : 'int') }],
-        passThrough: [{ column: key, type: p('int') }],
-        outputs: [{ name: output, type: p('real') }],
-      };
-      let s;
-      try {
-        s = generateScoringScript(plan);
-      } catch (e) {
-        if (e instanceof ScriptPlanError) return fc.pre(false); // names the generator refuses
-        throw e;
-      }
-      const m = readBackMapping({ kind: scriptType, name: plan.objectName, definition: s.batches[s.createBatch]! }, { modelInputs: [column] });
-      assert.deepEqual(m, expectedMapping(plan));
-    }),
+    fc.property(
+      name,
+      name,
+      name,
+      name,
+      name,
+      fc.constantFrom('view' as const, 'procedure' as const),
+      fc.boolean(),
+      (schema, table, column, key, output, scriptType, cast) => {
+        const lower = [column, key, output].map((x) => x.toLowerCase());
+        fc.pre(new Set(lower).size === 3);
+        const plan: ScoringPlan = {
+          ...labPlan({ scriptType }),
+          source: { schema, name: table },
+          modelTable: { schema: table, name: schema },
+          modelId: `${key}:${output}`,
+          inputs: [{ sourceColumn: column, sourceType: p('int'), modelInput: column, inputType: p(cast ? 'bigint' : 'int') }],
+          passThrough: [{ column: key, type: p('int') }],
+          outputs: [{ name: output, type: p('real') }],
+        };
+        let s;
+        try {
+          s = generateScoringScript(plan);
+        } catch (e) {
+          if (e instanceof ScriptPlanError) return fc.pre(false); // names the generator refuses
+          throw e;
+        }
+        const m = readBackMapping({ kind: scriptType, name: plan.objectName, definition: s.batches[s.createBatch]! }, { modelInputs: [column] });
+        assert.deepEqual(m, expectedMapping(plan));
+      },
+    ),
     { numRuns: 200 },
   );
 });

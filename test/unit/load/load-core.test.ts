@@ -14,10 +14,7 @@ describe('Load data: reading files', () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'load-core-'));
-    await writeFile(
-      join(dir, 'customers.csv'),
-      'CustomerKey,Name,Cost,Joined,Active\n1,Ann,1.5,2020-01-02,true\n2,"Bob, Jr.",2.25,2021-03-04,false\n3,,,,\n',
-    );
+    await writeFile(join(dir, 'customers.csv'), 'CustomerKey,Name,Cost,Joined,Active\n1,Ann,1.5,2020-01-02,true\n2,"Bob, Jr.",2.25,2021-03-04,false\n3,,,,\n');
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const duck = await DuckDBInstance.create(':memory:');
     const c = await duck.connect();
@@ -49,7 +46,11 @@ describe('Load data: reading files', () => {
       ],
     );
     const rows: BulkValue[][] = [];
-    for await (const r of readDataRows(f, f.columns.map((c) => ({ source: c.name, type: c.suggested })))) rows.push(r);
+    for await (const r of readDataRows(
+      f,
+      f.columns.map((c) => ({ source: c.name, type: c.suggested })),
+    ))
+      rows.push(r);
     assert.deepEqual(rows, [
       [1n, 'Ann', 1.5, new Date(Date.UTC(2020, 0, 2)), true],
       [2n, 'Bob, Jr.', 2.25, new Date(Date.UTC(2021, 2, 4)), false],
@@ -60,7 +61,10 @@ describe('Load data: reading files', () => {
   it('a Parquet file: its schema types, rows streamed in order and converted to the chosen types', async () => {
     const f = await inspectDataFile(join(dir, 'big.parquet'));
     assert.equal(f.rowCount, 5000);
-    assert.deepEqual(f.columns.map((c) => displaySqlType(c.suggested)), ['int', 'bigint', 'decimal(10,2)', 'nvarchar(10)', 'datetime2(7)']);
+    assert.deepEqual(
+      f.columns.map((c) => displaySqlType(c.suggested)),
+      ['int', 'bigint', 'decimal(10,2)', 'nvarchar(10)', 'datetime2(7)'],
+    );
     let n = 0;
     let last: BulkValue[] = [];
     for await (const r of readDataRows(f, [
@@ -89,7 +93,21 @@ describe('Load data: reading files', () => {
       ['BOOLEAN', 'UTINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'FLOAT', 'DOUBLE', 'DECIMAL(18,3)', 'DATE', 'TIMESTAMP', 'UUID', 'BLOB'].map((t) =>
         displaySqlType(sqlTypeForDuck(t)),
       ),
-      ['bit', 'tinyint', 'smallint', 'int', 'bigint', 'decimal(38,0)', 'real', 'float', 'decimal(18,3)', 'date', 'datetime2(7)', 'uniqueidentifier', 'varbinary(max)'],
+      [
+        'bit',
+        'tinyint',
+        'smallint',
+        'int',
+        'bigint',
+        'decimal(38,0)',
+        'real',
+        'float',
+        'decimal(18,3)',
+        'date',
+        'datetime2(7)',
+        'uniqueidentifier',
+        'varbinary(max)',
+      ],
     );
     assert.equal(displaySqlType(sqlTypeForDuck('VARCHAR', 4001)), 'nvarchar(max)');
     assert.equal(displaySqlType(sqlTypeForDuck('VARCHAR', 0)), 'nvarchar(10)');
@@ -111,7 +129,10 @@ describe('Load data: plans', () => {
   it('a new table: one column per file column, names quoted in the CREATE TABLE', () => {
     const plan = planNewTable(file, { schema: 'wwi_ml', name: 'New]Customers' });
     assert.deepEqual(planProblems(plan), []);
-    assert.equal(createTableSql(plan), 'CREATE TABLE [wwi_ml].[New]]Customers] (\n  [CustomerKey] [bigint] NULL,\n  [Odd]]Name] [nvarchar](20) NULL,\n  [Extra] [float] NULL\n)');
+    assert.equal(
+      createTableSql(plan),
+      'CREATE TABLE [wwi_ml].[New]]Customers] (\n  [CustomerKey] [bigint] NULL,\n  [Odd]]Name] [nvarchar](20) NULL,\n  [Extra] [float] NULL\n)',
+    );
   });
 
   it('an existing table: columns matched by name, whatever the case; the rest reported', () => {

@@ -81,20 +81,38 @@ test('every malformed case is an error that names the field', () => {
     ],
     [sig('[{"name": "a", "type": "float"'), 'MLmodel: signature.inputs is not valid JSON ('],
     [sig('{"name": "a"}'), 'MLmodel: signature.inputs must be a JSON array of column or tensor specs, found a mapping'],
-    [sig('[{"name": "a", "type": "decimal"}]'), 'MLmodel: signature.inputs[0].type has the unknown type "decimal"; MLflow column types are string, integer, long, float, double, boolean, datetime, binary, or "tensor"'],
+    [
+      sig('[{"name": "a", "type": "decimal"}]'),
+      'MLmodel: signature.inputs[0].type has the unknown type "decimal"; MLflow column types are string, integer, long, float, double, boolean, datetime, binary, or "tensor"',
+    ],
     [sig('[{"name": "a"}]'), 'MLmodel: signature.inputs[0].type is missing'],
-    [sig('[{"name": "a", "type": "tensor", "tensor-spec": {"shape": [-1]}}]'), 'MLmodel: signature.inputs[0].tensor-spec.dtype is missing: a tensor spec needs a dtype such as "float32" or "int64"'],
+    [
+      sig('[{"name": "a", "type": "tensor", "tensor-spec": {"shape": [-1]}}]'),
+      'MLmodel: signature.inputs[0].tensor-spec.dtype is missing: a tensor spec needs a dtype such as "float32" or "int64"',
+    ],
     [sig('[{"name": "a", "type": "tensor"}]'), 'MLmodel: signature.inputs[0].tensor-spec is missing: a tensor spec needs {"dtype": ..., "shape": [...]}'],
-    [sig('[{"name": "a", "type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, "x"]}}]'), 'MLmodel: signature.inputs[0].tensor-spec.shape must be a list of whole numbers (-1 for a variable dimension), found [-1,"x"]'],
-    [sig('[{"name": "a", "type": "float"}, {"type": "long"}]'), 'MLmodel: signature.inputs names some specs but not others; MLflow requires all or none to be named'],
+    [
+      sig('[{"name": "a", "type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, "x"]}}]'),
+      'MLmodel: signature.inputs[0].tensor-spec.shape must be a list of whole numbers (-1 for a variable dimension), found [-1,"x"]',
+    ],
+    [
+      sig('[{"name": "a", "type": "float"}, {"type": "long"}]'),
+      'MLmodel: signature.inputs names some specs but not others; MLflow requires all or none to be named',
+    ],
     [sig('[{"name": "a", "type": "float"}, {"name": "a", "type": "long"}]'), 'MLmodel: signature.inputs names "a" twice'],
-    [sig('[{"name": "a", "type": "float"}, {"name": "b", "type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-1]}}]'), 'MLmodel: signature.inputs mixes column specs and tensor specs; an MLflow schema holds one kind'],
+    [
+      sig('[{"name": "a", "type": "float"}, {"name": "b", "type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-1]}}]'),
+      'MLmodel: signature.inputs mixes column specs and tensor specs; an MLflow schema holds one kind',
+    ],
     [sig('[{"name": "a", "type": "float", "required": "yes"}]'), 'MLmodel: signature.inputs[0].required must be true or false, found the text "yes"'],
     [sig('[{"name": "", "type": "float"}]'), 'MLmodel: signature.inputs[0].name must be non-empty text, found the text ""'],
     [sig('[5]'), 'MLmodel: signature.inputs[0] must be an object with a type, found the number 5'],
     ['flavors:\n  onnx: {}\nsignature: yes\n', 'MLmodel: signature must be a mapping with inputs and outputs, found the text "yes"'],
-    ["flavors:\n  onnx: {}\nsignature:\n  params: '[{\"type\": \"float\"}]'\n", 'MLmodel: signature.params[0].name is missing'],
-    ['flavors:\n  onnx: {}\nsaved_input_example_info: {type: dataframe}\n', 'MLmodel: saved_input_example_info.artifact_path must name the example file, found empty'],
+    ['flavors:\n  onnx: {}\nsignature:\n  params: \'[{"type": "float"}]\'\n', 'MLmodel: signature.params[0].name is missing'],
+    [
+      'flavors:\n  onnx: {}\nsaved_input_example_info: {type: dataframe}\n',
+      'MLmodel: saved_input_example_info.artifact_path must name the example file, found empty',
+    ],
   ];
   for (const [text, expected] of cases) {
     const msg = errorOf(text);

@@ -37,7 +37,10 @@ test('a preview and a deploy check leave no ONNX Runtime in this process', { ski
     inputs: CUSTOMER_FEATURES.map((f) => ({ sourceColumn: f, modelInput: f, inputType: { name: ints.has(f) ? 'bigint' : 'real' } })),
     outputs: ['label_out'],
   });
-  assert.deepEqual(r.rows.map((row) => row[row.length - 1]), m.predict!(customers).map((p) => String(p.label)));
+  assert.deepEqual(
+    r.rows.map((row) => row[row.length - 1]),
+    m.predict!(customers).map((p) => String(p.label)),
+  );
   const info = await checkInChildProcess(path);
   assert.deepEqual(info.inputNames, CUSTOMER_FEATURES);
   assert.equal(mapsOnnxRuntime(), false, 'libonnxruntime is mapped into this process');

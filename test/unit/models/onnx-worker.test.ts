@@ -74,13 +74,24 @@ async function inProcessTable(onnx: Uint8Array, cols: string[], data: unknown[][
       const t = i.inputType.name;
       feeds[i.modelInput] =
         t === 'bigint'
-          ? new ort.Tensor('int64', BigInt64Array.from(vals, (v) => BigInt(Math.trunc(Number(v)))), [vals.length, 1])
+          ? new ort.Tensor(
+              'int64',
+              BigInt64Array.from(vals, (v) => BigInt(Math.trunc(Number(v)))),
+              [vals.length, 1],
+            )
           : t === 'nvarchar'
-            ? new ort.Tensor('string', vals.map((v) => String(v)), [vals.length, 1])
+            ? new ort.Tensor(
+                'string',
+                vals.map((v) => String(v)),
+                [vals.length, 1],
+              )
             : new ort.Tensor('float32', Float32Array.from(vals, Number), [vals.length, 1]);
     }
     const out = await s.run(feeds, outputs);
-    return data.map((row, r) => [...inputs.map((i) => formatCell(row[cols.indexOf(i.sourceColumn)] as number)), ...outputs.map((o) => formatCell(out[o]!.data[r]))]);
+    return data.map((row, r) => [
+      ...inputs.map((i) => formatCell(row[cols.indexOf(i.sourceColumn)] as number)),
+      ...outputs.map((o) => formatCell(out[o]!.data[r])),
+    ]);
   } finally {
     await s.release();
   }
@@ -119,7 +130,14 @@ describe('ONNX worker: the same results as ONNX Runtime in this process', () => 
     const texts = ['Single', 'Married', 'Divorced', 'married', '', 'Widowed'];
     const data = texts.map((t) => [t]);
     const inputs = [{ sourceColumn: 'MaritalStatusText', modelInput: 'MaritalStatusText', inputType: { name: 'nvarchar', length: 30 } }];
-    const r = await previewPredictions({ onnx: m.onnx, columns: ['MaritalStatusText'], rows: data, inputs, outputs: ['marital_status_code'], worker: newWorker() });
+    const r = await previewPredictions({
+      onnx: m.onnx,
+      columns: ['MaritalStatusText'],
+      rows: data,
+      inputs,
+      outputs: ['marital_status_code'],
+      worker: newWorker(),
+    });
     assert.deepEqual(r.rows, await inProcessTable(m.onnx, ['MaritalStatusText'], data, inputs, ['marital_status_code']));
   });
 
@@ -131,7 +149,12 @@ describe('ONNX worker: the same results as ONNX Runtime in this process', () => 
       CUSTOMER_FEATURES.map((f) => {
         const int = ['PrimaryBrandId', 'GenderId', 'MaritalStatus', 'LowerIncomeBound', 'UpperIncomeBound'].includes(f);
         const vals = customers.map((c) => c[f as keyof typeof c] as number);
-        return [f, int ? { type: 'int64', dims: [20, 1], data: vals.map(String) } : { type: 'float32', dims: [20, 1], data: vals.map((v, i) => (i === 3 ? 'NaN' : Math.fround(v))) }];
+        return [
+          f,
+          int
+            ? { type: 'int64', dims: [20, 1], data: vals.map(String) }
+            : { type: 'float32', dims: [20, 1], data: vals.map((v, i) => (i === 3 ? 'NaN' : Math.fround(v))) },
+        ];
       }),
     );
     const got = await w.run(path, feeds, ['label_out', 'probability_out']);
@@ -141,7 +164,11 @@ describe('ONNX worker: the same results as ONNX Runtime in this process', () => 
         Object.entries(feeds).map(([k, t]) => [
           k,
           t.type === 'int64'
-            ? new ort.Tensor('int64', BigInt64Array.from(t.data as string[], (v) => BigInt(v)), t.dims)
+            ? new ort.Tensor(
+                'int64',
+                BigInt64Array.from(t.data as string[], (v) => BigInt(v)),
+                t.dims,
+              )
             : new ort.Tensor('float32', Float32Array.from(t.data as (number | string)[], Number), t.dims),
         ]),
       ),
@@ -178,7 +205,7 @@ describe('ONNX worker: the messages users saw before', () => {
     await assert.rejects(checkInChildProcess(path, undefined, undefined, newWorker()), { message: fromFile });
   });
 
-  test('a wrong input type fails with ONNX Runtime\'s reason, as in this process', async () => {
+  test("a wrong input type fails with ONNX Runtime's reason, as in this process", async () => {
     const m = buildSampleModel('linear-classifier', { rows: 300 });
     const s = await ort.InferenceSession.create(m.onnx);
     const inputs = mappingFor(s.inputMetadata).map((i) => ({ ...i, inputType: { name: 'float' } }));
@@ -283,19 +310,28 @@ describe('ONNX worker: lifetime, cancel and crashes', () => {
     assert.deepEqual(info.inputNames, CUSTOMER_FEATURES);
   });
 
-  test('a worker that runs out of memory loading the model says so (address space limited with prlimit)', { skip: !existsSync('/usr/bin/prlimit') && 'prlimit is not installed' }, async () => {
-    // 1 GB of address space: Node starts, ONNX Runtime cannot build the 20 MB tree ensemble's session.
-    const w = newWorker({
-      spawnProcess: (script, args) =>
-        spawn('/usr/bin/prlimit', ['--as=1000000000', process.execPath, '-e', script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }) as ChildProcessWithoutNullStreams,
-    });
-    const inputs = CUSTOMER_FEATURES.map((f) => ({ sourceColumn: f, modelInput: f, inputType: { name: 'real' } }));
-    await assert.rejects(previewPredictions({ onnx: large, columns, rows, inputs, outputs: ['label_out'], worker: w }), (e: unknown) => {
-      assert.ok(e instanceof PreviewError);
-      assert.match(e.message, /^ONNX Runtime ran out of memory while loading the model \(.*(bad_alloc|Cannot allocate memory|Array buffer allocation failed).*\); the machine may be short of memory for this model\./s);
-      return true;
-    });
-  });
+  test(
+    'a worker that runs out of memory loading the model says so (address space limited with prlimit)',
+    { skip: !existsSync('/usr/bin/prlimit') && 'prlimit is not installed' },
+    async () => {
+      // 1 GB of address space: Node starts, ONNX Runtime cannot build the 20 MB tree ensemble's session.
+      const w = newWorker({
+        spawnProcess: (script, args) =>
+          spawn('/usr/bin/prlimit', ['--as=1000000000', process.execPath, '-e', script, ...args], {
+            stdio: ['pipe', 'pipe', 'pipe'],
+          }) as ChildProcessWithoutNullStreams,
+      });
+      const inputs = CUSTOMER_FEATURES.map((f) => ({ sourceColumn: f, modelInput: f, inputType: { name: 'real' } }));
+      await assert.rejects(previewPredictions({ onnx: large, columns, rows, inputs, outputs: ['label_out'], worker: w }), (e: unknown) => {
+        assert.ok(e instanceof PreviewError);
+        assert.match(
+          e.message,
+          /^ONNX Runtime ran out of memory while loading the model \(.*(bad_alloc|Cannot allocate memory|Array buffer allocation failed).*\); the machine may be short of memory for this model\./s,
+        );
+        return true;
+      });
+    },
+  );
 
   test('when no process can start, ONNX Runtime runs here and the log says so', async () => {
     const lines: string[] = [];

@@ -8,7 +8,10 @@ import { buildSampleModel } from '../../../src/samples/models.js';
 function identityModel(): OnnxModelSpec {
   return {
     producerName: 'test',
-    opsetImports: [{ domain: '', version: 15 }, { domain: 'ai.onnx.ml', version: 3 }],
+    opsetImports: [
+      { domain: '', version: 15 },
+      { domain: 'ai.onnx.ml', version: 3 },
+    ],
     metadataProps: { author: 'me' },
     graph: {
       name: 'g',
@@ -34,7 +37,10 @@ test('reads inputs and outputs: names, element types, symbolic and unknown dimen
   const meta = readOnnxMetadata(encodeOnnxModel(identityModel()));
   assert.equal(meta.irVersion, 8);
   assert.equal(meta.producerName, 'test');
-  assert.deepEqual(meta.opsetImports, [{ domain: '', version: 15 }, { domain: 'ai.onnx.ml', version: 3 }]);
+  assert.deepEqual(meta.opsetImports, [
+    { domain: '', version: 15 },
+    { domain: 'ai.onnx.ml', version: 3 },
+  ]);
   assert.deepEqual(meta.metadataProps, { author: 'me' });
   // `w` is an initializer: a caller does not feed it, so it is not an input.
   assert.deepEqual(meta.inputs, [
@@ -101,7 +107,10 @@ test('attributes of every kind round-trip through onnx-proto', () => {
   assert.equal(new TextDecoder().decode(by.s!.s!), 'abc');
   assert.deepEqual(by.fs!.floats, [1.5, 2.5]);
   assert.deepEqual(by.is!.ints!.map(Number), [1, -2, 300000]);
-  assert.deepEqual(by.ss!.strings!.map((s: Uint8Array) => new TextDecoder().decode(s)), ['a', 'b']);
+  assert.deepEqual(
+    by.ss!.strings!.map((s: Uint8Array) => new TextDecoder().decode(s)),
+    ['a', 'b'],
+  );
 });
 
 function readError(bytes: Uint8Array, source?: string): string {
@@ -136,17 +145,14 @@ test('protobuf that is not a model: missing graph, missing IR version, wrong wir
   // ir_version = 8 only
   assert.equal(readError(Uint8Array.from([0x08, 0x08])), 'The model file is not a valid ONNX model: it has no graph');
   // producer_name only
-  assert.equal(
-    readError(Uint8Array.from([0x12, 0x01, 0x61])),
-    'The model file is not a valid ONNX model: it has no IR version (field ir_version is missing)',
-  );
+  assert.equal(readError(Uint8Array.from([0x12, 0x01, 0x61])), 'The model file is not a valid ONNX model: it has no IR version (field ir_version is missing)');
   // ir_version as a length-delimited field
   assert.match(readError(Uint8Array.from([0x0a, 0x01, 0x61])), /field 1 \(ir_version\) has the wrong wire type 2/);
 });
 
 test('random bytes never pass as a model and never throw anything but OnnxFormatError', () => {
   let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   for (let n = 0; n < 300; n++) {
     const bytes = Uint8Array.from({ length: 1 + Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256));
     readError(bytes);

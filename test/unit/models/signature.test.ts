@@ -25,12 +25,29 @@ test("the lab's classifier: eight scorable inputs with the wizard's SQL types, t
       'UpperIncomeBound int64 [N,1] → [bigint]',
     ],
   );
-  assert.deepEqual(d.inputs.map((p) => p.signatureType), ['Cost: float', 'Size: float', 'Price: float', 'PrimaryBrandId: long', 'GenderId: long', 'MaritalStatus: long', 'LowerIncomeBound: long', 'UpperIncomeBound: long']);
-  assert.deepEqual(d.outputs.map((p) => `${p.name} ${formatPortType(p)}`), ['label_out int64 [N] → [bigint]', 'probability_out float [N] → [real]']);
+  assert.deepEqual(
+    d.inputs.map((p) => p.signatureType),
+    [
+      'Cost: float',
+      'Size: float',
+      'Price: float',
+      'PrimaryBrandId: long',
+      'GenderId: long',
+      'MaritalStatus: long',
+      'LowerIncomeBound: long',
+      'UpperIncomeBound: long',
+    ],
+  );
+  assert.deepEqual(
+    d.outputs.map((p) => `${p.name} ${formatPortType(p)}`),
+    ['label_out int64 [N] → [bigint]', 'probability_out float [N] → [real]'],
+  );
   assert.deepEqual(d.warnings, []);
   assert.deepEqual(d.problems, []);
   // The lab's one nameless output beside a second graph output is a note, not a warning.
-  assert.deepEqual(d.notes, ['The MLmodel signature lists 1 nameless output but the ONNX graph has 2 ("label_out", "probability_out"); the graph\'s names are used.']);
+  assert.deepEqual(d.notes, [
+    'The MLmodel signature lists 1 nameless output but the ONNX graph has 2 ("label_out", "probability_out"); the graph\'s names are used.',
+  ]);
 });
 
 test('no MLmodel: names and types from the graph, with a note', () => {
@@ -44,7 +61,10 @@ test('no MLmodel: names and types from the graph, with a note', () => {
 test('ZipMap output: flagged, and the model stays scorable through its label', () => {
   const d = describeSample('zipmap-output');
   const zip = d.outputs.find((o) => o.name === 'output_probability')!;
-  assert.equal(zip.problem, 'it is a sequence of maps (a ZipMap output, seq(map(int64,tensor(float)))); PREDICT cannot return it; leave it out of the WITH clause');
+  assert.equal(
+    zip.problem,
+    'it is a sequence of maps (a ZipMap output, seq(map(int64,tensor(float)))); PREDICT cannot return it; leave it out of the WITH clause',
+  );
   assert.equal(d.outputs.find((o) => o.name === 'output_label')!.problem, undefined);
   assert.deepEqual(d.problems, []);
 });
@@ -84,7 +104,7 @@ test('a nameless input signature of the wrong length is a warning; the right len
   const eight = JSON.stringify(Array.from({ length: 8 }, (_, i) => ({ type: i < 3 ? 'float' : 'long' })));
   const ok = describeModel({ mlmodel: parseMLmodel(yaml(eight)), onnx });
   assert.deepEqual(ok.warnings, []);
-  assert.ok(ok.notes.includes('The MLmodel signature does not name its inputs; the ONNX graph\'s names are used.'));
+  assert.ok(ok.notes.includes("The MLmodel signature does not name its inputs; the ONNX graph's names are used."));
   const wrongType = JSON.stringify(Array.from({ length: 8 }, () => ({ type: 'double' })));
   assert.equal(describeModel({ mlmodel: parseMLmodel(yaml(wrongType)), onnx }).warnings.length, 8);
 });

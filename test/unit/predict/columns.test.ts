@@ -34,21 +34,30 @@ describe('PREDICT batch columns', () => {
     const columns = wires.map((w, j) => DataColumn.create(types[j]!, w, 5000, true));
     // Uneven slices, as a batch takes the rest of one chunk and the start of the next.
     for (const c of chunks) {
-      for (const [from, count] of [[0, 100], [100, c.rowCount - 100]] as const) {
+      for (const [from, count] of [
+        [0, 100],
+        [100, c.rowCount - 100],
+      ] as const) {
         columns.forEach((col, j) => {
           col.append(c, j, from, count);
           expected[j]!.push(...readColumn(c, j, wires[j]!).slice(from, from + count));
         });
       }
     }
-    assert.deepEqual(columns.map((c) => c.column().kind), ['raw', 'raw', 'raw', 'raw']);
+    assert.deepEqual(
+      columns.map((c) => c.column().kind),
+      ['raw', 'raw', 'raw', 'raw'],
+    );
     columns.forEach((col, j) => assert.deepEqual(col.readBack(), expected[j], `column ${j}`));
-    const block = blockOf(5000, columns.map((c) => c.column()));
+    const block = blockOf(
+      5000,
+      columns.map((c) => c.column()),
+    );
     assert.deepEqual(block.values(0), expected[0]);
     assert.equal(expected[0]!.filter((v) => v === null).length, 715);
   });
 
-  it('keeps text and decimals as values, and any column of a chunk that is not DuckDB\'s', async () => {
+  it("keeps text and decimals as values, and any column of a chunk that is not DuckDB's", async () => {
     const { chunks, types } = await chunksOf(`SELECT CONCAT('x', i) AS s, (i / 8)::DECIMAL(9,3) AS m, i::INTEGER AS n FROM range(10) t(i)`);
     const text = DataColumn.create(types[0]!, { name: 'nvarchar', length: 20 }, 10, true);
     const dec = DataColumn.create(types[1]!, { name: 'decimal', precision: 9, scale: 3 }, 10, true);

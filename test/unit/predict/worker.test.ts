@@ -77,7 +77,10 @@ describe('PREDICT in the scoring worker', () => {
     assert.ok(seen < ROWS, `read ${seen} of ${ROWS} rows after cancelling`);
     // Results of the cancelled batches never reach the next request.
     assert.deepEqual(await rows(s, predictStream('forest:1')), expected);
-    const count = await ok(s, `${LAB_INPUT_CTE} SELECT COUNT(*) FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'forest:1'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`);
+    const count = await ok(
+      s,
+      `${LAB_INPUT_CTE} SELECT COUNT(*) FROM PREDICT (MODEL = (SELECT [model] FROM wwi_ml.AMLModel WHERE [ID] = 'forest:1'), DATA = InputData, RUNTIME = ONNX) WITH ([label_out] [bigint]) AS p`,
+    );
     assert.deepEqual(count.resultSets[0]!.rows, [[ROWS]]);
   });
 

@@ -21,7 +21,11 @@ function featureFeeds(rows: readonly Customer[]): Record<string, ort.Tensor> {
   return feeds;
 }
 
-async function scoreLabels(sample: SampleModel, feeds: Record<string, ort.Tensor>, labelName: string): Promise<{ labels: number[]; probabilities?: Float32Array }> {
+async function scoreLabels(
+  sample: SampleModel,
+  feeds: Record<string, ort.Tensor>,
+  labelName: string,
+): Promise<{ labels: number[]; probabilities?: Float32Array }> {
   const session = await ort.InferenceSession.create(sample.onnx);
   const fetches = session.outputNames.includes('probability_out') ? [labelName, 'probability_out'] : [labelName];
   const out = await session.run(feeds, fetches);

@@ -37,7 +37,11 @@ describe('model download cache', () => {
     const key = { sourceId: 's', model: 'm', version: '1' };
     const onnx = Buffer.alloc(5000, 7);
     let listed = 0;
-    const got = await cache.fetch(key, async () => (listed++, [file('MLmodel', Buffer.from('flavors: {}')), file('model.onnx', onnx, { md5: createHash('md5').update(onnx).digest() })]), { where });
+    const got = await cache.fetch(
+      key,
+      async () => (listed++, [file('MLmodel', Buffer.from('flavors: {}')), file('model.onnx', onnx, { md5: createHash('md5').update(onnx).digest() })]),
+      { where },
+    );
     assert.equal(got.fromCache, false);
     assert.deepEqual(await readFile(got.files.get('model.onnx')!), onnx);
     const again = await cache.fetch(key, async () => (listed++, []), { where });
@@ -56,7 +60,10 @@ describe('model download cache', () => {
   it('leaves no complete-looking file when the transfer breaks, and says what happened', async () => {
     const cache = new ModelCache(root);
     const key = { sourceId: 's', model: 'broken', version: '2' };
-    await assert.rejects(cache.fetch(key, async () => [file('model.onnx', Buffer.alloc(10_000, 2), { failAfter: 5000 })], { where }), /connection reset/);
+    await assert.rejects(
+      cache.fetch(key, async () => [file('model.onnx', Buffer.alloc(10_000, 2), { failAfter: 5000 })], { where }),
+      /connection reset/,
+    );
     const dir = cache.dirFor(key);
     assert.deepEqual(existsSync(dir) ? await readdir(dir) : [], []);
     assert.equal(await cache.lookup(key), undefined);
@@ -66,10 +73,15 @@ describe('model download cache', () => {
     const cache = new ModelCache(root);
     await assert.rejects(
       cache.fetch({ sourceId: 's', model: 'short', version: '1' }, async () => [file('model.onnx', Buffer.alloc(100), { size: 200 })], { where }),
-      (e: unknown) => e instanceof ModelSourceError && e.kind === 'corrupt' && e.message === "Download of model.onnx for model 'short' version 1 from the test registry was incomplete: got 100 of 200 bytes. Try again.",
+      (e: unknown) =>
+        e instanceof ModelSourceError &&
+        e.kind === 'corrupt' &&
+        e.message === "Download of model.onnx for model 'short' version 1 from the test registry was incomplete: got 100 of 200 bytes. Try again.",
     );
     await assert.rejects(
-      cache.fetch({ sourceId: 's', model: 'bad-hash', version: '1' }, async () => [file('model.onnx', Buffer.alloc(100), { md5: Buffer.alloc(16) })], { where }),
+      cache.fetch({ sourceId: 's', model: 'bad-hash', version: '1' }, async () => [file('model.onnx', Buffer.alloc(100), { md5: Buffer.alloc(16) })], {
+        where,
+      }),
       (e: unknown) => e instanceof ModelSourceError && e.kind === 'corrupt' && /its MD5 hash does not match the registry's/.test(e.message),
     );
   });
@@ -78,7 +90,9 @@ describe('model download cache', () => {
     const cache = new ModelCache(root);
     await assert.rejects(
       cache.fetch({ sourceId: 's', model: 'evil', version: '1' }, async () => [file('../../outside.onnx', Buffer.alloc(10))], { where }),
-      (e: unknown) => e instanceof ModelSourceError && e.message === `model 'evil' version 1 in the test registry lists a file outside its folder ("../../outside.onnx"); it was not downloaded.`,
+      (e: unknown) =>
+        e instanceof ModelSourceError &&
+        e.message === `model 'evil' version 1 in the test registry lists a file outside its folder ("../../outside.onnx"); it was not downloaded.`,
     );
     assert.equal(existsSync(join(root, 'outside.onnx')), false);
   });
@@ -100,10 +114,13 @@ describe('retry', () => {
     const final = new ModelSourceError('throttled', 'busy');
     let n = 0;
     await assert.rejects(
-      withRetry(async () => {
-        n++;
-        throw new RetryableError(final, 0);
-      }, { maxRetries: 2 }),
+      withRetry(
+        async () => {
+          n++;
+          throw new RetryableError(final, 0);
+        },
+        { maxRetries: 2 },
+      ),
       (e: unknown) => e === final,
     );
     assert.equal(n, 3);

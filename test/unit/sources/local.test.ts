@@ -47,16 +47,22 @@ describe('local MLflow models', () => {
     assert.deepEqual(sizes, [3, 3]);
     assert.deepEqual(names, [...new Set(reg.versions.map((v) => v.name))].sort());
     const lab = (await source.listModels({ nameContains: 'SYNAPSE' })).items;
-    assert.deepEqual(lab.map((m) => [m.name, m.latestVersion, m.tags.team]), [['aml-synapse-classifier', '2', 'customer-analytics']]);
+    assert.deepEqual(
+      lab.map((m) => [m.name, m.latestVersion, m.tags.team]),
+      [['aml-synapse-classifier', '2', 'customer-analytics']],
+    );
   });
 
   it("lists the lab model's versions newest first, resolving file:// and runs:/ locations", async () => {
     const source = await openLocalSource(reg.root);
     const versions = await source.listVersions('aml-synapse-classifier');
-    assert.deepEqual(versions.map((v) => [v.version, v.stage, v.aliases, v.isOnnx, v.framework, v.createdBy]), [
-      ['2', 'Production', ['champion'], true, 'onnx', 'ana@contoso.com'],
-      ['1', 'Archived', undefined, true, 'onnx', 'ana@contoso.com'],
-    ]);
+    assert.deepEqual(
+      versions.map((v) => [v.version, v.stage, v.aliases, v.isOnnx, v.framework, v.createdBy]),
+      [
+        ['2', 'Production', ['champion'], true, 'onnx', 'ana@contoso.com'],
+        ['1', 'Archived', undefined, true, 'onnx', 'ana@contoso.com'],
+      ],
+    );
     assert.match(versions[1]!.location!, /^file:\/\//);
     assert.match(versions[0]!.location!, /^runs:\//);
     assert.ok(versions[0]!.createdAt! > versions[1]!.createdAt!);
@@ -82,7 +88,11 @@ describe('local MLflow models', () => {
   it('says which model or version does not exist', async () => {
     const source = await openLocalSource(reg.root);
     await rejectsWith(source.listVersions('nope'), 'not-found', `Model 'nope' was not found in ${reg.root}. Refresh the model list.`);
-    await rejectsWith(source.getVersion('aml-synapse-classifier', '3'), 'not-found', `Model 'aml-synapse-classifier' version 3 was not found in ${reg.root}. Refresh the model list.`);
+    await rejectsWith(
+      source.getVersion('aml-synapse-classifier', '3'),
+      'not-found',
+      `Model 'aml-synapse-classifier' version 3 was not found in ${reg.root}. Refresh the model list.`,
+    );
     await rejectsWith(source.getVersion('../models', '1'), 'not-found', /^Model '\.\.\/models' was not found/);
   });
 
@@ -109,7 +119,10 @@ describe('local MLflow models', () => {
       await reason('proxied'),
       `its location mlflow-artifacts:/1/abc/artifacts/model is served by an MLflow tracking server (mlflow-artifacts), and no local copy was found under ${join(root, 'mlartifacts')}. Add the tracking server as a registry instead`,
     );
-    assert.equal(await reason('on-s3'), 'its location s3://bucket/models/m is remote (s3:), which a local folder registry cannot read. Add the registry that owns that storage instead');
+    assert.equal(
+      await reason('on-s3'),
+      'its location s3://bucket/models/m is remote (s3:), which a local folder registry cannot read. Add the registry that owns that storage instead',
+    );
     assert.equal(await reason('missing'), 'its files are missing: /nonexistent/model does not exist');
     await rejectsWith(
       source.download('on-s3', '1'),
@@ -126,7 +139,10 @@ describe('local MLflow models', () => {
     await writeFile(join(root, 'bare', 'model.onnx'), linear.onnx);
     await mkdir(join(root, 'not-a-model'), { recursive: true });
     const source = await openLocalSource(root);
-    assert.deepEqual((await source.listModels()).items.map((m) => m.name), ['bare', 'classifier']);
+    assert.deepEqual(
+      (await source.listModels()).items.map((m) => m.name),
+      ['bare', 'classifier'],
+    );
     const bare = await source.download('bare', '1');
     assert.equal(bare.version.isOnnx, true);
     assert.equal(bare.version.frameworkVersion, '1.14.0');
@@ -140,14 +156,21 @@ describe('local MLflow models', () => {
     const source = await openLocalSource(root);
     const [v] = await source.listVersions('m');
     assert.equal(v!.isOnnx, false);
-    await rejectsWith(source.download('m', '1'), 'corrupt', `Model 'm' version 1 in ${root}: the ONNX file model.onnx named by its MLmodel is missing from ${join(root, 'm')}.`);
+    await rejectsWith(
+      source.download('m', '1'),
+      'corrupt',
+      `Model 'm' version 1 in ${root}: the ONNX file model.onnx named by its MLmodel is missing from ${join(root, 'm')}.`,
+    );
   });
 
   it('opens a single .onnx file chosen by the user', async () => {
     const file = join(work, 'chosen.onnx');
     await writeFile(file, linear.onnx);
     const source = await openLocalSource(file);
-    assert.deepEqual((await source.listModels()).items.map((m) => m.name), ['chosen']);
+    assert.deepEqual(
+      (await source.listModels()).items.map((m) => m.name),
+      ['chosen'],
+    );
     const got = await source.download('chosen', '1');
     assert.equal(got.onnxPath, file);
     assert.equal(got.mlmodelPath, undefined);
@@ -159,6 +182,10 @@ describe('local MLflow models', () => {
     await rejectsWith(openLocalSource(missing), 'not-found', `The model folder ${missing} does not exist. Choose an existing folder or .onnx file.`);
     const pkl = join(work, 'model.pkl');
     await writeFile(pkl, 'x');
-    await rejectsWith(openLocalSource(pkl), 'not-onnx', `${pkl} is not an .onnx file. Choose an ONNX model file, an MLflow model folder, or an MLflow registry folder.`);
+    await rejectsWith(
+      openLocalSource(pkl),
+      'not-onnx',
+      `${pkl} is not an .onnx file. Choose an ONNX model file, an MLflow model folder, or an MLflow registry folder.`,
+    );
   });
 });

@@ -14,7 +14,8 @@ import { ModelSourceError, versionPage } from '../../../src/models/source.js';
 import { allVersionPages } from '../../support/pages.js';
 
 const ONNX_MLMODEL = 'flavors:\n  onnx: {data: model.onnx, onnx_version: 1.14.0}\n  python_function: {loader_module: mlflow.onnx, data: model.onnx}\n';
-const SKLEARN_MLMODEL = 'flavors:\n  python_function: {loader_module: mlflow.sklearn, model_path: model.pkl}\n  sklearn: {pickled_model: model.pkl, sklearn_version: 1.3.2}\n';
+const SKLEARN_MLMODEL =
+  'flavors:\n  python_function: {loader_module: mlflow.sklearn, model_path: model.pkl}\n  sklearn: {pickled_model: model.pkl, sklearn_version: 1.3.2}\n';
 const COUNT = 23;
 
 /** A file-store registry: `name` stored in folder `folder`, versions 1..count, every fifth sklearn. */
@@ -50,12 +51,27 @@ describe('local source: versions page by page', () => {
 
   it('pages of 10: newest first, a token per page, none on the last, the same versions as listVersions', async () => {
     const pages = await allVersionPages(source, 'many', 10);
-    assert.deepEqual(pages.map((p) => p.items.length), [10, 10, 3]);
-    assert.deepEqual(pages.map((p) => p.continuationToken === undefined), [false, false, true]);
-    assert.deepEqual(pages[0]!.items.map((v) => v.version), ['23', '22', '21', '20', '19', '18', '17', '16', '15', '14']);
-    assert.deepEqual(pages[2]!.items.map((v) => v.version), ['3', '2', '1']);
+    assert.deepEqual(
+      pages.map((p) => p.items.length),
+      [10, 10, 3],
+    );
+    assert.deepEqual(
+      pages.map((p) => p.continuationToken === undefined),
+      [false, false, true],
+    );
+    assert.deepEqual(
+      pages[0]!.items.map((v) => v.version),
+      ['23', '22', '21', '20', '19', '18', '17', '16', '15', '14'],
+    );
+    assert.deepEqual(
+      pages[2]!.items.map((v) => v.version),
+      ['3', '2', '1'],
+    );
     const all = await source.listVersions('many');
-    assert.deepEqual(pages.flatMap((p) => p.items), all);
+    assert.deepEqual(
+      pages.flatMap((p) => p.items),
+      all,
+    );
   });
 
   it('a page size that divides the count ends without an empty page; one larger than the count is one page', async () => {
@@ -69,7 +85,16 @@ describe('local source: versions page by page', () => {
 
   it('non-ONNX versions keep their reason and aliases stay on their version', async () => {
     const page = await source.listVersionsPage('many', { pageSize: 5, pageToken: '15' });
-    assert.deepEqual(page.items.map((v) => [v.version, v.isOnnx]), [['8', true], ['7', true], ['6', true], ['5', false], ['4', true]]);
+    assert.deepEqual(
+      page.items.map((v) => [v.version, v.isOnnx]),
+      [
+        ['8', true],
+        ['7', true],
+        ['6', true],
+        ['5', false],
+        ['4', true],
+      ],
+    );
     assert.equal(page.items[3]!.framework, 'sklearn');
     assert.equal(page.items[3]!.notOnnxReason, 'its MLmodel has no onnx flavor (flavors: python_function, sklearn)');
     assert.deepEqual(page.items[1]!.aliases, ['champion']);
@@ -77,7 +102,13 @@ describe('local source: versions page by page', () => {
 
   it('finds a model by the name in its meta.yaml when its folder is named otherwise', async () => {
     const page = await source.listVersionsPage("Ana's model", { pageSize: 2 });
-    assert.deepEqual(page.items.map((v) => [v.modelName, v.version]), [["Ana's model", '3'], ["Ana's model", '2']]);
+    assert.deepEqual(
+      page.items.map((v) => [v.modelName, v.version]),
+      [
+        ["Ana's model", '3'],
+        ["Ana's model", '2'],
+      ],
+    );
     assert.equal(page.continuationToken, '2');
   });
 

@@ -4,7 +4,7 @@ import { splitBatches, scriptLine, BatchSplitError } from '../../../src/sql/batc
 
 const texts = (script: string) => splitBatches(script).map((b) => b.text);
 
-test('splits on GO lines and keeps each batch\'s starting line', () => {
+test("splits on GO lines and keeps each batch's starting line", () => {
   const script = ['CREATE VIEW v AS', 'SELECT 1 AS x', 'GO', '', 'SELECT * FROM v', 'go', 'PRINT 1'].join('\n');
   assert.deepEqual(splitBatches(script), [
     { text: 'CREATE VIEW v AS\nSELECT 1 AS x', startLine: 1, repeat: 1 },
@@ -15,10 +15,13 @@ test('splits on GO lines and keeps each batch\'s starting line', () => {
 
 test('GO is case-insensitive, may be indented, may carry a count and a trailing comment', () => {
   const batches = splitBatches('SELECT 1\n  Go 3  -- three times\nSELECT 2\n\tGO\t\n');
-  assert.deepEqual(batches.map((b) => [b.text, b.repeat, b.startLine]), [
-    ['SELECT 1', 3, 1],
-    ['SELECT 2', 1, 3],
-  ]);
+  assert.deepEqual(
+    batches.map((b) => [b.text, b.repeat, b.startLine]),
+    [
+      ['SELECT 1', 3, 1],
+      ['SELECT 2', 1, 3],
+    ],
+  );
 });
 
 test('handles CRLF line endings and a byte-order mark', () => {
@@ -69,7 +72,10 @@ test('empty batches between GOs are dropped', () => {
 });
 
 test('GO 0 and absurd counts are rejected with the line', () => {
-  assert.throws(() => splitBatches('SELECT 1\nGO 0'), (e: unknown) => e instanceof BatchSplitError && e.line === 2 && e.message === "Line 2: 'GO 0' must repeat the batch from 1 to 10000 times.");
+  assert.throws(
+    () => splitBatches('SELECT 1\nGO 0'),
+    (e: unknown) => e instanceof BatchSplitError && e.line === 2 && e.message === "Line 2: 'GO 0' must repeat the batch from 1 to 10000 times.",
+  );
   assert.throws(() => splitBatches('SELECT 1\nGO 100000'), /must repeat the batch from 1 to 10000 times/);
 });
 

@@ -45,14 +45,20 @@ function fakeServer(tables: FakeTable[], opts: { schemas?: string[]; procedures?
       seen.push({ sql, params: p });
       if (/FROM INFORMATION_SCHEMA\.SCHEMATA/.test(sql)) {
         const names = opts.schemas ?? [...new Set(tables.map((t) => t.schema))];
-        return result(['SCHEMA_NAME'], names.map((n) => [n]));
+        return result(
+          ['SCHEMA_NAME'],
+          names.map((n) => [n]),
+        );
       }
       // The object named as OBJECT_ID's argument: its quoted two-part name.
       const named = typeof p.object === 'string' ? /^\[(.*)\]\.\[(.*)\]$/.exec(p.object) : null;
       const object = named ? tables.find((x) => x.schema === named[1] && x.name === named[2]) : undefined;
       if (/FROM sys\.indexes/.test(sql)) {
         if (opts.keysFail) throw Object.assign(new Error("Invalid object name 'sys.indexes'."), { number: opts.keysErrorNumber ?? 208 });
-        return result(['name'], (object?.columns ?? []).filter((c) => c.key).map((c) => [c.name]));
+        return result(
+          ['name'],
+          (object?.columns ?? []).filter((c) => c.key).map((c) => [c.name]),
+        );
       }
       if (/SELECT c\.TABLE_SCHEMA, c\.TABLE_NAME FROM INFORMATION_SCHEMA\.COLUMNS/.test(sql)) {
         const rows: SqlCell[][] = [];
@@ -72,13 +78,22 @@ function fakeServer(tables: FakeTable[], opts: { schemas?: string[]; procedures?
         return result(['name', 'column_id', 'type_name', 'max_length', 'precision', 'scale', 'is_nullable'], rows);
       }
       if (/SELECT TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA\.TABLES WHERE TABLE_SCHEMA = @schema/.test(sql)) {
-        return result(['TABLE_NAME', 'TABLE_TYPE'], tables.filter((t) => t.schema === p.schema).map((t) => [t.name, t.type]));
+        return result(
+          ['TABLE_NAME', 'TABLE_TYPE'],
+          tables.filter((t) => t.schema === p.schema).map((t) => [t.name, t.type]),
+        );
       }
       if (/SELECT TABLE_TYPE FROM INFORMATION_SCHEMA\.TABLES/.test(sql)) {
-        return result(['TABLE_TYPE'], tables.filter((t) => t.schema === p.schema && t.name === p.name).map((t) => [t.type]));
+        return result(
+          ['TABLE_TYPE'],
+          tables.filter((t) => t.schema === p.schema && t.name === p.name).map((t) => [t.type]),
+        );
       }
       if (/INFORMATION_SCHEMA\.ROUTINES/.test(sql)) {
-        return result(['ROUTINE_TYPE'], (opts.procedures ?? []).filter(([s, n]) => s === p.schema && n === p.name).map(() => ['PROCEDURE']));
+        return result(
+          ['ROUTINE_TYPE'],
+          (opts.procedures ?? []).filter(([s, n]) => s === p.schema && n === p.name).map(() => ['PROCEDURE']),
+        );
       }
       if (/SERVERPROPERTY/.test(sql)) return result(['engine_edition', 'product_version', 'database_name'], [[6, '10.0.15665.0', 'SQLPool01']]);
       throw new Error(`unexpected query: ${sql}`);
@@ -109,7 +124,12 @@ const amlModel: FakeTable = {
     { name: 'model', dataType: 'varbinary', maxLength: -1, nullable: true },
   ],
 };
-const prediction: FakeTable = { schema: 'wwi_ml', name: 'CustomerPrediction', type: 'VIEW', columns: [{ name: 'model', dataType: 'varbinary', maxLength: -1, nullable: true }] };
+const prediction: FakeTable = {
+  schema: 'wwi_ml',
+  name: 'CustomerPrediction',
+  type: 'VIEW',
+  columns: [{ name: 'model', dataType: 'varbinary', maxLength: -1, nullable: true }],
+};
 const dboT: FakeTable = { schema: 'dbo', name: 't', type: 'BASE TABLE', columns: [{ name: 'x', dataType: 'int', nullable: true }] };
 
 test('schemas: system schemas are left out, the rest sorted', async () => {
@@ -166,7 +186,8 @@ test('columns of a missing table: an error that says what to do', async () => {
   const { runner } = fakeServer([customerTest]);
   await assert.rejects(
     listColumns(runner, { schema: 'wwi_ml', name: 'Nope' }),
-    (e: unknown) => e instanceof CatalogError && e.message === 'The table or view wwi_ml.Nope does not exist, or you have no permission to see it. Refresh the explorer.',
+    (e: unknown) =>
+      e instanceof CatalogError && e.message === 'The table or view wwi_ml.Nope does not exist, or you have no permission to see it. Refresh the explorer.',
   );
 });
 
@@ -182,8 +203,14 @@ test('objectExists: table, view, procedure or nothing; default schema dbo; brack
 test('model tables: base tables with a varbinary(max) column, with their columns; views left out', async () => {
   const { runner } = fakeServer([customerTest, amlModel, prediction, dboT]);
   const found = await findModelTables(runner);
-  assert.deepEqual(found.map((f) => `${f.table.schema}.${f.table.name}`), ['wwi_ml.AMLModel']);
-  assert.deepEqual(found[0]!.columns.map((c) => c.typeText), ['nvarchar(1024)', 'varbinary(max)']);
+  assert.deepEqual(
+    found.map((f) => `${f.table.schema}.${f.table.name}`),
+    ['wwi_ml.AMLModel'],
+  );
+  assert.deepEqual(
+    found[0]!.columns.map((c) => c.typeText),
+    ['nvarchar(1024)', 'varbinary(max)'],
+  );
 });
 
 test('server info maps the engine edition to the PREDICT dialect', async () => {

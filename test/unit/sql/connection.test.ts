@@ -36,7 +36,10 @@ test('a rejected Entra token says to sign in again', () => {
   const err = new ConnectionError("Login failed for user '<token-identified principal>'.", 'ELOGIN');
   const t = translateConnectError(err, { server: 'ws.sql.azuresynapse.net', authKind: 'access-token' }, 18456);
   assert.equal(t.kind, 'token');
-  assert.match(t.message, /^Login with a Microsoft Entra token failed on ws\.sql\.azuresynapse\.net:1433: check that your account is a user of the database and sign in again/);
+  assert.match(
+    t.message,
+    /^Login with a Microsoft Entra token failed on ws\.sql\.azuresynapse\.net:1433: check that your account is a user of the database and sign in again/,
+  );
 });
 
 test('socket errors: refused, unknown host, timeout, untrusted certificate, encryption required', () => {
@@ -50,7 +53,10 @@ test('socket errors: refused, unknown host, timeout, untrusted certificate, encr
   const dns = new ConnectionError('Failed to connect to nohost.invalid:1433 - getaddrinfo ENOTFOUND nohost.invalid', 'ESOCKET', {
     cause: Object.assign(new Error('getaddrinfo ENOTFOUND nohost.invalid'), { code: 'ENOTFOUND' }),
   });
-  assert.equal(translateConnectError(dns, { server: 'nohost.invalid' }).message, "Cannot reach server nohost.invalid:1433: the host name 'nohost.invalid' was not found. Check the server name.");
+  assert.equal(
+    translateConnectError(dns, { server: 'nohost.invalid' }).message,
+    "Cannot reach server nohost.invalid:1433: the host name 'nohost.invalid' was not found. Check the server name.",
+  );
   const timeout = new ConnectionError('Failed to connect to x:1433 in 15000ms', 'ETIMEOUT');
   assert.equal(
     translateConnectError(timeout, { server: 'x' }).message,
@@ -61,7 +67,10 @@ test('socket errors: refused, unknown host, timeout, untrusted certificate, encr
   });
   const c = translateConnectError(cert, { server: 'localhost', encrypt: 'strict' });
   assert.equal(c.kind, 'certificate');
-  assert.equal(c.message, 'The certificate of localhost:1433 is not trusted (self-signed certificate): set the CA certificate of the server (caCertPath) for this connection.');
+  assert.equal(
+    c.message,
+    'The certificate of localhost:1433 is not trusted (self-signed certificate): set the CA certificate of the server (caCertPath) for this connection.',
+  );
   const enc = new ConnectionError("Server requires encryption, set 'encrypt' config option to true.", 'EENCRYPT');
   assert.equal(translateConnectError(enc, { server: 'x' }).message, "x:1433 requires encryption: set encrypt to 'mandatory' or 'strict' for this connection.");
 });
@@ -74,7 +83,10 @@ test('configuration problems are caught before connecting', () => {
   assert.equal(configProblem({ ...base, port: 70000 }), 'The port 70000 is not valid: use a whole number from 1 to 65535.');
   assert.equal(configProblem({ ...base, authentication: { kind: 'sql-login', user: '', password: 'p' } }), 'No user name for the SQL login to x:1433.');
   assert.match(configProblem({ ...base, encrypt: 'strict', trustServerCertificate: true })!, /does not honour trustServerCertificate/);
-  assert.throws(() => toTediousConfig({ ...base, port: 0 }), (e: unknown) => e instanceof SqlConnectionError && e.kind === 'config');
+  assert.throws(
+    () => toTediousConfig({ ...base, port: 0 }),
+    (e: unknown) => e instanceof SqlConnectionError && e.kind === 'config',
+  );
 });
 
 test('tedious configuration: encrypt modes, CA certificate, access token', () => {
@@ -89,7 +101,13 @@ test('tedious configuration: encrypt modes, CA certificate, access token', () =>
 });
 
 test('descriptions for logs never carry the password or the token', () => {
-  const d = describeConnection({ server: 'h', port: 1500, database: 'db', authentication: { kind: 'sql-login', user: 'sa', password: 'S3cret!pw' }, encrypt: 'strict' });
+  const d = describeConnection({
+    server: 'h',
+    port: 1500,
+    database: 'db',
+    authentication: { kind: 'sql-login', user: 'sa', password: 'S3cret!pw' },
+    encrypt: 'strict',
+  });
   assert.equal(d, "h:1500/db as SQL login 'sa', encrypt strict");
   const t = describeConnection({ server: 'h', authentication: { kind: 'access-token', token: 'eyJ.secret.token' } });
   assert.doesNotMatch(t, /eyJ/);
@@ -134,8 +152,17 @@ test('a real connect to a closed port fails with "Cannot reach server"', async (
   const port = await listen(probe);
   await new Promise<void>((r) => probe.close(() => r()));
   await assert.rejects(
-    SqlConnection.open({ server: '127.0.0.1', port, authentication: { kind: 'sql-login', user: 'sa', password: 'x' }, encrypt: 'optional', connectTimeoutMs: 5000 }),
-    (e: unknown) => e instanceof SqlConnectionError && e.kind === 'unreachable' && e.message === `Cannot reach server 127.0.0.1:${port}: connection refused. Check the port and that the server is running.`,
+    SqlConnection.open({
+      server: '127.0.0.1',
+      port,
+      authentication: { kind: 'sql-login', user: 'sa', password: 'x' },
+      encrypt: 'optional',
+      connectTimeoutMs: 5000,
+    }),
+    (e: unknown) =>
+      e instanceof SqlConnectionError &&
+      e.kind === 'unreachable' &&
+      e.message === `Cannot reach server 127.0.0.1:${port}: connection refused. Check the port and that the server is running.`,
   );
 });
 
@@ -145,8 +172,15 @@ test('a real connect to a server that never answers times out with the server na
   const port = await listen(silent);
   try {
     await assert.rejects(
-      SqlConnection.open({ server: '127.0.0.1', port, authentication: { kind: 'sql-login', user: 'sa', password: 'x' }, encrypt: 'optional', connectTimeoutMs: 1000 }),
-      (e: unknown) => e instanceof SqlConnectionError && e.kind === 'timeout' && e.message.startsWith(`Cannot reach server 127.0.0.1:${port}: no answer within 1 s.`),
+      SqlConnection.open({
+        server: '127.0.0.1',
+        port,
+        authentication: { kind: 'sql-login', user: 'sa', password: 'x' },
+        encrypt: 'optional',
+        connectTimeoutMs: 1000,
+      }),
+      (e: unknown) =>
+        e instanceof SqlConnectionError && e.kind === 'timeout' && e.message.startsWith(`Cannot reach server 127.0.0.1:${port}: no answer within 1 s.`),
     );
   } finally {
     for (const s of sockets) s.destroy();

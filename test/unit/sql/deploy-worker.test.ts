@@ -18,7 +18,15 @@ import { buildSampleModel } from '../../../src/samples/models.js';
 import { CUSTOMER_FEATURES } from '../../../src/samples/customers.js';
 import { FakeSql } from '../../support/fake-sql.js';
 
-const version: ModelVersionInfo = { sourceId: 'local:/m', modelName: 'large-tree-ensemble', version: '1', flavors: ['onnx'], tags: {}, isOnnx: true, framework: 'onnx' };
+const version: ModelVersionInfo = {
+  sourceId: 'local:/m',
+  modelName: 'large-tree-ensemble',
+  version: '1',
+  flavors: ['onnx'],
+  tags: {},
+  isOnnx: true,
+  framework: 'onnx',
+};
 const plan: ScoringPlan = {
   target: 'synapse-dedicated',
   source: { schema: 'wwi_ml', name: 'CustomerTest' },
@@ -82,7 +90,10 @@ async function deployUntilCheck(sql: FakeSql, signal?: AbortSignal): Promise<{ d
 /** Nothing is left: the row's transaction rolled back and the table the deploy created is dropped. */
 function assertRolledBack(sql: FakeSql): void {
   const heads = sql.heads();
-  assert.ok(heads.some((h) => h.startsWith('INSERT INTO')), 'the row was sent while the check ran');
+  assert.ok(
+    heads.some((h) => h.startsWith('INSERT INTO')),
+    'the row was sent while the check ran',
+  );
   assert.ok(!heads.includes('COMMIT TRANSACTION'), heads.join('|'));
   assert.deepEqual(heads.slice(-2), ['ROLLBACK TRANSACTION', 'DROP TABLE [wwi_ml].[Models]']);
 }
@@ -119,9 +130,19 @@ describe('deploy check in the ONNX worker', () => {
     assertRolledBack(sql);
     const lines: string[] = [];
     const again = new FakeSql({ rollback: 'ROLLBACK TRANSACTION' });
-    const r = await deployModel({ sql: again, source: { download: async () => ({ version, dir, onnxPath: path, fromCache: true }) }, version, plan, createModelTable: true, log: (l) => lines.push(l) });
+    const r = await deployModel({
+      sql: again,
+      source: { download: async () => ({ version, dir, onnxPath: path, fromCache: true }) },
+      version,
+      plan,
+      createModelTable: true,
+      log: (l) => lines.push(l),
+    });
     assert.equal(r.createdTable, true);
     assert.ok(again.heads().includes('COMMIT TRANSACTION'));
-    assert.ok(lines.some((l) => /^deploy large-tree-ensemble:1: ONNX Runtime loaded the model using \d+ MB$/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^deploy large-tree-ensemble:1: ONNX Runtime loaded the model using \d+ MB$/.test(l)),
+      lines.join('\n'),
+    );
   });
 });

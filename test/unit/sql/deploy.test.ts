@@ -94,22 +94,24 @@ describe('deployModel', () => {
 
   test('a model ONNX Runtime cannot load fails at the check step and touches no table', async () => {
     const sql = new FakeSql();
-    await assert.rejects(
-      deployModel({ sql, source: source(badPath), version, plan: plan(), createModelTable: true }),
-      (e: unknown) => {
-        assert.ok(e instanceof DeployError);
-        assert.equal(e.step, 'check');
-        assert.match(e.message, /^Deploy failed while checking the model with ONNX Runtime: ONNX Runtime cannot load model 'aml-synapse-classifier' version 1: .* choose another version\.$/s);
-        return true;
-      },
-    );
+    await assert.rejects(deployModel({ sql, source: source(badPath), version, plan: plan(), createModelTable: true }), (e: unknown) => {
+      assert.ok(e instanceof DeployError);
+      assert.equal(e.step, 'check');
+      assert.match(
+        e.message,
+        /^Deploy failed while checking the model with ONNX Runtime: ONNX Runtime cannot load model 'aml-synapse-classifier' version 1: .* choose another version\.$/s,
+      );
+      return true;
+    });
     assert.deepEqual(sql.log, []);
   });
 
   test('a mapping that does not match the model names every difference', async () => {
     const sql = new FakeSql();
     const p = plan({
-      inputs: plan().inputs.filter((i) => i.modelInput !== 'GenderId').map((i) => (i.modelInput === 'Cost' ? { ...i, modelInput: 'cost' } : i)),
+      inputs: plan()
+        .inputs.filter((i) => i.modelInput !== 'GenderId')
+        .map((i) => (i.modelInput === 'Cost' ? { ...i, modelInput: 'cost' } : i)),
       outputs: [{ name: 'score', type: { name: 'real' } }],
     });
     await assert.rejects(deployModel({ sql, source: source(onnxPath), version, plan: p, createModelTable: false }), (e: unknown) => {
@@ -144,12 +146,15 @@ describe('deployModel', () => {
       abort.abort();
       if (o?.signal?.aborted) throw new Error('The download was cancelled.');
     };
-    await assert.rejects(deployModel({ sql, source: source(onnxPath, gate), version, plan: plan(), createModelTable: true, signal: abort.signal }), (e: unknown) => {
-      assert.ok(e instanceof DeployError);
-      assert.equal(e.cancelled, true);
-      assert.equal(e.message, 'Deploy cancelled while downloading the model. Nothing was changed in the database.');
-      return true;
-    });
+    await assert.rejects(
+      deployModel({ sql, source: source(onnxPath, gate), version, plan: plan(), createModelTable: true, signal: abort.signal }),
+      (e: unknown) => {
+        assert.ok(e instanceof DeployError);
+        assert.equal(e.cancelled, true);
+        assert.equal(e.message, 'Deploy cancelled while downloading the model. Nothing was changed in the database.');
+        return true;
+      },
+    );
     assert.deepEqual(sql.log, []);
   });
 
@@ -220,7 +225,18 @@ describe('deployModel', () => {
     const sql = new FakeSql();
     const p = plan({ outputs: [] });
     await assert.rejects(
-      deployModel({ sql, source: { download: async () => { downloads++; throw new Error('no'); } }, version, plan: p, createModelTable: true }),
+      deployModel({
+        sql,
+        source: {
+          download: async () => {
+            downloads++;
+            throw new Error('no');
+          },
+        },
+        version,
+        plan: p,
+        createModelTable: true,
+      }),
       (e: unknown) => e instanceof DeployError && e.step === 'script' && e.message.startsWith('Deploy failed while generating the script: '),
     );
     assert.equal(downloads, 0);

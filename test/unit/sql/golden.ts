@@ -17,5 +17,9 @@ export function assertGolden(file: string, actual: string): void {
   }
   assert.ok(existsSync(path), `The golden file test/golden/${file} is missing; run the test with UPDATE_GOLDEN=1 to create it, then read it.`);
   const expected = readFileSync(path, 'utf8');
-  assert.equal(actual, expected, `The generated SQL differs from test/golden/${file}; if the change is intended, run with UPDATE_GOLDEN=1 and review the diff.`);
+  assert.equal(
+    actual,
+    expected,
+    `The generated SQL differs from test/golden/${file}; if the change is intended, run with UPDATE_GOLDEN=1 and review the diff.`,
+  );
 }

@@ -77,9 +77,7 @@ test('problems with an existing table are explained so the user can act', () => 
       ],
       'aml-synapse-classifier:1',
     ),
-    [
-      "The ID column ID in wwi_ml.AMLModel holds 10 characters, but the model ID 'aml-synapse-classifier:1' has 24; widen the column or choose another table.",
-    ],
+    ["The ID column ID in wwi_ml.AMLModel holds 10 characters, but the model ID 'aml-synapse-classifier:1' has 24; widen the column or choose another table."],
   );
   assert.deepEqual(
     check(
@@ -121,12 +119,18 @@ test('model row statements: DELETE then INSERT, bytes as a varbinary(max) parame
   assert.equal(stmts.length, 2);
   assert.equal(stmts[0]!.sql, 'DELETE FROM [wwi_ml].[AMLModel] WHERE [Id] = @id;');
   assert.deepEqual(stmts[0]!.params, [{ name: '@id', type: { name: 'nvarchar', length: 4000 }, value: "it's:2" }]);
-  assert.equal(stmts[1]!.sql, 'INSERT INTO [wwi_ml].[AMLModel] ([Id], [NAME], [version], [framework], [Model])\nVALUES (@id, @name, @version, @framework, @model);');
+  assert.equal(
+    stmts[1]!.sql,
+    'INSERT INTO [wwi_ml].[AMLModel] ([Id], [NAME], [version], [framework], [Model])\nVALUES (@id, @name, @version, @framework, @model);',
+  );
   const model = stmts[1]!.params.find((x) => x.name === '@model')!;
   assert.deepEqual(model.type, { name: 'varbinary', length: 'max' });
   assert.equal(model.value, bytes, 'the caller’s bytes are the parameter value');
   assert.equal(stmts[1]!.params.at(-1), model, 'the model bytes are the last parameter, so a server can stream them');
-  assert.deepEqual(stmts[1]!.params.find((x) => x.name === '@version'), { name: '@version', type: { name: 'int' }, value: 2 });
+  assert.deepEqual(
+    stmts[1]!.params.find((x) => x.name === '@version'),
+    { name: '@version', type: { name: 'int' }, value: 2 },
+  );
   // No value ever appears in the SQL text: no hex literal, no quoted ID.
   for (const s of stmts) {
     assert.doesNotMatch(s.sql, /0x|it's|N'/);
@@ -166,10 +170,7 @@ test('dialects: one drop shape for every target, RUNTIME = ONNX required except 
     dropIfExistsSql('view', { schema: 'wwi_ml', name: 'CustomerPrediction' }),
     "IF OBJECT_ID(N'[wwi_ml].[CustomerPrediction]', N'V') IS NOT NULL DROP VIEW [wwi_ml].[CustomerPrediction];",
   );
-  assert.equal(
-    dropIfExistsSql('procedure', { schema: "a'b", name: 'p]' }),
-    "IF OBJECT_ID(N'[a''b].[p]]]', N'P') IS NOT NULL DROP PROCEDURE [a'b].[p]]];",
-  );
+  assert.equal(dropIfExistsSql('procedure', { schema: "a'b", name: 'p]' }), "IF OBJECT_ID(N'[a''b].[p]]]', N'P') IS NOT NULL DROP PROCEDURE [a'b].[p]]];");
   assert.equal(dropIfExistsSql('table', { name: 't' }), "IF OBJECT_ID(N'[t]', N'U') IS NOT NULL DROP TABLE [t];");
   assert.equal(dialectFor('synapse-dedicated').runtimeOnnx, 'required');
   assert.equal(dialectFor('sql-mi').runtimeOnnx, 'optional');

@@ -87,7 +87,10 @@ for (const [target, t] of TARGETS) {
       assert.deepEqual(splitBatches(s.text), s.batches);
       assert.equal(s.batches.length, 3);
       assert.equal(s.createBatch, 1);
-      assert.match(s.batches[0]!, new RegExp(`IF OBJECT_ID\\(N'\\[wwi_ml\\]\\.\\[CustomerPrediction\\]', N'${scriptType === 'view' ? 'V' : 'P'}'\\) IS NOT NULL`));
+      assert.match(
+        s.batches[0]!,
+        new RegExp(`IF OBJECT_ID\\(N'\\[wwi_ml\\]\\.\\[CustomerPrediction\\]', N'${scriptType === 'view' ? 'V' : 'P'}'\\) IS NOT NULL`),
+      );
     });
   }
 }
@@ -235,7 +238,10 @@ test('a name that would put a GO or sqlcmd line into the script is refused', () 
     ],
   ];
   for (const [over, message] of cases) {
-    assert.throws(() => generateScoringScript(labPlan(over)), (e: unknown) => e instanceof ScriptPlanError && e.message === message);
+    assert.throws(
+      () => generateScoringScript(labPlan(over)),
+      (e: unknown) => e instanceof ScriptPlanError && e.message === message,
+    );
   }
 });
 
@@ -252,7 +258,12 @@ test('every invalid plan is refused with the message a user sees', () => {
     [{ outputs: [] }, "No model output is listed; add the model's output (for example label) with its type."],
     [{ modelId: '' }, "The model ID is empty; it should be '<model name>:<version>', for example 'aml-synapse-classifier:1'."],
     [
-      { outputs: [{ name: 'label', type: p('bigint') }, { name: 'LABEL', type: p('int') }] },
+      {
+        outputs: [
+          { name: 'label', type: p('bigint') },
+          { name: 'LABEL', type: p('int') },
+        ],
+      },
       "The model output 'LABEL' is listed twice; list each model output once.",
     ],
     [
@@ -268,7 +279,12 @@ test('every invalid plan is refused with the message a user sees', () => {
       "The pass-through column 'Label_Out' has the same name as the model output 'label_out', so the result would have two columns with that name; remove 'Label_Out' from the columns to pass through.",
     ],
     [
-      { passThrough: [{ column: 'CustomerKey', type: p('int') }, { column: 'customerkey', type: p('int') }] },
+      {
+        passThrough: [
+          { column: 'CustomerKey', type: p('int') },
+          { column: 'customerkey', type: p('int') },
+        ],
+      },
       "The pass-through column 'customerkey' is listed twice; list it once.",
     ],
     [

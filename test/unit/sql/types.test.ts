@@ -109,7 +109,9 @@ test('parse ∘ format is the identity on valid types (property)', () => {
   );
   const decimal = fc
     .integer({ min: 1, max: 38 })
-    .chain((precision) => fc.record({ name: fc.constantFrom('decimal', 'numeric'), precision: fc.constant(precision), scale: fc.integer({ min: 0, max: precision }) }));
+    .chain((precision) =>
+      fc.record({ name: fc.constantFrom('decimal', 'numeric'), precision: fc.constant(precision), scale: fc.integer({ min: 0, max: precision }) }),
+    );
   const plain = fc.record({ name: fc.constantFrom('int', 'bigint', 'smallint', 'tinyint', 'bit', 'real', 'float', 'date', 'uniqueidentifier') });
   const time = fc.record({ name: fc.constantFrom('time', 'datetime2', 'datetimeoffset'), scale: fc.integer({ min: 0, max: 7 }) });
   fc.assert(
@@ -145,10 +147,10 @@ test('reads catalog metadata (sys.columns lengths are bytes; -1 is max)', () => 
   assert.deepEqual(sqlTypeFromCatalog({ typeName: 'datetime2', maxLength: 8, precision: 27, scale: 7 }), { name: 'datetime2', scale: 7 });
   assert.deepEqual(sqlTypeFromCatalog({ typeName: 'float', maxLength: 8, precision: 53, scale: 0 }), { name: 'float' });
   assert.deepEqual(sqlTypeFromCatalog({ typeName: 'sysname', maxLength: 256, precision: 0, scale: 0 }), { name: 'nvarchar', length: 128 });
-  assert.throws(
-    () => sqlTypeFromCatalog({ typeName: 'geography', maxLength: -1, precision: 0, scale: 0 }),
-    { name: 'SqlTypeError', message: "The column type 'geography' is not a type this tool knows." },
-  );
+  assert.throws(() => sqlTypeFromCatalog({ typeName: 'geography', maxLength: -1, precision: 0, scale: 0 }), {
+    name: 'SqlTypeError',
+    message: "The column type 'geography' is not a type this tool knows.",
+  });
 });
 
 test('one writer of type text: brackets, catalog rows and declarations as written', () => {
@@ -254,10 +256,18 @@ test('castLoss is undefined exactly when casting to a wider integer (property ov
 });
 
 test('castLossReasons are castLoss without its opening and full stop; empty for a lossless cast', () => {
-  for (const [a, b] of [['float', 'real'], ['bigint', 'int'], ['decimal(18,4)', 'int'], ['varchar(100)', 'varchar(30)']] as const) {
+  for (const [a, b] of [
+    ['float', 'real'],
+    ['bigint', 'int'],
+    ['decimal(18,4)', 'int'],
+    ['varchar(100)', 'varchar(30)'],
+  ] as const) {
     const reasons = castLossReasons(p(a), p(b));
     assert.ok(reasons.length > 0);
-    assert.ok(reasons.every((r) => !r.endsWith('.')), reasons.join(' | '));
+    assert.ok(
+      reasons.every((r) => !r.endsWith('.')),
+      reasons.join(' | '),
+    );
     assert.equal(castLoss(p(a), p(b)), `Converting ${a} to ${b === 'varchar(30)' ? 'varchar(30)' : b}: ${reasons.join('; ')}.`);
   }
   assert.deepEqual(castLossReasons(p('int'), p('bigint')), []);

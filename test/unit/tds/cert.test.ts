@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { createSecureContext } from 'node:tls';
 import { createSelfSignedCertificate } from '../../../src/localpool/tds/cert.js';
 
-describe('the local pool\'s self-signed certificate', () => {
+describe("the local pool's self-signed certificate", () => {
   it('loads into a TLS context every time (its serial number is always minimal DER)', () => {
     // A serial whose first byte came out 0x00 used to be written with a redundant leading zero,
     // which OpenSSL rejects ("illegal padding") about once in 500 starts.

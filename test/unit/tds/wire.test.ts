@@ -19,8 +19,14 @@ describe('packet framing', () => {
     for (let cut = 0; cut <= all.length; cut++) {
       const f = new PacketFramer();
       const packets = [...f.push(all.subarray(0, cut)), ...f.push(all.subarray(cut))];
-      assert.deepEqual(packets.map((p) => p.payload.toString()), ['hello', 'world!']);
-      assert.deepEqual(packets.map((p) => p.status), [0, 1]);
+      assert.deepEqual(
+        packets.map((p) => p.payload.toString()),
+        ['hello', 'world!'],
+      );
+      assert.deepEqual(
+        packets.map((p) => p.status),
+        [0, 1],
+      );
     }
   });
 
@@ -82,7 +88,10 @@ describe('value codecs', () => {
     assert.equal(await roundTrip({ name: 'int' }, -5), -5);
     assert.equal(await roundTrip({ name: 'bigint' }, -(2n ** 63n)), -(2n ** 63n));
     assert.equal(await roundTrip({ name: 'decimal', precision: 38, scale: 6 }, '-12345678901234567890.123456'), '-12345678901234567890.123456');
-    const d = (await roundTrip({ name: 'datetime2', scale: 7 }, Object.assign(new Date('2024-05-06T07:08:09.123Z'), { nanosecondDelta: 0.0004567 }))) as Date & {
+    const d = (await roundTrip(
+      { name: 'datetime2', scale: 7 },
+      Object.assign(new Date('2024-05-06T07:08:09.123Z'), { nanosecondDelta: 0.0004567 }),
+    )) as Date & {
       nanosecondDelta: number;
     };
     assert.equal(d.toISOString(), '2024-05-06T07:08:09.123Z');

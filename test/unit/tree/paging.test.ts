@@ -40,7 +40,11 @@ test('the first page shows at once; each "Show more" appends the next page until
   assert.deepEqual(list.items, c.names);
   assert.equal(list.hasMore, false);
   assert.equal(c.fetches.length, 50, 'each page was read once');
-  assert.deepEqual(c.fetches.slice(0, 3), [{ after: undefined, limit: 200 }, { after: 199, limit: 200 }, { after: 399, limit: 200 }]);
+  assert.deepEqual(c.fetches.slice(0, 3), [
+    { after: undefined, limit: 200 },
+    { after: 199, limit: 200 },
+    { after: 399, limit: 200 },
+  ]);
   assert.equal(pages.showMore('schema'), false);
 });
 
@@ -62,7 +66,10 @@ test('a page that fails to load keeps what was shown, and is asked for again', a
   await assert.rejects(pages.load('s', c.fetch), /The connection was lost\./);
   const list = await pages.load('s', c.fetch);
   assert.deepEqual(list.items, c.names.slice(0, 600));
-  assert.deepEqual(c.fetches.map((f) => f.after), [undefined, 299, 299]);
+  assert.deepEqual(
+    c.fetches.map((f) => f.after),
+    [undefined, 299, 299],
+  );
 });
 
 test('two loads at once read the page once', async () => {

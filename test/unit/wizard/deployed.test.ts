@@ -52,8 +52,14 @@ describe("the palette's table picker", () => {
       { schema: 'dbo', name: 'Sales' },
     ];
     const c = tableChoices(tables, ['wwi_ml.amlmodel', 'dbo.Models2']);
-    assert.deepEqual(c.data.map((t) => t.name), ['CustomerTest', 'Sales']);
-    assert.deepEqual(c.modelTables.map((t) => t.name), ['AMLModel', 'Models2']);
+    assert.deepEqual(
+      c.data.map((t) => t.name),
+      ['CustomerTest', 'Sales'],
+    );
+    assert.deepEqual(
+      c.modelTables.map((t) => t.name),
+      ['AMLModel', 'Models2'],
+    );
     assert.deepEqual(tableChoices(tables, []).data, tables);
   });
 });

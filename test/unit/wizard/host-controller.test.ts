@@ -27,7 +27,11 @@ function recordingSql(): FakeSql {
       if (/^SELECT TOP \(20\)/.test(sql)) {
         const cols = [...sql.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1]!).slice(0, -2);
         const rows = [...generateCustomers(20, 11)].map((c) => cols.map((k) => c[k as keyof typeof c] as number));
-        return { resultSets: [{ columns: cols.map((name) => ({ name, type: 'float', nullable: true })), rows, truncated: false, rowCount: rows.length }], messages: [], rowCounts: [] };
+        return {
+          resultSets: [{ columns: cols.map((name) => ({ name, type: 'float', nullable: true })), rows, truncated: false, rowCount: rows.length }],
+          messages: [],
+          rowCounts: [],
+        };
       }
       return { resultSets: [{ columns: [{ name: 'x', type: 'int', nullable: true }], rows: [], truncated: false, rowCount: 0 }], messages: [], rowCounts: [] };
     },
@@ -125,13 +129,23 @@ describe('wizard controller over a sample registry', () => {
     );
     assert.equal(v.versions.find((r) => r.key === 'aml-synapse-classifier:2')!.disabledReason, undefined);
     await h.send(edit({ field: 'search', value: 'zipmap' }));
-    assert.deepEqual(h.view().versions.map((r) => r.name), ['rating-classifier-zipmap']);
+    assert.deepEqual(
+      h.view().versions.map((r) => r.name),
+      ['rating-classifier-zipmap'],
+    );
   });
 
   test('malformed messages are dropped and logged; the state does not change', async () => {
     const h = await open();
     const before = h.posted.length;
-    for (const m of [null, 'next', { kind: 'command', method: 'drop table' }, edit({ field: 'scriptType', value: 'function' }), edit({ field: 'input', id: -1 }), { kind: 'request', method: 'preview' }]) {
+    for (const m of [
+      null,
+      'next',
+      { kind: 'command', method: 'drop table' },
+      edit({ field: 'scriptType', value: 'function' }),
+      edit({ field: 'input', id: -1 }),
+      { kind: 'request', method: 'preview' },
+    ]) {
       await h.send(m);
     }
     assert.equal(h.posted.length, before);
@@ -179,7 +193,10 @@ describe('wizard controller over a sample registry', () => {
     assert.equal(v.preview.status, 'loaded', v.preview.error);
     assert.equal(v.preview.rows.length, 20);
     assert.equal(v.preview.columns[0], 'CustomerKey');
-    assert.match(h.sql.log.find((s) => s.sql.startsWith('SELECT TOP'))!.sql, /^SELECT TOP \(20\) \[CustomerKey\], \[Cost\], .* FROM \[wwi_ml\]\.\[CustomerTest\]$/);
+    assert.match(
+      h.sql.log.find((s) => s.sql.startsWith('SELECT TOP'))!.sql,
+      /^SELECT TOP \(20\) \[CustomerKey\], \[Cost\], .* FROM \[wwi_ml\]\.\[CustomerTest\]$/,
+    );
 
     await h.send({ kind: 'command', method: 'next' });
     v = h.view();

@@ -31,7 +31,10 @@ describe('preview predictions (onnxruntime-node)', () => {
     assert.deepEqual(r.columns, ['CustomerKey', ...CUSTOMER_FEATURES, outputs[0]]);
     assert.equal(r.rows.length, 20);
     const expected = linear.predict!(customers).map((p) => String(p.label));
-    assert.deepEqual(r.rows.map((row) => row[row.length - 1]), expected);
+    assert.deepEqual(
+      r.rows.map((row) => row[row.length - 1]),
+      expected,
+    );
     assert.equal(r.rows[0]![0], String(customers[0]!.CustomerKey));
   });
 
@@ -44,10 +47,9 @@ describe('preview predictions (onnxruntime-node)', () => {
 
   test('text where a number is expected names the row and column', async () => {
     const bad = rows.map((r, i) => (i === 2 ? r.map((v, k) => (columns[k] === 'Cost' ? 'abc' : v)) : r));
-    await assert.rejects(
-      previewPredictions({ onnx: linear.onnx, columns, rows: bad, inputs, outputs: [outputs[0]!] }),
-      { message: "Row 3, column Cost holds 'abc', which is not a number." },
-    );
+    await assert.rejects(previewPredictions({ onnx: linear.onnx, columns, rows: bad, inputs, outputs: [outputs[0]!] }), {
+      message: "Row 3, column Cost holds 'abc', which is not a number.",
+    });
   });
 
   test('an unknown output and an empty table are refused with their reason', async () => {
@@ -59,8 +61,9 @@ describe('preview predictions (onnxruntime-node)', () => {
 
   test('a broken model file says ONNX Runtime cannot load it', async () => {
     const truncated = buildSampleModel('truncated', { rows: 300 });
-    await assert.rejects(previewPredictions({ onnx: truncated.onnx, columns, rows, inputs, outputs }), (e: unknown) =>
-      e instanceof PreviewError && e.message.startsWith('ONNX Runtime cannot load the model: '),
+    await assert.rejects(
+      previewPredictions({ onnx: truncated.onnx, columns, rows, inputs, outputs }),
+      (e: unknown) => e instanceof PreviewError && e.message.startsWith('ONNX Runtime cannot load the model: '),
     );
   });
 });

@@ -43,23 +43,39 @@ test("the lab's table maps every input by exact name, casting as the Synapse wiz
   ]);
   // int → bigint loses nothing: no warning at all.
   assert.deepEqual(m.inputs[3]!.warnings, []);
-  assert.deepEqual(m.outputs.map((o) => `${o.modelOutput} ${formatSqlType(o.outputType)}`), ['label_out [bigint]', 'probability_out [real]']);
+  assert.deepEqual(
+    m.outputs.map((o) => `${o.modelOutput} ${formatSqlType(o.outputType)}`),
+    ['label_out [bigint]', 'probability_out [real]'],
+  );
   assert.deepEqual(m.excludedOutputs, []);
   assert.deepEqual(m.passThrough, ['CustomerKey']);
 });
 
 test('names that differ in case style, separators and case still map', () => {
-  const table = cols('customer_key:int; COST:real; size:real; price:real; primary_brand_id:bigint; gender-id:bigint; Marital Status:bigint; lowerIncomeBound:bigint; UPPER_INCOME_BOUND:bigint');
+  const table = cols(
+    'customer_key:int; COST:real; size:real; price:real; primary_brand_id:bigint; gender-id:bigint; Marital Status:bigint; lowerIncomeBound:bigint; UPPER_INCOME_BOUND:bigint',
+  );
   const m = suggestMapping(table, model('linear-classifier'), { target: 'synapse-dedicated' });
-  assert.deepEqual(m.inputs.map((i) => i.sourceColumn), ['COST', 'size', 'price', 'primary_brand_id', 'gender-id', 'Marital Status', 'lowerIncomeBound', 'UPPER_INCOME_BOUND']);
-  assert.deepEqual(m.inputs.map((i) => i.match), ['case-insensitive', 'case-insensitive', 'case-insensitive', 'normalized', 'normalized', 'normalized', 'case-insensitive', 'normalized']);
+  assert.deepEqual(
+    m.inputs.map((i) => i.sourceColumn),
+    ['COST', 'size', 'price', 'primary_brand_id', 'gender-id', 'Marital Status', 'lowerIncomeBound', 'UPPER_INCOME_BOUND'],
+  );
+  assert.deepEqual(
+    m.inputs.map((i) => i.match),
+    ['case-insensitive', 'case-insensitive', 'case-insensitive', 'normalized', 'normalized', 'normalized', 'case-insensitive', 'normalized'],
+  );
   // Types already match: no casts, no warnings.
-  assert.deepEqual(m.inputs.flatMap((i) => i.warnings), []);
+  assert.deepEqual(
+    m.inputs.flatMap((i) => i.warnings),
+    [],
+  );
   assert.deepEqual(m.passThrough, ['customer_key']);
 });
 
 test('a messy table: similar names above the threshold map with a warning, others stay unmapped', () => {
-  const table = cols('Id:bigint; UnitCost:decimal(10,2); ProductSize:float; Price_USD:money; PrimaryBrand:int; Gender:nvarchar(10); MaritalStat:tinyint; IncomeLower:int; Notes:nvarchar(max)');
+  const table = cols(
+    'Id:bigint; UnitCost:decimal(10,2); ProductSize:float; Price_USD:money; PrimaryBrand:int; Gender:nvarchar(10); MaritalStat:tinyint; IncomeLower:int; Notes:nvarchar(max)',
+  );
   const m = suggestMapping(table, model('linear-classifier'), { target: 'synapse-dedicated' });
   const by = Object.fromEntries(m.inputs.map((i) => [i.modelInput, i]));
   assert.equal(by.PrimaryBrandId!.sourceColumn, 'PrimaryBrand');
@@ -84,18 +100,28 @@ test('a lower threshold admits weaker matches; the default never maps unrelated 
 });
 
 test('the primary key, when given, is the pass-through', () => {
-  const m = suggestMapping([{ name: 'RowNo', type: { name: 'int' } }, { name: 'SourceId', type: { name: 'int' } }, ...LAB_TABLE.slice(1)], model('linear-classifier'), {
-    target: 'synapse-dedicated',
-    primaryKey: ['RowNo'],
-  });
+  const m = suggestMapping(
+    [{ name: 'RowNo', type: { name: 'int' } }, { name: 'SourceId', type: { name: 'int' } }, ...LAB_TABLE.slice(1)],
+    model('linear-classifier'),
+    {
+      target: 'synapse-dedicated',
+      primaryKey: ['RowNo'],
+    },
+  );
   assert.deepEqual(m.passThrough, ['RowNo']);
 });
 
 test('ZipMap outputs are excluded with the reason', () => {
   const m = suggestMapping(LAB_TABLE, model('zipmap-output'), { target: 'sql-mi' });
-  assert.deepEqual(m.outputs.map((o) => o.modelOutput), ['output_label']);
+  assert.deepEqual(
+    m.outputs.map((o) => o.modelOutput),
+    ['output_label'],
+  );
   assert.deepEqual(m.excludedOutputs, [
-    { modelOutput: 'output_probability', reason: 'it is a sequence of maps (a ZipMap output, seq(map(int64,tensor(float)))); PREDICT cannot return it; leave it out of the WITH clause' },
+    {
+      modelOutput: 'output_probability',
+      reason: 'it is a sequence of maps (a ZipMap output, seq(map(int64,tensor(float)))); PREDICT cannot return it; leave it out of the WITH clause',
+    },
   ]);
 });
 
@@ -143,11 +169,24 @@ test('name tokens split case styles, separators and digits', () => {
 test('a cast warns once, in one sentence, only when it can lose data', () => {
   const p = parseSqlType;
   // Lossless casts: nothing to warn about.
-  for (const [from, to] of [['int', 'bigint'], ['smallint', 'int'], ['real', 'float'], ['tinyint', 'bigint'], ['varchar(30)', 'nvarchar(30)'], ['float', 'float']] as const) {
+  for (const [from, to] of [
+    ['int', 'bigint'],
+    ['smallint', 'int'],
+    ['real', 'float'],
+    ['tinyint', 'bigint'],
+    ['varchar(30)', 'nvarchar(30)'],
+    ['float', 'float'],
+  ] as const) {
     assert.equal(castWarning('C', p(from), p(to)), undefined, `${from} → ${to}`);
   }
   // Lossy casts: one sentence naming the column, ending with exactly one full stop.
-  for (const [from, to] of [['float', 'real'], ['bigint', 'int'], ['decimal(18,4)', 'int'], ['nvarchar(30)', 'varchar'], ['int', 'real']] as const) {
+  for (const [from, to] of [
+    ['float', 'real'],
+    ['bigint', 'int'],
+    ['decimal(18,4)', 'int'],
+    ['nvarchar(30)', 'varchar'],
+    ['int', 'real'],
+  ] as const) {
     const w = castWarning('Col', p(from), p(to));
     assert.ok(w, `${from} → ${to} warns`);
     assert.match(w, /^Casting Col \(/);

@@ -39,7 +39,10 @@ describe('wizard protocol: messages from the webview', () => {
       [{ kind: 'command', method: 'edit' }, 'An edit must be an object.'],
       [{ kind: 'command', method: 'edit', params: { field: '__proto__' } }, "Unknown field '__proto__'."],
       [{ kind: 'command', method: 'edit', params: { field: 'scriptName', value: 3 } }, "'value' must be a string."],
-      [{ kind: 'command', method: 'edit', params: { field: 'scriptName', value: 'x'.repeat(MAX_FIELD_LENGTH + 1) } }, `'value' is longer than ${MAX_FIELD_LENGTH} characters.`],
+      [
+        { kind: 'command', method: 'edit', params: { field: 'scriptName', value: 'x'.repeat(MAX_FIELD_LENGTH + 1) } },
+        `'value' is longer than ${MAX_FIELD_LENGTH} characters.`,
+      ],
       [{ kind: 'command', method: 'edit', params: { field: 'removeInput', id: '1' } }, "'id' must be a non-negative integer."],
       [{ kind: 'command', method: 'edit', params: { field: 'output', id: 1, outputType: 7 } }, "'outputType' must be a string."],
       [{ kind: 'command', method: 'edit', params: { field: 'passThrough', value: [1] } }, "'value' must be a list of column names."],
@@ -47,7 +50,11 @@ describe('wizard protocol: messages from the webview', () => {
       [{ kind: 'command', method: 'edit', params: { field: 'replaceExisting', value: 'yes' } }, "'value' must be true or false."],
     ];
     for (const [raw, message] of cases) {
-      assert.throws(() => parseWebviewMessage(raw), (e: unknown) => e instanceof ProtocolError && e.message === message, JSON.stringify(raw));
+      assert.throws(
+        () => parseWebviewMessage(raw),
+        (e: unknown) => e instanceof ProtocolError && e.message === message,
+        JSON.stringify(raw),
+      );
     }
   });
 });

@@ -30,7 +30,13 @@ const keys = (t: Transition) => viewOf(t.state, rules).versions.map((r) => r.key
 
 describe('wizard state: versions page by page', () => {
   test('the first page is shown at once; later pages merge in, newest first across models', () => {
-    let t = run(initialState(target, registries), { type: 'versionsPage', registry: R, versions: [row('a', 9, 20), row('a', 8, 10)], first: true, more: 'loading' });
+    let t = run(initialState(target, registries), {
+      type: 'versionsPage',
+      registry: R,
+      versions: [row('a', 9, 20), row('a', 8, 10)],
+      first: true,
+      more: 'loading',
+    });
     let v = viewOf(t.state, rules);
     assert.equal(v.versionsStatus, 'loaded');
     assert.equal(v.versionsMore, 'loading');
@@ -65,7 +71,13 @@ describe('wizard state: versions page by page', () => {
   });
 
   test('a search reads every older version when some are not read yet; not when all are', () => {
-    const some = run(initialState(target, registries), { type: 'versionsPage', registry: R, versions: [row('a', 12, 12), row('a', 11, 11)], first: true, more: 'more' });
+    const some = run(initialState(target, registries), {
+      type: 'versionsPage',
+      registry: R,
+      versions: [row('a', 12, 12), row('a', 11, 11)],
+      first: true,
+      more: 'more',
+    });
     const searched = reduce(some.state, { type: 'edit', edit: { field: 'search', value: '1' } }, rules);
     assert.deepEqual(searched.effects, [{ kind: 'loadMoreVersions', registry: R, all: true }]);
     assert.equal(viewOf(searched.state, rules).versionsMore, 'loading');
@@ -82,7 +94,10 @@ describe('wizard state: versions page by page', () => {
       { type: 'versionsMoreFailed', registry: R, error: 'Could not reach the registry.' },
     );
     const v = viewOf(t.state, rules);
-    assert.deepEqual(v.versions.map((r) => r.key), ['a:2']);
+    assert.deepEqual(
+      v.versions.map((r) => r.key),
+      ['a:2'],
+    );
     assert.equal(v.versionsError, 'Could not reach the registry.');
     assert.equal(v.versionsMore, 'more');
   });

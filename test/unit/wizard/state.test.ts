@@ -95,9 +95,15 @@ describe('wizard state: page 1, choose a model', () => {
 
   test('lists versions newest first and filters them by the search text', () => {
     const s = run(initialState(target, registries), { type: 'versionsLoaded', registry: 'Local models', versions }).state;
-    assert.deepEqual(viewOf(s, rules).versions.map((r) => r.key), ['aml-synapse-classifier:2', 'sk-model:1', 'aml-synapse-classifier:1']);
+    assert.deepEqual(
+      viewOf(s, rules).versions.map((r) => r.key),
+      ['aml-synapse-classifier:2', 'sk-model:1', 'aml-synapse-classifier:1'],
+    );
     const searched = reduce(s, edit({ field: 'search', value: 'ANA' }), rules).state;
-    assert.deepEqual(viewOf(searched, rules).versions.map((r) => r.key), ['sk-model:1', 'aml-synapse-classifier:1']);
+    assert.deepEqual(
+      viewOf(searched, rules).versions.map((r) => r.key),
+      ['sk-model:1', 'aml-synapse-classifier:1'],
+    );
     assert.deepEqual(filterVersions(versions, '  '), versions);
   });
 
@@ -119,7 +125,11 @@ describe('wizard state: page 1, choose a model', () => {
   });
 
   test('a non-ONNX version can be selected but blocks Next with its reason, and is not read', () => {
-    const t = run(initialState(target, registries), { type: 'versionsLoaded', registry: 'Local models', versions }, edit({ field: 'selectedVersion', value: 'sk-model:1' }));
+    const t = run(
+      initialState(target, registries),
+      { type: 'versionsLoaded', registry: 'Local models', versions },
+      edit({ field: 'selectedVersion', value: 'sk-model:1' }),
+    );
     assert.deepEqual(t.effects, []);
     const v = viewOf(t.state, rules);
     assert.equal(v.canNext, false);
@@ -128,7 +138,11 @@ describe('wizard state: page 1, choose a model', () => {
   });
 
   test('choosing an ONNX version reads it; Next waits for it, then the mapping is pre-filled', () => {
-    const t = run(initialState(target, registries), { type: 'versionsLoaded', registry: 'Local models', versions }, edit({ field: 'selectedVersion', value: 'aml-synapse-classifier:2' }));
+    const t = run(
+      initialState(target, registries),
+      { type: 'versionsLoaded', registry: 'Local models', versions },
+      edit({ field: 'selectedVersion', value: 'aml-synapse-classifier:2' }),
+    );
     assert.deepEqual(t.effects, [{ kind: 'loadModel', registry: 'Local models', version: versions[1] }]);
     assert.equal(viewOf(t.state, rules).blockedReason, 'Reading the model…');
     const loaded = reduce(t.state, { type: 'modelLoaded', key: 'aml-synapse-classifier:2', model, suggestion }, rules).state;
@@ -136,7 +150,10 @@ describe('wizard state: page 1, choose a model', () => {
     assert.equal(v.canNext, true);
     assert.equal(v.inputs.length, 8);
     assert.deepEqual(v.inputs[0]!.warnings.slice(0, 1), ['Suggested by name: Cost']);
-    assert.deepEqual(v.outputs.map((o) => [o.modelOutput, o.outputType]), [['label', 'bigint']]);
+    assert.deepEqual(
+      v.outputs.map((o) => [o.modelOutput, o.outputType]),
+      [['label', 'bigint']],
+    );
   });
 
   test('a model read for a version no longer selected is ignored; a failed read blocks Next with its error', () => {
@@ -161,7 +178,10 @@ describe('wizard state: page 2, map columns', () => {
     assert.equal(v.canNext, true);
     assert.equal(v.canBack, true);
     const cost = v.inputs.find((r) => r.modelInput === 'Cost')!;
-    assert.ok(cost.warnings.some((w) => w.startsWith('Casting Cost (float) to [real] can lose data: real keeps about 7 significant digits')), cost.warnings.join('|'));
+    assert.ok(
+      cost.warnings.some((w) => w.startsWith('Casting Cost (float) to [real] can lose data: real keeps about 7 significant digits')),
+      cost.warnings.join('|'),
+    );
     assert.deepEqual(v.inputTypes, ['int', 'bigint', 'real', 'float', 'char', 'varchar', 'nvarchar']);
   });
 
@@ -176,7 +196,11 @@ describe('wizard state: page 2, map columns', () => {
       [{ field: 'input', id, modelInput: 'Weight' }, 'modelInput', `The model has no input 'Weight'. Its inputs are: ${CUSTOMER_FEATURES.join(', ')}.`],
       [{ field: 'input', id, modelInput: 'Size' }, 'modelInput', "The model input 'Size' is mapped more than once."],
       [{ field: 'input', id, inputType: '' }, 'inputType', 'Choose an input type.'],
-      [{ field: 'input', id, inputType: 'datetime2' }, 'inputType', 'PREDICT on Azure Synapse dedicated SQL pool does not accept datetime2(7) inputs; choose one of int, bigint, real, float, char, varchar, nvarchar.'],
+      [
+        { field: 'input', id, inputType: 'datetime2' },
+        'inputType',
+        'PREDICT on Azure Synapse dedicated SQL pool does not accept datetime2(7) inputs; choose one of int, bigint, real, float, char, varchar, nvarchar.',
+      ],
     ];
     for (const [e, field, message] of cases) {
       const v = viewOf(reduce(s, edit(e), rules).state, rules);
@@ -186,7 +210,7 @@ describe('wizard state: page 2, map columns', () => {
     }
   });
 
-  test('an invalid type text gets the type parser\'s message', () => {
+  test("an invalid type text gets the type parser's message", () => {
     const s = onMapPage();
     const v = viewOf(reduce(s, edit({ field: 'input', id: s.inputs[0]!.id, inputType: 'nvarchar(' }), rules).state, rules);
     assert.ok(v.inputs[0]!.errors.inputType && v.inputs[0]!.errors.inputType.length > 10);
@@ -207,7 +231,7 @@ describe('wizard state: page 2, map columns', () => {
     assert.equal(viewOf(fixed, rules).canNext, true);
   });
 
-  test('changing a suggested row drops the suggestion\'s warning', () => {
+  test("changing a suggested row drops the suggestion's warning", () => {
     const s = onMapPage();
     const cost = s.inputs.find((r) => r.modelInput === 'Cost')!;
     const changed = reduce(s, edit({ field: 'input', id: cost.id, inputType: 'float' }), rules).state;
@@ -276,9 +300,19 @@ describe('wizard state: page 3, store objects', () => {
 
   test('script names: empty, unparsable, with a database', () => {
     const s = onStorePage();
-    const msg = (e: WizardEdit[]) => viewOf(e.reduce((st, x) => reduce(st, edit(x), rules).state, s), rules).scriptName.error;
+    const msg = (e: WizardEdit[]) =>
+      viewOf(
+        e.reduce((st, x) => reduce(st, edit(x), rules).state, s),
+        rules,
+      ).scriptName.error;
     assert.equal(msg([{ field: 'scriptName', value: '' }]), 'Enter a view name.');
-    assert.equal(msg([{ field: 'scriptType', value: 'procedure' }, { field: 'scriptName', value: ' ' }]), 'Enter a stored procedure name.');
+    assert.equal(
+      msg([
+        { field: 'scriptType', value: 'procedure' },
+        { field: 'scriptName', value: ' ' },
+      ]),
+      'Enter a stored procedure name.',
+    );
     assert.equal(msg([{ field: 'scriptName', value: 'my view' }]), "Unexpected 'v' in the name 'my view'.");
     assert.equal(msg([{ field: 'scriptName', value: 'wwi_ml.[Cust' }]), "The name 'wwi_ml.[Cust' has an unclosed '['.");
     assert.equal(msg([{ field: 'scriptName', value: 'db.wwi_ml.V' }]), 'A view is created in the current database: use schema.name, without a database.');
@@ -471,7 +505,10 @@ describe('webview text fields keep what the user types', () => {
       // A state arrives, answering an edit three keystrokes back (or the field's old value).
       shown.push(d.shown('newTable', hostTexts[Math.max(0, hostTexts.length - 4)]!));
     }
-    assert.deepEqual(shown, Array.from({ length: typed.length }, (_, i) => typed.slice(0, i + 1)));
+    assert.deepEqual(
+      shown,
+      Array.from({ length: typed.length }, (_, i) => typed.slice(0, i + 1)),
+    );
     d.blurred('newTable');
     // After Tab, the answers to the last keystrokes are still on their way: the field keeps the full text.
     for (const late of hostTexts.slice(-4, -1)) assert.equal(d.shown('newTable', late), typed);

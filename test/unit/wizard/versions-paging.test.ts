@@ -33,7 +33,13 @@ async function writeModel(root: string, name: string, count: number, day0: numbe
     await mkdir(join(modelDir, `version-${v}`), { recursive: true });
     await writeFile(
       join(modelDir, `version-${v}`, 'meta.yaml'),
-      stringify({ name, version: v, status: 'READY', creation_timestamp: Date.UTC(2024, 0, 1) + (day0 + v) * 3_600_000, storage_location: pathToFileURL(dir).href }),
+      stringify({
+        name,
+        version: v,
+        status: 'READY',
+        creation_timestamp: Date.UTC(2024, 0, 1) + (day0 + v) * 3_600_000,
+        storage_location: pathToFileURL(dir).href,
+      }),
     );
   }
 }
@@ -131,7 +137,10 @@ describe('wizard page 1: versions page by page', () => {
     assert.equal(v.versionsMore, 'more');
     assert.deepEqual(versionsOf(v, 'few'), [3, 2, 1]);
     assert.deepEqual(versionsOf(v, 'many'), range(MANY, MANY - VERSIONS_PAGE_SIZE + 1));
-    assert.deepEqual(v.versions.slice(0, 4).map((r) => r.key), ['few:3', 'few:2', 'few:1', `many:${MANY}`]);
+    assert.deepEqual(
+      v.versions.slice(0, 4).map((r) => r.key),
+      ['few:3', 'few:2', 'few:1', `many:${MANY}`],
+    );
     assert.deepEqual(s.pageCalls.sort(), ['few@0', 'many@0']);
     assert.equal(s.listVersionsCalls, 0);
     const sk = v.versions.find((r) => r.key === 'many:110')!;
@@ -144,7 +153,10 @@ describe('wizard page 1: versions page by page', () => {
     const h = await open(s, false);
     while (!h.views.some((v) => v.versions.length > 0)) await new Promise((r) => setImmediate(r));
     const early = h.views.find((v) => v.versions.length > 0)!;
-    assert.deepEqual(early.versions.map((r) => r.key), ['few:3', 'few:2', 'few:1']);
+    assert.deepEqual(
+      early.versions.map((r) => r.key),
+      ['few:3', 'few:2', 'few:1'],
+    );
     assert.equal(early.versionsMore, 'loading');
     s.release('many');
     await h.c.idle();
@@ -161,7 +173,10 @@ describe('wizard page 1: versions page by page', () => {
     assert.deepEqual(versionsOf(h.view(), 'many'), range(MANY, 1));
     assert.equal(h.view().versionsMore, 'none');
     // 'few' had one page: only 'many' was asked again.
-    assert.deepEqual(s.pageCalls.filter((c) => c.startsWith('few')), ['few@0']);
+    assert.deepEqual(
+      s.pageCalls.filter((c) => c.startsWith('few')),
+      ['few@0'],
+    );
     await h.send({ kind: 'command', method: 'loadMore' });
     assert.equal(s.pageCalls.length, 4, 'nothing is read when every version is listed');
   });
@@ -170,7 +185,10 @@ describe('wizard page 1: versions page by page', () => {
     const h = await open(new WatchedSource(local));
     await h.send({ kind: 'command', method: 'edit', params: { field: 'search', value: 'many:7' } });
     const v = h.view();
-    assert.deepEqual(v.versions.map((r) => r.key), ['many:79', 'many:78', 'many:77', 'many:76', 'many:75', 'many:74', 'many:73', 'many:72', 'many:71', 'many:70', 'many:7']);
+    assert.deepEqual(
+      v.versions.map((r) => r.key),
+      ['many:79', 'many:78', 'many:77', 'many:76', 'many:75', 'many:74', 'many:73', 'many:72', 'many:71', 'many:70', 'many:7'],
+    );
     assert.equal(v.versionsMore, 'none');
     await h.send({ kind: 'command', method: 'edit', params: { field: 'search', value: '' } });
     assert.equal(h.view().versions.length, MANY + 3);

@@ -27,16 +27,26 @@ describe('page 1: versions grouped by model', () => {
 
   test('one group per model, in the order of its newest version, older versions newest first', () => {
     const g = groupVersions(rows);
-    assert.deepEqual(g.map((x) => [x.name, x.latest.version, x.older.map((o) => o.version)]), [
-      ['aml-synapse-classifier', '2', ['1', '0']],
-      ['broken-model', '7', ['6']],
-    ]);
+    assert.deepEqual(
+      g.map((x) => [x.name, x.latest.version, x.older.map((o) => o.version)]),
+      [
+        ['aml-synapse-classifier', '2', ['1', '0']],
+        ['broken-model', '7', ['6']],
+      ],
+    );
   });
 
   test('older versions are folded until the group is opened, holds the chosen version, or a search runs', () => {
     const g = groupVersions(rows);
     const shown = (opened: string[], selected: string, search: string) =>
-      visibleVersionRows(g, (name) => groupOpen(g.find((x) => x.name === name)!, new Set(opened), selected, search)).map((r) => r.key);
+      visibleVersionRows(g, (name) =>
+        groupOpen(
+          g.find((x) => x.name === name)!,
+          new Set(opened),
+          selected,
+          search,
+        ),
+      ).map((r) => r.key);
     assert.deepEqual(shown([], '', ''), ['aml-synapse-classifier:2', 'broken-model:7']);
     assert.deepEqual(shown(['broken-model'], '', ''), ['aml-synapse-classifier:2', 'broken-model:7', 'broken-model:6']);
     assert.deepEqual(shown([], 'aml-synapse-classifier:1', ''), [
@@ -70,13 +80,20 @@ describe('page 2: lossy-cast warnings', () => {
     const w = inputWarnings(rows);
     assert.equal(w.summaries.length, 1);
     assert.deepEqual([w.summaries[0]!.from, w.summaries[0]!.to, w.summaries[0]!.columns], ['float', '[real]', ['Cost', 'Margin', 'Tax']]);
-    assert.deepEqual(w.rows.get(1)!.map((x) => x.short), ['float → [real] can lose data (see above)']);
+    assert.deepEqual(
+      w.rows.get(1)!.map((x) => x.short),
+      ['float → [real] can lose data (see above)'],
+    );
     assert.equal(w.rows.get(1)![0]!.detail, rows[0]!.warnings[0], 'the whole warning stays in the note');
-    assert.deepEqual(w.rows.get(2)!.map((x) => x.short), [
-      'Column "Margin" also feeds input "x"; check that this is intended.',
-      'float → [real] can lose data (see above)',
-    ]);
-    assert.deepEqual(w.rows.get(4)!.map((x) => x.short), ['bigint → [int] can lose data'], 'a cast on one row only: no summary');
+    assert.deepEqual(
+      w.rows.get(2)!.map((x) => x.short),
+      ['Column "Margin" also feeds input "x"; check that this is intended.', 'float → [real] can lose data (see above)'],
+    );
+    assert.deepEqual(
+      w.rows.get(4)!.map((x) => x.short),
+      ['bigint → [int] can lose data'],
+      'a cast on one row only: no summary',
+    );
     assert.deepEqual(w.rows.get(5), []);
   });
 });

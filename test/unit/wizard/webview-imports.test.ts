@@ -27,5 +27,10 @@ test('the webviews import nothing from the host side but their protocols', () =>
 });
 
 test('the protocols the webviews import import nothing themselves', () => {
-  for (const p of protocols) assert.deepEqual([...readFileSync(p, 'utf8').matchAll(/^import .*$/gm)].map((m) => m[0]), [], p);
+  for (const p of protocols)
+    assert.deepEqual(
+      [...readFileSync(p, 'utf8').matchAll(/^import .*$/gm)].map((m) => m[0]),
+      [],
+      p,
+    );
 });

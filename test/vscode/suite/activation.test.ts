@@ -26,7 +26,11 @@ describe('activation', () => {
     assert.ok(loaded.includes('extension.js'), `loaded from dist/: ${loaded.join(', ')}`);
     const features = ['sql-client.js', 'wizard-host.js', 'models-local.js', 'models-mlflow.js', 'models-azureml.js', 'model-cache.js', 'samples.js'];
     for (const f of features) assert.ok(existsSync(join(dist, f)), `dist/${f} is built`);
-    assert.deepEqual(loaded.filter((f) => features.includes(f)), [], 'feature bundles loaded at activation');
+    assert.deepEqual(
+      loaded.filter((f) => features.includes(f)),
+      [],
+      'feature bundles loaded at activation',
+    );
     const size = statSync(join(dist, 'extension.js')).size;
     assert.ok(size <= 1024 * 1024, `dist/extension.js is ${size} bytes`);
     console.log(

@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension.js';
 import { api, closedPort, extensionId } from './extension-under-test.js';
 
-
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
@@ -40,7 +39,15 @@ describe('connections', () => {
   it('registers its commands and the SQL Pools view', async () => {
     await api();
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['predictWizard.addConnection', 'predictWizard.editConnection', 'predictWizard.removeConnection', 'predictWizard.testConnection', 'predictWizard.startLocalPool', 'predictWizard.stopLocalPool', 'predictWizard.runScript']) {
+    for (const c of [
+      'predictWizard.addConnection',
+      'predictWizard.editConnection',
+      'predictWizard.removeConnection',
+      'predictWizard.testConnection',
+      'predictWizard.startLocalPool',
+      'predictWizard.stopLocalPool',
+      'predictWizard.runScript',
+    ]) {
       assert.ok(all.includes(c), `command ${c} is not registered`);
     }
   });
@@ -48,14 +55,26 @@ describe('connections', () => {
   it('keeps the password in SecretStorage, never in settings or the log', async () => {
     const { store, sessions, logUri } = await api();
     const port = await closedPort();
-    const profile = { name, server: '127.0.0.1', port, database: 'SQLPool01', authenticationType: 'SqlLogin' as const, user: 'sa', encrypt: 'optional' as const };
+    const profile = {
+      name,
+      server: '127.0.0.1',
+      port,
+      database: 'SQLPool01',
+      authenticationType: 'SqlLogin' as const,
+      user: 'sa',
+      encrypt: 'optional' as const,
+    };
     await store.save(profile, password);
     const setting = vscode.workspace.getConfiguration('predictWizard').get<unknown[]>('connections') ?? [];
     assert.ok(JSON.stringify(setting).includes(name), 'the connection is in settings');
     assert.ok(!JSON.stringify(setting).includes(password), 'the password is not in settings');
     assert.equal((await store.secretsFor(profile)).password, password, 'the password is in SecretStorage');
 
-    await assert.rejects(sessions.dedicated(profile), (e: unknown) => e instanceof Error && e.message === `Cannot reach server 127.0.0.1:${port}: connection refused. Check the port and that the server is running.`);
+    await assert.rejects(
+      sessions.dedicated(profile),
+      (e: unknown) =>
+        e instanceof Error && e.message === `Cannot reach server 127.0.0.1:${port}: connection refused. Check the port and that the server is running.`,
+    );
     const ok = await vscode.commands.executeCommand<boolean>('predictWizard.testConnection', name);
     assert.equal(ok, false);
 
@@ -63,7 +82,9 @@ describe('connections', () => {
     let text = '';
     for (let i = 0; i < 50 && !text.includes(`127.0.0.1:${port}`); i++) {
       await new Promise((r) => setTimeout(r, 200));
-      text = filesUnder(logUri.fsPath).map((f) => readFileSync(f, 'utf8')).join('\n');
+      text = filesUnder(logUri.fsPath)
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n');
     }
     assert.ok(text.includes(`127.0.0.1:${port}`), `the log under ${logUri.fsPath} does not show the connection attempt`);
     assert.ok(!text.includes(password), 'the password appears in the log');

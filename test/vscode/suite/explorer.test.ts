@@ -9,7 +9,6 @@ import type { ScriptRun } from '../../../src/results/html.js';
 import { CUSTOMER_TEST_COLUMNS } from '../../../src/samples/customers.js';
 import { api, closedPort, localPoolBuilt } from './extension-under-test.js';
 
-
 async function child(api: ExtensionApi, parent: ExplorerNode | undefined, label: string): Promise<ExplorerNode> {
   const children = await api.explorer.getChildren(parent);
   const labels = children.map((c) => String(api.explorer.getTreeItem(c).label));
@@ -23,7 +22,10 @@ describe('SQL Pools explorer', () => {
     const a = await api();
     const port = await closedPort();
     const name = 'Explorer unreachable';
-    await a.store.save({ name, server: '127.0.0.1', port, database: 'SQLPool01', authenticationType: 'SqlLogin', user: 'sa', encrypt: 'optional' }, 'pw-explorer-1');
+    await a.store.save(
+      { name, server: '127.0.0.1', port, database: 'SQLPool01', authenticationType: 'SqlLogin', user: 'sa', encrypt: 'optional' },
+      'pw-explorer-1',
+    );
     try {
       const conn = await child(a, undefined, name);
       const connItem = a.explorer.getTreeItem(conn);
@@ -73,7 +75,10 @@ describe('SQL Pools explorer', () => {
       const columns = await a.explorer.getChildren(table);
       // Name and declared type of each column, in table order, as the seeded sample defines them.
       const shown = columns.map((c) => `${String(a.explorer.getTreeItem(c).label)} ${String(a.explorer.getTreeItem(c).description).split(' ')[0]}`);
-      assert.deepEqual(shown, CUSTOMER_TEST_COLUMNS.map((c) => `${c.name} ${c.sqlType}`));
+      assert.deepEqual(
+        shown,
+        CUSTOMER_TEST_COLUMNS.map((c) => `${c.name} ${c.sqlType}`),
+      );
       const cost = a.explorer.getTreeItem(columns[1]!);
       assert.equal((cost.iconPath as vscode.ThemeIcon).id, 'symbol-field');
     });

@@ -88,7 +88,10 @@ describe('Predict with a model wizard', () => {
       let v = w.view;
       assert.equal(v.page, 'model');
       assert.equal(v.tableName, 'wwi_ml.CustomerTest');
-      assert.ok(v.versions.some((r) => r.key === 'aml-synapse-classifier:2'), v.versionsError ?? v.versions.map((r) => r.key).join(', '));
+      assert.ok(
+        v.versions.some((r) => r.key === 'aml-synapse-classifier:2'),
+        v.versionsError ?? v.versions.map((r) => r.key).join(', '),
+      );
 
       v = await send(w, edit({ field: 'selectedVersion', value: 'aml-synapse-classifier:2' }));
       assert.equal(v.canNext, true, v.blockedReason);

@@ -23,16 +23,17 @@ export class ConfusionTable extends LitElement {
       </thead>
       <tbody>
         ${c.rows.map(
-          (r) => html`<tr>
-            <th class="row-head" scope="row">${r.label}</th>
-            ${r.cells.map(
-              (cell) =>
-                html`<td class="${cell.agree ? 'agree' : 'disagree'} ${cell.count ? 'nonzero' : ''}" title=${cell.share}>
-                  ${cell.count}${cell.count ? html`<span class="share">${cell.share}</span>` : nothing}
-                </td>`,
-            )}
-            <td>${r.total}</td>
-          </tr>`,
+          (r) =>
+            html`<tr>
+              <th class="row-head" scope="row">${r.label}</th>
+              ${r.cells.map(
+                (cell) =>
+                  html`<td class="${cell.agree ? 'agree' : 'disagree'} ${cell.count ? 'nonzero' : ''}" title=${cell.share}>
+                    ${cell.count}${cell.count ? html`<span class="share">${cell.share}</span>` : nothing}
+                  </td>`,
+              )}
+              <td>${r.total}</td>
+            </tr>`,
         )}
         <tr>
           <th class="row-head" scope="row">Total</th>

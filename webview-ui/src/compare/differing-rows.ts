@@ -13,16 +13,25 @@ export class DifferingRows extends LitElement {
     if (!d) return nothing;
     return html`
       ${d.note ? html`<div class="note" data-testid="differing-note">${d.note}</div>` : nothing}
-      ${d.rows.length
-        ? html`<table data-testid="differing">
-            <thead>
-              <tr>${d.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr>
-            </thead>
-            <tbody>
-              ${d.rows.map((r) => html`<tr>${r.map((v) => html`<td class="text">${v}</td>`)}</tr>`)}
-            </tbody>
-          </table>`
-        : nothing}
+      ${
+        d.rows.length
+          ? html`<table data-testid="differing">
+              <thead>
+                <tr>
+                  ${d.columns.map((c) => html`<th scope="col">${c}</th>`)}
+                </tr>
+              </thead>
+              <tbody>
+                ${d.rows.map(
+                  (r) =>
+                    html`<tr>
+                      ${r.map((v) => html`<td class="text">${v}</td>`)}
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : nothing
+      }
     `;
   }
 }

@@ -29,15 +29,44 @@ export class ModelComparison extends LitElement {
       font-size: var(--vscode-font-size);
       max-width: 1100px;
     }
-    h1 { font-size: 1.4em; font-weight: 600; margin: 0.2em 0; }
-    h2 { font-size: 1.1em; font-weight: 600; margin: 1.2em 0 0.4em; }
-    .sub { color: var(--vscode-descriptionForeground); margin-bottom: 0.8em; }
-    .agreement { display: flex; align-items: baseline; gap: 0.8em; }
-    .rate { font-size: 2.2em; font-weight: 600; }
-    .detail { color: var(--vscode-descriptionForeground); }
-    dl { display: grid; grid-template-columns: max-content max-content; gap: 2px 16px; }
-    dt { color: var(--vscode-descriptionForeground); }
-    dd { margin: 0; font-variant-numeric: tabular-nums; }
+    h1 {
+      font-size: 1.4em;
+      font-weight: 600;
+      margin: 0.2em 0;
+    }
+    h2 {
+      font-size: 1.1em;
+      font-weight: 600;
+      margin: 1.2em 0 0.4em;
+    }
+    .sub {
+      color: var(--vscode-descriptionForeground);
+      margin-bottom: 0.8em;
+    }
+    .agreement {
+      display: flex;
+      align-items: baseline;
+      gap: 0.8em;
+    }
+    .rate {
+      font-size: 2.2em;
+      font-weight: 600;
+    }
+    .detail {
+      color: var(--vscode-descriptionForeground);
+    }
+    dl {
+      display: grid;
+      grid-template-columns: max-content max-content;
+      gap: 2px 16px;
+    }
+    dt {
+      color: var(--vscode-descriptionForeground);
+    }
+    dd {
+      margin: 0;
+      font-variant-numeric: tabular-nums;
+    }
   `;
 
   override connectedCallback(): void {
@@ -73,19 +102,23 @@ export class ModelComparison extends LitElement {
         <span class="rate" data-testid="agreement">${v.agreement}</span>
         <span class="detail" data-testid="agreement-detail">${v.agreementDetail}</span>
       </section>
-      ${v.confusion
-        ? html`<h2>Labels of each version</h2>
-            <confusion-table .confusion=${v.confusion} .modelA=${v.modelA} .modelB=${v.modelB}></confusion-table>`
-        : nothing}
-      ${v.errors
-        ? html`<h2>Absolute difference</h2>
-            <dl data-testid="errors">
-              <dt>Mean</dt>
-              <dd>${v.errors.meanAbs}</dd>
-              <dt>Largest</dt>
-              <dd>${v.errors.maxAbs}</dd>
-            </dl>`
-        : nothing}
+      ${
+        v.confusion
+          ? html`<h2>Labels of each version</h2>
+              <confusion-table .confusion=${v.confusion} .modelA=${v.modelA} .modelB=${v.modelB}></confusion-table>`
+          : nothing
+      }
+      ${
+        v.errors
+          ? html`<h2>Absolute difference</h2>
+              <dl data-testid="errors">
+                <dt>Mean</dt>
+                <dd>${v.errors.meanAbs}</dd>
+                <dt>Largest</dt>
+                <dd>${v.errors.maxAbs}</dd>
+              </dl>`
+          : nothing
+      }
       <h2>Rows that differ most</h2>
       <differing-rows .rows=${v.differing}></differing-rows>
     `;

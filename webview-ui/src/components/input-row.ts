@@ -50,7 +50,13 @@ export function inputRow(v: WizardView, r: InputRowView, i: number, warnings: re
         >
       </td>
     </tr>
-    ${warnings.length ? html`<tr class="warnings"><td colspan="4">${warnings.map(rowWarning)}</td></tr>` : nothing}
+    ${
+      warnings.length
+        ? html`<tr class="warnings">
+            <td colspan="4">${warnings.map(rowWarning)}</td>
+          </tr>`
+        : nothing
+    }
   `;
 }
 

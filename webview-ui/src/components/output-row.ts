@@ -36,6 +36,12 @@ export function outputRow(v: WizardView, r: OutputRowView, i: number, edit: (e: 
         >
       </td>
     </tr>
-    ${r.warnings.length ? html`<tr><td colspan="3">${r.warnings.map((w) => html`<div class="warning">⚠ ${w}</div>`)}</td></tr>` : nothing}
+    ${
+      r.warnings.length
+        ? html`<tr>
+            <td colspan="3">${r.warnings.map((w) => html`<div class="warning">⚠ ${w}</div>`)}</td>
+          </tr>`
+        : nothing
+    }
   `;
 }

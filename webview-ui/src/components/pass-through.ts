@@ -8,11 +8,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { SourceColumnOption } from '../../../src/wizard/protocol.js';
 import { passThroughLabel } from '../pass-through-label.js';
 
-export function passThroughSelect(
-  columns: readonly SourceColumnOption[],
-  chosen: readonly string[],
-  onChange: (value: string[]) => void,
-): TemplateResult {
+export function passThroughSelect(columns: readonly SourceColumnOption[], chosen: readonly string[], onChange: (value: string[]) => void): TemplateResult {
   return html`
     <div class="row">
       <vscode-multi-select

@@ -78,9 +78,18 @@ export class VersionGrid extends LitElement {
     return html`
       <table role="treegrid" aria-label="Model versions" data-testid="versions" class="versions">
         <thead>
-          <tr><th>Name</th><th>Version</th><th>Created</th><th>Created by</th><th>Framework</th><th>Can't be used because</th></tr>
+          <tr>
+            <th>Name</th>
+            <th>Version</th>
+            <th>Created</th>
+            <th>Created by</th>
+            <th>Framework</th>
+            <th>Can't be used because</th>
+          </tr>
         </thead>
-        <tbody @keydown=${this.onKey}>${rows}</tbody>
+        <tbody @keydown=${this.onKey}>
+          ${rows}
+        </tbody>
       </table>
     `;
   }
@@ -105,17 +114,19 @@ export class VersionGrid extends LitElement {
         @click=${() => this.choose(r.key)}
       >
         <td class="name">
-          ${foldable
-            ? html`<span
-                class=${`fold ${open ? 'open' : ''}`}
-                data-testid="version-fold"
-                title=${open ? `Hide ${older}` : `Show ${older}`}
-                @click=${(e: Event) => {
-                  e.stopPropagation();
-                  this.toggle(g.name, !open);
-                }}
-              ></span>`
-            : html`<span class="fold none"></span>`}<span class="name-text" title=${r.name}>${r.name}</span>
+          ${
+            foldable
+              ? html`<span
+                  class=${`fold ${open ? 'open' : ''}`}
+                  data-testid="version-fold"
+                  title=${open ? `Hide ${older}` : `Show ${older}`}
+                  @click=${(e: Event) => {
+                    e.stopPropagation();
+                    this.toggle(g.name, !open);
+                  }}
+                ></span>`
+              : html`<span class="fold none"></span>`
+          }<span class="name-text" title=${r.name}>${r.name}</span>
         </td>
         <td>${r.version}</td>
         <td class="nowrap">${r.created ? new Date(r.created).toLocaleString() : ''}</td>

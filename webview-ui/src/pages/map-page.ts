@@ -21,23 +21,50 @@ export function mapPage(c: PageContext): TemplateResult {
     <h2 id="inputs-heading">Inputs</h2>
     ${warnings.summaries.map(castSummary)}
     <table class="mapping" aria-labelledby="inputs-heading" data-testid="inputs">
-      <thead><tr><th>Source column</th><th>Model input</th><th>Input type</th><th></th></tr></thead>
+      <thead>
+        <tr>
+          <th>Source column</th>
+          <th>Model input</th>
+          <th>Input type</th>
+          <th></th>
+        </tr>
+      </thead>
       <tbody class="roving" @keydown=${ROVING_KEYS} @focusin=${onGridFocus}>
-        ${repeat(v.inputs, (r) => r.id, (r, i) => inputRow(v, r, i, warnings.rows.get(r.id) ?? [], edit))}
+        ${repeat(
+          v.inputs,
+          (r) => r.id,
+          (r, i) => inputRow(v, r, i, warnings.rows.get(r.id) ?? [], edit),
+        )}
       </tbody>
     </table>
     <vscode-button secondary data-testid="add-input" @click=${() => c.edit({ field: 'addInput' })}>+ New input</vscode-button>
 
     <h2 id="outputs-heading">Outputs</h2>
     <table class="mapping" aria-labelledby="outputs-heading" data-testid="outputs">
-      <thead><tr><th>Model output</th><th>Output type</th><th></th></tr></thead>
-      <tbody class="roving" @keydown=${ROVING_KEYS} @focusin=${onGridFocus}>${repeat(v.outputs, (r) => r.id, (r, i) => outputRow(v, r, i, edit))}</tbody>
+      <thead>
+        <tr>
+          <th>Model output</th>
+          <th>Output type</th>
+          <th></th>
+        </tr>
+      </thead>
+      <tbody class="roving" @keydown=${ROVING_KEYS} @focusin=${onGridFocus}>
+        ${repeat(
+          v.outputs,
+          (r) => r.id,
+          (r, i) => outputRow(v, r, i, edit),
+        )}
+      </tbody>
     </table>
     <vscode-button secondary data-testid="add-output" @click=${() => c.edit({ field: 'addOutput' })}>+ New output</vscode-button>
 
-    ${v.mappingErrors.length
-      ? html`<ul class="error" role="alert" data-testid="mapping-errors">${v.mappingErrors.map((m) => html`<li>${m}</li>`)}</ul>`
-      : nothing}
+    ${
+      v.mappingErrors.length
+        ? html`<ul class="error" role="alert" data-testid="mapping-errors">
+            ${v.mappingErrors.map((m) => html`<li>${m}</li>`)}
+          </ul>`
+        : nothing
+    }
 
     <h2>Pass-through columns</h2>
     <div class="hint">Columns returned beside the predictions, for example a key to join back on.</div>
@@ -70,8 +97,19 @@ function previewTable(v: WizardView): TemplateResult | typeof nothing {
   return html`
     <div class="preview">
       <table data-testid="preview-table" aria-label="Predictions for the first rows">
-        <thead><tr>${p.columns.map((col) => html`<th>${col}</th>`)}</tr></thead>
-        <tbody>${p.rows.map((row) => html`<tr>${row.map((cell) => html`<td>${cell}</td>`)}</tr>`)}</tbody>
+        <thead>
+          <tr>
+            ${p.columns.map((col) => html`<th>${col}</th>`)}
+          </tr>
+        </thead>
+        <tbody>
+          ${p.rows.map(
+            (row) =>
+              html`<tr>
+                ${row.map((cell) => html`<td>${cell}</td>`)}
+              </tr>`,
+          )}
+        </tbody>
       </table>
     </div>
   `;

@@ -34,29 +34,37 @@ export function modelPage(c: PageContext): TemplateResult {
       </div>
       <vscode-button secondary data-testid="refresh" @click=${() => c.command(RefreshCommand)}>Refresh</vscode-button>
     </div>
-    ${v.versionsStatus === 'loading'
-      ? html`<div class="row" role="status"><vscode-progress-ring></vscode-progress-ring> Loading model versions…</div>`
-      : nothing}
+    ${
+      v.versionsStatus === 'loading'
+        ? html`<div class="row" role="status"><vscode-progress-ring></vscode-progress-ring> Loading model versions…</div>`
+        : nothing
+    }
     ${v.versionsError ? html`<div class="error" role="alert" data-testid="versions-error">${v.versionsError}</div>` : nothing}
     <version-grid
       .view=${v}
       @choose=${(e: CustomEvent<string>) => c.edit({ field: 'selectedVersion', value: e.detail })}
       @next=${() => c.command(NextCommand)}
     ></version-grid>
-    ${v.versionsStatus === 'loaded' && v.versions.length === 0 && v.versionsMore === 'none'
-      ? html`<div class="hint" data-testid="no-versions">${v.search ? 'No model version matches the search.' : 'This registry has no model versions.'}</div>`
-      : nothing}
-    ${v.versionsStatus === 'loaded' && v.versionsMore === 'loading'
-      ? html`<div class="row" role="status" data-testid="versions-more-loading">
-          <vscode-progress-ring></vscode-progress-ring> ${v.search ? 'Searching older versions…' : 'Loading more versions…'}
-        </div>`
-      : nothing}
-    ${v.versionsStatus === 'loaded' && v.versionsMore === 'more'
-      ? html`<div class="row">
-          <vscode-button secondary data-testid="load-more" @click=${() => c.command(LoadMoreCommand)}>Load more versions</vscode-button>
-          <span class="hint">Older versions are not listed yet.</span>
-        </div>`
-      : nothing}
+    ${
+      v.versionsStatus === 'loaded' && v.versions.length === 0 && v.versionsMore === 'none'
+        ? html`<div class="hint" data-testid="no-versions">${v.search ? 'No model version matches the search.' : 'This registry has no model versions.'}</div>`
+        : nothing
+    }
+    ${
+      v.versionsStatus === 'loaded' && v.versionsMore === 'loading'
+        ? html`<div class="row" role="status" data-testid="versions-more-loading">
+            <vscode-progress-ring></vscode-progress-ring> ${v.search ? 'Searching older versions…' : 'Loading more versions…'}
+          </div>`
+        : nothing
+    }
+    ${
+      v.versionsStatus === 'loaded' && v.versionsMore === 'more'
+        ? html`<div class="row">
+            <vscode-button secondary data-testid="load-more" @click=${() => c.command(LoadMoreCommand)}>Load more versions</vscode-button>
+            <span class="hint">Older versions are not listed yet.</span>
+          </div>`
+        : nothing
+    }
     ${v.modelStatus === 'loading' ? html`<div class="row" role="status"><vscode-progress-ring></vscode-progress-ring> Reading the model…</div>` : nothing}
     ${v.modelError ? html`<div class="error" role="alert" data-testid="model-error">${v.modelError}</div>` : nothing}
   `;

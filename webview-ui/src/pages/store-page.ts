@@ -29,14 +29,16 @@ export function storePage(c: PageContext): TemplateResult {
         @input=${(e: Event) => c.edit({ field: 'scriptName', value: valueOf(e) })}
       ></draft-text-field>
       ${fieldError(v.scriptName.error)}
-      ${v.scriptName.exists
-        ? html`<vscode-checkbox
-            data-testid="replace-existing"
-            label="Replace the existing object"
-            ?checked=${v.replaceExisting}
-            @change=${(e: Event) => c.edit({ field: 'replaceExisting', value: (e.target as HTMLInputElement).checked })}
-          ></vscode-checkbox>`
-        : nothing}
+      ${
+        v.scriptName.exists
+          ? html`<vscode-checkbox
+              data-testid="replace-existing"
+              label="Replace the existing object"
+              ?checked=${v.replaceExisting}
+              @change=${(e: Event) => c.edit({ field: 'replaceExisting', value: (e.target as HTMLInputElement).checked })}
+            ></vscode-checkbox>`
+          : nothing
+      }
     </div>
 
     <h2 id="model-table">Load model into a database table</h2>
@@ -51,8 +53,7 @@ export function storePage(c: PageContext): TemplateResult {
     ${v.modelTableMode === 'existing' ? existingTable(c) : newTable(c)}
 
     <h2 id="script-heading">Script</h2>
-    ${script(v.script, c.lastScript)}
-    ${deployStatus(v)}
+    ${script(v.script, c.lastScript)} ${deployStatus(v)}
   `;
 }
 

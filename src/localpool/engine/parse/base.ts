@@ -155,9 +155,27 @@ export abstract class ParserBase {
   protected startsStatement(): boolean {
     return (
       this.cur.kind === 'ident' &&
-      ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'IF', 'BEGIN', 'END', 'DECLARE', 'SET', 'PRINT', 'EXEC', 'EXECUTE', 'RETURN', 'WITH', 'THROW', 'RAISERROR', 'COMMIT', 'ROLLBACK', 'WHILE'].includes(
-        this.cur.value.toUpperCase(),
-      )
+      [
+        'SELECT',
+        'INSERT',
+        'UPDATE',
+        'DELETE',
+        'IF',
+        'BEGIN',
+        'END',
+        'DECLARE',
+        'SET',
+        'PRINT',
+        'EXEC',
+        'EXECUTE',
+        'RETURN',
+        'WITH',
+        'THROW',
+        'RAISERROR',
+        'COMMIT',
+        'ROLLBACK',
+        'WHILE',
+      ].includes(this.cur.value.toUpperCase())
     );
   }
 
@@ -211,7 +229,8 @@ export abstract class ParserBase {
         this.i++;
       }
       this.expectOp(')');
-      if (name === 'decimal' || name === 'numeric' || name === 'dec') return { name: name === 'dec' ? 'decimal' : name, precision: a === 'max' ? 38 : a, scale: b ?? 0 };
+      if (name === 'decimal' || name === 'numeric' || name === 'dec')
+        return { name: name === 'dec' ? 'decimal' : name, precision: a === 'max' ? 38 : a, scale: b ?? 0 };
       if (name === 'float') return a !== 'max' && a <= 24 ? { name: 'real' } : { name: 'float' };
       if (name === 'datetime2' || name === 'time' || name === 'datetimeoffset') return { name, scale: a === 'max' ? 7 : a };
       return { name, length: a };

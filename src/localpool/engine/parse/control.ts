@@ -32,7 +32,11 @@ export abstract class ControlParser extends DdlParser {
   }
 
   protected optionalTranName(): void {
-    if (this.cur.kind === 'var' || this.cur.kind === 'qident' || (this.cur.kind === 'ident' && !RESERVED.has(this.cur.value.toUpperCase()) && !this.startsStatement()))
+    if (
+      this.cur.kind === 'var' ||
+      this.cur.kind === 'qident' ||
+      (this.cur.kind === 'ident' && !RESERVED.has(this.cur.value.toUpperCase()) && !this.startsStatement())
+    )
       this.i++;
   }
 

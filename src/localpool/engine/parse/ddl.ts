@@ -127,7 +127,8 @@ export abstract class DdlParser extends ProcedureParser {
           this.acceptKw('CLUSTERED', 'NONCLUSTERED');
           notNull = true;
         } else if (this.acceptKw('UNIQUE')) this.acceptKw('CLUSTERED', 'NONCLUSTERED');
-        else if (this.isKw('CHECK') || this.isKw('REFERENCES') || this.isKw('FOREIGN')) throw unsupported('constraints other than PRIMARY KEY and UNIQUE', this.cur.line);
+        else if (this.isKw('CHECK') || this.isKw('REFERENCES') || this.isKw('FOREIGN'))
+          throw unsupported('constraints other than PRIMARY KEY and UNIQUE', this.cur.line);
         else break;
       }
       columns.push({ name: cname, type, notNull, identity, default: def });

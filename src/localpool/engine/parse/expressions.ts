@@ -104,7 +104,8 @@ export abstract class ExpressionParser extends ParserBase {
       this.i++;
       const arg = this.unary();
       if (tok.value === '+') return arg;
-      if (tok.value === '-' && arg.k === 'lit' && arg.type === 'number') return { ...arg, value: arg.value.startsWith('-') ? arg.value.slice(1) : '-' + arg.value };
+      if (tok.value === '-' && arg.k === 'lit' && arg.type === 'number')
+        return { ...arg, value: arg.value.startsWith('-') ? arg.value.slice(1) : '-' + arg.value };
       return { k: 'unary', op: tok.value, arg };
     }
     const e = this.primary();

@@ -72,7 +72,8 @@ export abstract class QueryParser extends ExpressionParser {
         }
       }
     }
-    if (this.isKw('FOR') && (this.isKw('XML', this.peek()) || this.isKw('JSON', this.peek()))) throw unsupported(`FOR ${this.peek().value.toUpperCase()}`, this.cur.line);
+    if (this.isKw('FOR') && (this.isKw('XML', this.peek()) || this.isKw('JSON', this.peek())))
+      throw unsupported(`FOR ${this.peek().value.toUpperCase()}`, this.cur.line);
     this.rejectOption();
     return { with: [], body, orderBy, offset, fetch };
   }
@@ -151,7 +152,11 @@ export abstract class QueryParser extends ExpressionParser {
       return { expr: this.expr(), assignTo };
     }
     // alias = expr
-    if ((this.cur.kind === 'ident' || this.cur.kind === 'qident' || this.cur.kind === 'string') && this.isOp('=', this.peek()) && !(this.cur.kind === 'ident' && RESERVED.has(this.cur.value.toUpperCase()))) {
+    if (
+      (this.cur.kind === 'ident' || this.cur.kind === 'qident' || this.cur.kind === 'string') &&
+      this.isOp('=', this.peek()) &&
+      !(this.cur.kind === 'ident' && RESERVED.has(this.cur.value.toUpperCase()))
+    ) {
       const alias = this.cur.value;
       this.i += 2;
       return { expr: this.expr(), alias };
@@ -228,7 +233,7 @@ export abstract class QueryParser extends ExpressionParser {
         // Derived table or parenthesized join.
         const save = this.i;
         this.i++;
-        if (this.isOp('(') ) {
+        if (this.isOp('(')) {
           // Could be ((SELECT ...)) or ((a JOIN b)); try a query first.
           try {
             const q = this.queryStatement();
@@ -256,7 +261,15 @@ export abstract class QueryParser extends ExpressionParser {
       const alias = this.optionalAlias(false);
       return { k: 'predict', predict, alias };
     }
-    if (this.isKw('OPENROWSET') || this.isKw('OPENJSON') || this.isKw('OPENQUERY') || this.isKw('OPENXML') || this.isKw('STRING_SPLIT') || this.isKw('CONTAINSTABLE') || this.isKw('FREETEXTTABLE')) {
+    if (
+      this.isKw('OPENROWSET') ||
+      this.isKw('OPENJSON') ||
+      this.isKw('OPENQUERY') ||
+      this.isKw('OPENXML') ||
+      this.isKw('STRING_SPLIT') ||
+      this.isKw('CONTAINSTABLE') ||
+      this.isKw('FREETEXTTABLE')
+    ) {
       throw unsupported(this.cur.value.toUpperCase(), line);
     }
     const name = this.nameRef();

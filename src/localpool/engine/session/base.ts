@@ -265,7 +265,12 @@ export abstract class SessionBase {
   protected async scalar(sql: string, params: readonly SqlValue[]): Promise<SqlValue> {
     const r = await this.conn.runAndReadAll(sql, this.duckParams(params));
     const rows = r.getRows();
-    if (rows.length > 1) throw new SqlError(512, 'Subquery returned more than 1 value. This is not permitted when the subquery follows =, !=, <, <= , >, >= or when the subquery is used as an expression.', 0);
+    if (rows.length > 1)
+      throw new SqlError(
+        512,
+        'Subquery returned more than 1 value. This is not permitted when the subquery follows =, !=, <, <= , >, >= or when the subquery is used as an expression.',
+        0,
+      );
     const type = r.columnTypes()[0]!.toString();
     return rows.length ? toValue(rows[0]![0], wireTypeForDuck(type), type) : null;
   }

@@ -12,7 +12,11 @@ export abstract class ControlRunner extends ProcedureRunner {
       checkType(d.type, st.line);
       const key = d.name.toLowerCase();
       if (frame.vars.has(key)) {
-        throw new SqlError(134, `The variable name '${d.name}' has already been declared. Variable names must be unique within a query batch or stored procedure.`, st.line);
+        throw new SqlError(
+          134,
+          `The variable name '${d.name}' has already been declared. Variable names must be unique within a query batch or stored procedure.`,
+          st.line,
+        );
       }
       const type = withVarLength(d.type);
       const value = d.init ? (await this.evaluate(d.init, frame, type)).value : null;
@@ -66,7 +70,8 @@ export abstract class ControlRunner extends ProcedureRunner {
     } catch (e) {
       if (e instanceof ReturnSignal || e instanceof AbortedSignal || signal.aborted) throw e;
       caught = this.toSqlError(e, st.line);
-      const fromBelow = (caught as { procName?: string }).procName !== frame.procName || (caught as { [FROM_DYNAMIC_SQL]?: boolean })[FROM_DYNAMIC_SQL] === true;
+      const fromBelow =
+        (caught as { procName?: string }).procName !== frame.procName || (caught as { [FROM_DYNAMIC_SQL]?: boolean })[FROM_DYNAMIC_SQL] === true;
       if (COMPILE_ERRORS.has(caught.number) && !fromBelow) throw caught;
     }
     yield* this.execList(st.handler, { vars: frame.vars, procName: frame.procName, inTry: frame.inTry, caught }, signal);
@@ -74,7 +79,12 @@ export abstract class ControlRunner extends ProcedureRunner {
 
   protected async execRethrow(st: StatementOf<'rethrow'>, frame: Frame): Promise<void> {
     if (!frame.caught) {
-      throw new SqlError(10704, 'To rethrow an error, a THROW statement must be used inside a CATCH block. Insert the THROW statement inside a CATCH block, or add error parameters to the THROW statement.', st.line, 15);
+      throw new SqlError(
+        10704,
+        'To rethrow an error, a THROW statement must be used inside a CATCH block. Insert the THROW statement inside a CATCH block, or add error parameters to the THROW statement.',
+        st.line,
+        15,
+      );
     }
     const c = frame.caught;
     throw Object.assign(new SqlError(c.number, c.message, c.line, c.severity, c.state), { procName: (c as { procName?: string }).procName });
@@ -82,7 +92,10 @@ export abstract class ControlRunner extends ProcedureRunner {
 
   protected async *execPrint(st: StatementOf<'print'>, frame: Frame): AsyncGenerator<EngineEvent> {
     const v = await this.evaluate(st.expr, frame, { name: 'nvarchar', length: 4000 });
-    yield { kind: 'info', message: { number: 0, state: 1, class: 0, message: v.value === null ? '' : String(v.value), line: st.line, procName: frame.procName } };
+    yield {
+      kind: 'info',
+      message: { number: 0, state: 1, class: 0, message: v.value === null ? '' : String(v.value), line: st.line, procName: frame.procName },
+    };
   }
 
   protected async *execTran(st: StatementOf<'tran'>): AsyncGenerator<EngineEvent> {

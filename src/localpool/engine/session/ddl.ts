@@ -100,7 +100,11 @@ export abstract class DdlRunner extends DmlRunner {
     const cat = await this.getCatalog();
     const parts = ref.parts;
     if (parts.length > 3 || (parts.length === 3 && parts[0]!.toLowerCase() !== this.host.database.toLowerCase())) {
-      throw new SqlError(2760, `The specified schema name "${parts.slice(0, -1).join('.')}" either does not exist or you do not have permission to use it.`, ref.line);
+      throw new SqlError(
+        2760,
+        `The specified schema name "${parts.slice(0, -1).join('.')}" either does not exist or you do not have permission to use it.`,
+        ref.line,
+      );
     }
     const name = parts[parts.length - 1]!;
     if (name.startsWith('#')) throw unsupported(`temporary ${kind}s (#name)`, ref.line);
@@ -145,7 +149,13 @@ export abstract class DdlRunner extends DmlRunner {
       await this.insertObject(id, o.schemaId, o.name, 'U', null, st.options || null);
       await this.insertColumns(id, columns);
       // The table as a reload would read it back (types through their stored text).
-      const info: ObjectInfo = { id, schema: o.schema, name: o.name, type: 'U', columns: columns.map((c) => ({ name: c.name, type: parseTypeText(formatType(c.type)), nullable: c.nullable })) };
+      const info: ObjectInfo = {
+        id,
+        schema: o.schema,
+        name: o.name,
+        type: 'U',
+        columns: columns.map((c) => ({ name: c.name, type: parseTypeText(formatType(c.type)), nullable: c.nullable })),
+      };
       this.catalogPatch = (snap) => (snap.objects as Map<string, ObjectInfo>).set(`${o.schema}.${o.name}`.toLowerCase(), info);
     };
     if (st.asQuery) {
@@ -170,13 +180,23 @@ export abstract class DdlRunner extends DmlRunner {
     for (const [ordinal, c] of st.columns.entries()) {
       checkType(c.type, st.line, c.name);
       const key = c.name.toLowerCase();
-      if (seen.has(key)) throw new SqlError(2705, `Column names in each table must be unique. Column name '${c.name}' in table '${st.name.text}' is specified more than once.`, st.line);
+      if (seen.has(key))
+        throw new SqlError(
+          2705,
+          `Column names in each table must be unique. Column name '${c.name}' in table '${st.name.text}' is specified more than once.`,
+          st.line,
+        );
       seen.add(key);
       defs.push(await this.columnSql(c, id, ordinal + 1, frame, temp));
     }
     await this.conn.run(`${create} ${target} (${defs.join(', ')})`);
     await record(
-      st.columns.map((c) => ({ name: c.name, type: c.type.length === undefined ? withDdlLength(c.type) : c.type, nullable: !c.notNull && !c.identity, identity: !!c.identity })),
+      st.columns.map((c) => ({
+        name: c.name,
+        type: c.type.length === undefined ? withDdlLength(c.type) : c.type,
+        nullable: !c.notNull && !c.identity,
+        identity: !!c.identity,
+      })),
     );
   }
 
@@ -190,7 +210,13 @@ export abstract class DdlRunner extends DmlRunner {
     const newname = arg('@newname', 1);
     const objtype = arg('@objtype', 2);
     if (objname === undefined || objname === null || newname === undefined || newname === null) {
-      throw new SqlError(201, `Procedure or function 'sp_rename' expects parameter '${objname == null ? '@objname' : '@newname'}', which was not supplied.`, line, 16, 4);
+      throw new SqlError(
+        201,
+        `Procedure or function 'sp_rename' expects parameter '${objname == null ? '@objname' : '@newname'}', which was not supplied.`,
+        line,
+        16,
+        4,
+      );
     }
     if (objtype !== undefined && objtype !== null && String(objtype).toUpperCase() !== 'OBJECT') {
       throw unsupported(`sp_rename of a ${String(objtype).toUpperCase()} (tables only)`, line);
@@ -203,7 +229,10 @@ export abstract class DdlRunner extends DmlRunner {
       throw new SqlError(15253, `Syntax error parsing SQL identifier '${text}'.`, line, 11);
     }
     yield* this.ddl(() => this.renameTable({ parts, line, text }, String(newname), line, 'sp_rename'));
-    yield { kind: 'info', message: { number: 15477, state: 1, class: 10, message: 'Caution: Changing any part of an object name could break scripts and stored procedures.', line } };
+    yield {
+      kind: 'info',
+      message: { number: 15477, state: 1, class: 10, message: 'Caution: Changing any part of an object name could break scripts and stored procedures.', line },
+    };
     yield { kind: 'returnStatus', value: 0 };
   }
 
@@ -216,7 +245,12 @@ export abstract class DdlRunner extends DmlRunner {
     const r = resolveObject(this.ctx({ vars: new Map() }, 'execute', cat), ref);
     if (!r || r.kind !== 'object') {
       if (how === 'sp_rename') {
-        throw new SqlError(15225, `No item by the name of '${ref.text}' could be found in the current database '${this.host.database}', given that @itemtype was input as '(null)'.`, line, 11);
+        throw new SqlError(
+          15225,
+          `No item by the name of '${ref.text}' could be found in the current database '${this.host.database}', given that @itemtype was input as '(null)'.`,
+          line,
+          11,
+        );
       }
       throw new SqlError(208, `Invalid object name '${ref.text}'.`, line);
     }
@@ -224,7 +258,8 @@ export abstract class DdlRunner extends DmlRunner {
     if (o.duckName) throw unsupported('renaming a #temp table', line);
     if (o.type !== 'U') throw unsupported(`renaming a ${o.type === 'V' ? 'view' : 'procedure'} (only tables can be renamed)`, line);
     if (!newName || newName.startsWith('#')) throw new SqlError(15070, `The new name '${newName}' is not a valid name for a table.`, line, 11);
-    if (newName.length > 128) throw new SqlError(103, `The identifier that starts with '${newName.slice(0, 128)}' is too long. Maximum length is 128.`, line, 15);
+    if (newName.length > 128)
+      throw new SqlError(103, `The identifier that starts with '${newName.slice(0, 128)}' is too long. Maximum length is 128.`, line, 15);
     if (cat.objects.has(`${o.schema}.${newName}`.toLowerCase()) && newName.toLowerCase() !== o.name.toLowerCase()) {
       throw new SqlError(2714, `There is already an object named '${newName}' in the database.`, line);
     }
@@ -236,7 +271,13 @@ export abstract class DdlRunner extends DmlRunner {
   protected checkNewTempTable(ref: NameRef): { schema: string; name: string; schemaId: number; existing?: ObjectInfo } {
     const name = ref.parts[ref.parts.length - 1]!;
     if (name.startsWith('##')) throw unsupported('global temporary tables (##name)', ref.line);
-    if (name.length > 116) throw new SqlError(193, `The object or column name starting with '${name.slice(0, 116)}' is too long. The maximum length is 116 characters.`, ref.line, 15);
+    if (name.length > 116)
+      throw new SqlError(
+        193,
+        `The object or column name starting with '${name.slice(0, 116)}' is too long. The maximum length is 116 characters.`,
+        ref.line,
+        15,
+      );
     return { schema: 'dbo', name, schemaId: 1, existing: this.temps.get(name.toLowerCase()) };
   }
 
@@ -287,7 +328,10 @@ export abstract class DdlRunner extends DmlRunner {
       await this.conn.run(`DELETE FROM __lp.columns WHERE object_id = ${id}`);
       await this.conn.run(`UPDATE __lp.objects SET definition = ${sqlString(st.text)}, modify_date = now()::TIMESTAMP WHERE object_id = ${id}`);
     } else await this.insertObject(id, o.schemaId, o.name, 'V', st.text, null);
-    await this.insertColumns(id, cols.map((c, i) => ({ name: c.name, type: declaredOrDuck(c.type, types[i]), nullable: c.nullable })));
+    await this.insertColumns(
+      id,
+      cols.map((c, i) => ({ name: c.name, type: declaredOrDuck(c.type, types[i]), nullable: c.nullable })),
+    );
   }
 
   protected async drop(st: StatementOf<'drop'>): Promise<void> {
@@ -317,7 +361,11 @@ export abstract class DdlRunner extends DmlRunner {
       const o = r.object;
       if (o.type !== want) {
         const actual = o.type === 'U' ? 'table' : o.type === 'V' ? 'view' : 'procedure';
-        throw new SqlError(3705, `Cannot use DROP ${st.what} with '${ref.text}' because '${ref.text}' is a ${actual}. Use DROP ${actual.toUpperCase()}.`, ref.line);
+        throw new SqlError(
+          3705,
+          `Cannot use DROP ${st.what} with '${ref.text}' because '${ref.text}' is a ${actual}. Use DROP ${actual.toUpperCase()}.`,
+          ref.line,
+        );
       }
       if (o.type === 'U' && o.duckName) {
         // A #temp table: the session's own.
@@ -329,7 +377,9 @@ export abstract class DdlRunner extends DmlRunner {
       }
       if (o.type === 'U') {
         await this.conn.run(`DROP TABLE ${duckTableName(o)}`);
-        const seqs = await this.conn.runAndReadAll(`SELECT sequence_name FROM duckdb_sequences() WHERE schema_name = '__lp' AND sequence_name LIKE 'seq_${o.id}_%'`);
+        const seqs = await this.conn.runAndReadAll(
+          `SELECT sequence_name FROM duckdb_sequences() WHERE schema_name = '__lp' AND sequence_name LIKE 'seq_${o.id}_%'`,
+        );
         for (const [name] of seqs.getRows()) await this.conn.run(`DROP SEQUENCE __lp.${q(String(name))}`);
       }
       await this.conn.run(`DELETE FROM __lp.columns WHERE object_id = ${o.id}`);

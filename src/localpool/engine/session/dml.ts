@@ -11,7 +11,13 @@ export abstract class DmlRunner extends QueryRunner {
     const cat = await this.getCatalog();
     const ctx = this.ctx(frame, 'execute', cat);
     const t: { sql: string; manyMatches?: string } =
-      st.k === 'insert' ? translateInsert(ctx, st) : st.k === 'update' ? translateUpdate(ctx, st) : st.k === 'merge' ? translateMerge(ctx, st) : translateDelete(ctx, st);
+      st.k === 'insert'
+        ? translateInsert(ctx, st)
+        : st.k === 'update'
+          ? translateUpdate(ctx, st)
+          : st.k === 'merge'
+            ? translateMerge(ctx, st)
+            : translateDelete(ctx, st);
     const cleanup = await this.materialize(ctx, signal);
     try {
       if (t.manyMatches && (await this.conn.runAndReadAll(t.manyMatches, this.duckParams(ctx.params))).currentRowCount > 0) {
@@ -32,7 +38,8 @@ export abstract class DmlRunner extends QueryRunner {
   protected async *execTruncate(st: StatementOf<'truncate'>, frame: Frame): AsyncGenerator<EngineEvent> {
     const cat = await this.getCatalog();
     const r = resolveObject(this.ctx(frame, 'execute', cat), st.table);
-    if (!r || r.kind !== 'object' || r.object.type !== 'U') throw new SqlError(4701, `Cannot find the object "${st.table.text}" because it does not exist or you do not have permissions.`, st.line);
+    if (!r || r.kind !== 'object' || r.object.type !== 'U')
+      throw new SqlError(4701, `Cannot find the object "${st.table.text}" because it does not exist or you do not have permissions.`, st.line);
     await this.conn.run(`DELETE FROM ${duckTableName(r.object)}`);
     yield this.done();
   }

@@ -21,7 +21,11 @@ export interface MaterializeHost {
 export async function materializePredicts(host: MaterializeHost, ctx: TranslateContext, signal: AbortSignal): Promise<() => Promise<void>> {
   const created: string[] = [];
   const cleanup = async () => {
-    for (const c of created.reverse()) await host.conn().run(c).catch(() => undefined);
+    for (const c of created.reverse())
+      await host
+        .conn()
+        .run(c)
+        .catch(() => undefined);
   };
   try {
     for (const j of ctx.jobs) {
@@ -37,9 +41,11 @@ export async function materializePredicts(host: MaterializeHost, ctx: TranslateC
           const rawTypes = wires.map(rawDuckType);
           await host.conn().run(`CREATE TEMP TABLE ${q(raw)} (${j.cols.map((c, i) => `${q(c.name)} ${rawTypes[i]}`).join(', ')})`);
           created.push(`DROP TABLE IF EXISTS temp.main.${q(raw)}`);
-          await host.conn().run(
-            `CREATE TEMP VIEW ${q(j.tempTable)} AS SELECT ${j.cols.map((c, i) => (rawTypes[i] === 'VARCHAR' && wires[i]!.name !== 'nvarchar' && wires[i]!.name !== 'varchar' && wires[i]!.name !== 'char' && wires[i]!.name !== 'nchar' ? `CAST(${q(c.name)} AS ${duckType(specOfWire(wires[i]!))}) AS ${q(c.name)}` : q(c.name))).join(', ')} FROM temp.main.${q(raw)}`,
-          );
+          await host
+            .conn()
+            .run(
+              `CREATE TEMP VIEW ${q(j.tempTable)} AS SELECT ${j.cols.map((c, i) => (rawTypes[i] === 'VARCHAR' && wires[i]!.name !== 'nvarchar' && wires[i]!.name !== 'varchar' && wires[i]!.name !== 'char' && wires[i]!.name !== 'nchar' ? `CAST(${q(c.name)} AS ${duckType(specOfWire(wires[i]!))}) AS ${q(c.name)}` : q(c.name))).join(', ')} FROM temp.main.${q(raw)}`,
+            );
           created.unshift(`DROP VIEW IF EXISTS temp.main.${q(j.tempTable)}`);
           appender = await host.conn().createAppender(raw, 'main', 'temp');
           const duck = await import('@duckdb/node-api');
@@ -113,7 +119,10 @@ function rawDuckDBType(duck: DuckModule, raw: string): DuckDBType {
 
 /** Converts a PREDICT value to what a data chunk column of the raw type takes. */
 function duckValueFunction(raw: string, blob: (bytes: Uint8Array) => DuckDBValue): (v: SqlValue) => DuckDBValue {
-  const nul = (f: (v: never) => DuckDBValue) => (v: SqlValue): DuckDBValue => (v === null ? null : f(v as never));
+  const nul =
+    (f: (v: never) => DuckDBValue) =>
+    (v: SqlValue): DuckDBValue =>
+      v === null ? null : f(v as never);
   switch (raw) {
     case 'BOOLEAN':
       return nul((v: boolean) => Boolean(v));

@@ -56,7 +56,8 @@ export abstract class ProcedureRunner extends DdlRunner {
     if (st.mode === 'alter' && (!o.existing || o.existing.type !== 'P')) throw new SqlError(208, `Invalid object name '${st.name.text}'.`, st.line);
     if (o.existing && o.existing.type !== 'P') throw new SqlError(2714, `There is already an object named '${o.name}' in the database.`, st.line);
     for (const p of st.params) checkType(p.type, st.line, p.name);
-    if (o.existing) await this.conn.run(`UPDATE __lp.objects SET definition = ${sqlString(st.text)}, modify_date = now()::TIMESTAMP WHERE object_id = ${o.existing.id}`);
+    if (o.existing)
+      await this.conn.run(`UPDATE __lp.objects SET definition = ${sqlString(st.text)}, modify_date = now()::TIMESTAMP WHERE object_id = ${o.existing.id}`);
     else await this.insertObject(this.host.nextId(), o.schemaId, o.name, 'P', st.text, null);
   }
 

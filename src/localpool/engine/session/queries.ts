@@ -52,7 +52,13 @@ export abstract class QueryRunner extends SessionBase {
       const bytes = await modelBytes(j, (sql) => this.scalar(sql, ctx.params));
       let started = false;
       let count = 0;
-      const gen = runPredict(this.streamConn(), j, bytes, { signal, columns: t.passthrough.colMap, limit: t.passthrough.limit, batchSize: this.host.predictBatchSize, form: 'block' });
+      const gen = runPredict(this.streamConn(), j, bytes, {
+        signal,
+        columns: t.passthrough.colMap,
+        limit: t.passthrough.limit,
+        batchSize: this.host.predictBatchSize,
+        form: 'block',
+      });
       for await (const b of gen) {
         if (!started) {
           started = true;

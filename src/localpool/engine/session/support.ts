@@ -30,11 +30,27 @@ export const COMPILE_ERRORS = new Set([207, 208, 4104]);
 
 /** SQL Server's error for COMMIT of a transaction an error has made uncommittable. */
 export function uncommittable(line: number): SqlError {
-  return new SqlError(3930, 'The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.', line);
+  return new SqlError(
+    3930,
+    'The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.',
+    line,
+  );
 }
 
 /** Statements that write: refused in a transaction an error has made uncommittable. */
-export const WRITES = new Set<Statement['k']>(['insert', 'update', 'delete', 'merge', 'truncate', 'createSchema', 'createTable', 'createView', 'createProc', 'drop', 'copyInto']);
+export const WRITES = new Set<Statement['k']>([
+  'insert',
+  'update',
+  'delete',
+  'merge',
+  'truncate',
+  'createSchema',
+  'createTable',
+  'createView',
+  'createProc',
+  'drop',
+  'copyInto',
+]);
 
 /** Marks an error raised by dynamic SQL (EXEC of a string), a level below the statement that ran it. */
 export const FROM_DYNAMIC_SQL = Symbol('fromDynamicSql');
@@ -46,7 +62,12 @@ export function checkColumnNames(cols: readonly OutCol[], owner: string, line: n
   cols.forEach((c, i) => {
     if (!c.name) throw new SqlError(4511, `Create View or Function failed because no column name was specified for column ${i + 1}.`, line);
     const k = c.name.toLowerCase();
-    if (seen.has(k)) throw new SqlError(4506, `Column names in each view or function must be unique. Column name '${c.name}' in view or function '${owner}' is specified more than once.`, line);
+    if (seen.has(k))
+      throw new SqlError(
+        4506,
+        `Column names in each view or function must be unique. Column name '${c.name}' in view or function '${owner}' is specified more than once.`,
+        line,
+      );
     seen.add(k);
   });
 }
@@ -70,7 +91,11 @@ export function specOfWire(w: WireType): TypeSpec {
 }
 
 export function resultColumns(cols: readonly OutCol[], b: PredictBatch | undefined): ResultColumn[] {
-  return cols.map((c, i) => ({ name: c.name, type: b?.wires?.[i] ?? (c.type ? wireTypeOf(c.type) : { name: 'nvarchar', length: 'max' }), nullable: c.nullable }));
+  return cols.map((c, i) => ({
+    name: c.name,
+    type: b?.wires?.[i] ?? (c.type ? wireTypeOf(c.type) : { name: 'nvarchar', length: 'max' }),
+    nullable: c.nullable,
+  }));
 }
 
 export function toValue(v: unknown, wire: WireType, duck: string): SqlValue {

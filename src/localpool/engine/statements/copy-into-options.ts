@@ -150,13 +150,32 @@ export function copyOptions(options: readonly CopyIntoOption[]): CopyOptions {
         autoCreateTable = onOff(o);
         break;
       default:
-        throw new SqlError(13812, `'${o.name}' is not a COPY INTO option. The options are FILE_TYPE, FIRSTROW, FIELDTERMINATOR, ROWTERMINATOR, FIELDQUOTE, ENCODING, DATEFORMAT, MAXERRORS, ERRORFILE, COMPRESSION, IDENTITY_INSERT and AUTO_CREATE_TABLE.`, o.line);
+        throw new SqlError(
+          13812,
+          `'${o.name}' is not a COPY INTO option. The options are FILE_TYPE, FIRSTROW, FIELDTERMINATOR, ROWTERMINATOR, FIELDQUOTE, ENCODING, DATEFORMAT, MAXERRORS, ERRORFILE, COMPRESSION, IDENTITY_INSERT and AUTO_CREATE_TABLE.`,
+          o.line,
+        );
     }
   }
   if (fileType === 'PARQUET' && csvOnly.length) {
     throw new SqlError(13812, `The COPY INTO option ${csvOnly[0]!.name} applies to CSV files only, and FILE_TYPE is 'PARQUET'.`, csvOnly[0]!.line);
   }
-  if (fileType === 'CSV' && compression === 'snappy') throw new SqlError(13812, "COMPRESSION = 'Snappy' applies to Parquet files; CSV files take 'GZIP'.", options.find((o) => o.name === 'COMPRESSION')!.line);
-  if (fileType === 'CSV' && autoCreateTable) throw new SqlError(13812, "AUTO_CREATE_TABLE = 'ON' is available for Parquet files only.", options.find((o) => o.name === 'AUTO_CREATE_TABLE')!.line);
-  return { fileType, firstRow, fieldTerminator, rowTerminator, fieldQuote, encoding, dateFormat, maxErrors, errorFile, compression, identityInsert, autoCreateTable };
+  if (fileType === 'CSV' && compression === 'snappy')
+    throw new SqlError(13812, "COMPRESSION = 'Snappy' applies to Parquet files; CSV files take 'GZIP'.", options.find((o) => o.name === 'COMPRESSION')!.line);
+  if (fileType === 'CSV' && autoCreateTable)
+    throw new SqlError(13812, "AUTO_CREATE_TABLE = 'ON' is available for Parquet files only.", options.find((o) => o.name === 'AUTO_CREATE_TABLE')!.line);
+  return {
+    fileType,
+    firstRow,
+    fieldTerminator,
+    rowTerminator,
+    fieldQuote,
+    encoding,
+    dateFormat,
+    maxErrors,
+    errorFile,
+    compression,
+    identityInsert,
+    autoCreateTable,
+  };
 }

@@ -51,10 +51,12 @@ const INT_TYPES = new Set(['tinyint', 'smallint', 'int', 'bigint']);
 
 export async function executeCopyInto(spec: CopyIntoSpec, line: number, host: CopyIntoHost): Promise<CopyIntoResult> {
   const opts = copyOptions(spec.options);
-  if (opts.autoCreateTable) throw new SqlError(40517, `The local pool does not support AUTO_CREATE_TABLE = 'ON' (line ${line}): create the table first, then COPY INTO it.`, line);
+  if (opts.autoCreateTable)
+    throw new SqlError(40517, `The local pool does not support AUTO_CREATE_TABLE = 'ON' (line ${line}): create the table first, then COPY INTO it.`, line);
   const table = host.resolveTable();
   if (!table) throw new SqlError(208, `Invalid object name '${spec.table.text}'.`, line);
-  if (table.type !== 'U') throw new SqlError(13815, `COPY INTO loads tables, and '${spec.table.text}' is a ${table.type === 'V' ? 'view' : 'procedure'}.`, line);
+  if (table.type !== 'U')
+    throw new SqlError(13815, `COPY INTO loads tables, and '${spec.table.text}' is a ${table.type === 'V' ? 'view' : 'procedure'}.`, line);
   const targets = mapColumns(spec, table, await host.identityColumns(table), opts, line);
   const files: string[] = [];
   for (const location of spec.locations) {
@@ -101,7 +103,9 @@ export async function executeCopyInto(spec: CopyIntoSpec, line: number, host: Co
     }
     for (const name of staged) await conn.run(`DROP TABLE IF EXISTS ${name}`);
     if (own) await conn.run('COMMIT');
-    const messages = rejected ? [`${rejected} row${rejected === 1 ? ' was' : 's were'} rejected (MAXERRORS is ${opts.maxErrors})${errorFolder ? `; see ${errorFolder}` : ''}.`] : [];
+    const messages = rejected
+      ? [`${rejected} row${rejected === 1 ? ' was' : 's were'} rejected (MAXERRORS is ${opts.maxErrors})${errorFolder ? `; see ${errorFolder}` : ''}.`]
+      : [];
     return { rows, rejected, messages };
   } catch (e) {
     if (own) await conn.run('ROLLBACK').catch(() => undefined);
@@ -119,7 +123,11 @@ function mapColumns(spec: CopyIntoSpec, table: ObjectInfo, identity: ReadonlySet
   const byName = new Map(table.columns.map((c) => [c.name.toLowerCase(), c]));
   if (!spec.columns) {
     if (identity.size && !opts.identityInsert) {
-      throw new SqlError(13811, `'${spec.table.text}' has an identity column and IDENTITY_INSERT is 'OFF': give a column list that does not map an input field to the identity column.`, line);
+      throw new SqlError(
+        13811,
+        `'${spec.table.text}' has an identity column and IDENTITY_INSERT is 'OFF': give a column list that does not map an input field to the identity column.`,
+        line,
+      );
     }
     return table.columns.map((column, i) => ({ column, field: i + 1 }));
   }
@@ -130,12 +138,24 @@ function mapColumns(spec: CopyIntoSpec, table: ObjectInfo, identity: ReadonlySet
     if (seen.has(c.name.toLowerCase())) throw new SqlError(1036, `The column '${c.name}' is listed more than once in COPY INTO.`, line);
     seen.add(c.name.toLowerCase());
     const isIdentity = identity.has(c.name.toLowerCase());
-    if (isIdentity && !opts.identityInsert) throw new SqlError(13811, `'${c.name}' is an identity column and IDENTITY_INSERT is 'OFF': leave it out of the column list (values are generated).`, line);
+    if (isIdentity && !opts.identityInsert)
+      throw new SqlError(
+        13811,
+        `'${c.name}' is an identity column and IDENTITY_INSERT is 'OFF': leave it out of the column list (values are generated).`,
+        line,
+      );
     if (isIdentity && c.default) throw new SqlError(13811, `A default value is not allowed for the identity column '${c.name}'.`, line);
     const def = c.default && c.default.kind !== 'null' ? convertLiteral(c.default.text, column.type, opts.dateFormat) : undefined;
     return { column, field: c.field ?? i + 1, default: def };
   });
-  if (opts.identityInsert) for (const id of identity) if (!seen.has(id)) throw new SqlError(13811, `IDENTITY_INSERT is 'ON': the column list must map an input field to the identity column '${byName.get(id)?.name ?? id}'.`, line);
+  if (opts.identityInsert)
+    for (const id of identity)
+      if (!seen.has(id))
+        throw new SqlError(
+          13811,
+          `IDENTITY_INSERT is 'ON': the column list must map an input field to the identity column '${byName.get(id)?.name ?? id}'.`,
+          line,
+        );
   return targets;
 }
 
@@ -144,7 +164,15 @@ function convertLiteral(text: string, type: TypeSpec, dateFormat: DateFormat): s
 }
 
 /** Reads one file into a staging table: the raw fields c1..cN, each target's converted value __vI, and __bad (the first failing target, 1-based; 0 = good). Returns N. */
-async function stage(conn: DuckDBConnection, name: string, file: string, opts: CopyOptions, fieldCount: number, targets: readonly Target[], line: number): Promise<number> {
+async function stage(
+  conn: DuckDBConnection,
+  name: string,
+  file: string,
+  opts: CopyOptions,
+  fieldCount: number,
+  targets: readonly Target[],
+  line: number,
+): Promise<number> {
   let source: string;
   let width: number;
   let rid: string;
@@ -177,7 +205,11 @@ async function stage(conn: DuckDBConnection, name: string, file: string, opts: C
       const cols = described.getRows().map((r) => String(r[0]));
       width = cols.length;
       if (fieldCount > width) {
-        throw new SqlError(CONVERSION_ERROR, `The Parquet file '${file}' has ${width} column${width === 1 ? '' : 's'}, and COPY INTO maps field ${fieldCount}.`, line);
+        throw new SqlError(
+          CONVERSION_ERROR,
+          `The Parquet file '${file}' has ${width} column${width === 1 ? '' : 's'}, and COPY INTO maps field ${fieldCount}.`,
+          line,
+        );
       }
       source = `(SELECT file_row_number, ${cols.map((c, i) => `${q(c)} AS c${i + 1}`).join(', ')} FROM read_parquet(${str(file)}, file_row_number = true))`;
       rid = 'file_row_number + 1';
@@ -187,7 +219,9 @@ async function stage(conn: DuckDBConnection, name: string, file: string, opts: C
     throw new SqlError(CONVERSION_ERROR, `COPY INTO could not read '${file}' as ${opts.fileType}: ${firstLines((e as Error).message)}`, line);
   }
   const csv = opts.fileType === 'CSV';
-  const conv = targets.map((t, i) => `${csv ? convertText(`c${t.field}`, t.column.type, opts.dateFormat) : convertTyped(`c${t.field}`, t.column.type)} AS __v${i}`);
+  const conv = targets.map(
+    (t, i) => `${csv ? convertText(`c${t.field}`, t.column.type, opts.dateFormat) : convertTyped(`c${t.field}`, t.column.type)} AS __v${i}`,
+  );
   const bad = targets.map((t, i) => {
     const value = t.default === undefined ? `__v${i}` : `coalesce(__v${i}, ${t.default})`;
     const cond = [`(c${t.field} IS NOT NULL AND __v${i} IS NULL)`];
@@ -250,7 +284,8 @@ function convertTyped(v: string, t: TypeSpec): string {
     const s = `CAST(${v} AS VARCHAR)`;
     return typeof t.length === 'number' ? `CASE WHEN length(${s}) <= ${t.length} THEN ${s} END` : s;
   }
-  if ((t.name === 'binary' || t.name === 'varbinary') && typeof t.length === 'number') return `CASE WHEN octet_length(${v}::BLOB) <= ${t.length} THEN ${v}::BLOB END`;
+  if ((t.name === 'binary' || t.name === 'varbinary') && typeof t.length === 'number')
+    return `CASE WHEN octet_length(${v}::BLOB) <= ${t.length} THEN ${v}::BLOB END`;
   return `TRY_CAST(${v} AS ${duckType(t)})`;
 }
 
@@ -309,7 +344,9 @@ async function writeRejected(
   );
   const why = targets.map((t, i) => {
     const v = `CAST(c${t.field} AS VARCHAR)`;
-    const invalid = STRING_TYPES.has(t.column.type.name) ? `'is longer than ${formatType(t.column.type)} allows'` : `'is not a valid ${formatType(t.column.type)}'`;
+    const invalid = STRING_TYPES.has(t.column.type.name)
+      ? `'is longer than ${formatType(t.column.type)} allows'`
+      : `'is not a valid ${formatType(t.column.type)}'`;
     return `WHEN ${i + 1} THEN CASE WHEN ${v} IS NULL THEN 'the column does not allow NULLs and the field is empty' ELSE '''' || left(${v}, 60) || ''' ' || ${invalid} END`;
   });
   const columns = targets.map((t, i) => `WHEN ${i + 1} THEN ${str(t.column.name)}`);

@@ -31,7 +31,11 @@ function refuse(location: string, why: string, line: number): SqlError {
 /** The real path of the import folder, made if missing. */
 export async function importRoot(policy: ImportPolicy, location: string, line: number): Promise<string> {
   if (!policy.dir) {
-    throw refuse(location, 'the local pool was started without an import folder. Start it with --data <dir> (the folder is <dir>/import) or --import-dir <dir>.', line);
+    throw refuse(
+      location,
+      'the local pool was started without an import folder. Start it with --data <dir> (the folder is <dir>/import) or --import-dir <dir>.',
+      line,
+    );
   }
   await mkdir(policy.dir, { recursive: true });
   return realpath(policy.dir);
@@ -48,7 +52,11 @@ function inside(root: string, path: string): boolean {
  */
 function lexicalPath(location: string, root: string, configured: string, line: number): string {
   if (URL_SCHEME.test(location)) {
-    throw refuse(location, 'URLs are not allowed: the local pool reads files under its import folder only (start it with --allow-url-import to allow URLs).', line);
+    throw refuse(
+      location,
+      'URLs are not allowed: the local pool reads files under its import folder only (start it with --allow-url-import to allow URLs).',
+      line,
+    );
   }
   if (location.trim() === '') throw refuse(location, 'the location is empty.', line);
   if (location.split(/[\\/]/).includes('..')) throw refuse(location, `'..' is not allowed in a location. Give a path inside the import folder ${root}.`, line);

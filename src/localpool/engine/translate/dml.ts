@@ -18,11 +18,22 @@ function targetTable(ctx: TranslateContext, ref: NameRef): ObjectInfo {
 /** SQL Server's 109/110 for a VALUES row longer or shorter than the INSERT's column list. */
 function valuesCountError(values: number, columns: number): SqlError {
   return values > columns
-    ? new SqlError(110, 'There are fewer columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.', 0)
-    : new SqlError(109, 'There are more columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.', 0);
+    ? new SqlError(
+        110,
+        'There are fewer columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.',
+        0,
+      )
+    : new SqlError(
+        109,
+        'There are more columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.',
+        0,
+      );
 }
 
-export function translateInsert(ctx: TranslateContext, st: { table: NameRef; columns?: readonly string[]; values?: readonly (readonly Expr[])[]; query?: Query }): { sql: string; table: ObjectInfo } {
+export function translateInsert(
+  ctx: TranslateContext,
+  st: { table: NameRef; columns?: readonly string[]; values?: readonly (readonly Expr[])[]; query?: Query },
+): { sql: string; table: ObjectInfo } {
   const t = targetTable(ctx, st.table);
   const cols = st.columns
     ? st.columns.map((c) => {
@@ -43,12 +54,28 @@ export function translateInsert(ctx: TranslateContext, st: { table: NameRef; col
     return { sql: `INSERT INTO ${target} VALUES ${rows.join(', ')}`, table: t };
   }
   const tq = translateQuery(ctx, st.query!);
-  if (tq.cols.length < cols.length) throw new SqlError(120, 'The select list for the INSERT statement contains fewer items than the insert list. The number of SELECT values must match the number of INSERT columns.', 0);
-  if (tq.cols.length > cols.length) throw new SqlError(121, 'The select list for the INSERT statement contains more items than the insert list. The number of SELECT values must match the number of INSERT columns.', 0);
-  return { sql: `INSERT INTO ${target} SELECT ${cols.map((c, i) => `CAST(__s.${q(tq.cols[i]!.name || `__expr${i}`)} AS ${duckType(c.type)})`).join(', ')} FROM (${tq.sql}) AS __s`, table: t };
+  if (tq.cols.length < cols.length)
+    throw new SqlError(
+      120,
+      'The select list for the INSERT statement contains fewer items than the insert list. The number of SELECT values must match the number of INSERT columns.',
+      0,
+    );
+  if (tq.cols.length > cols.length)
+    throw new SqlError(
+      121,
+      'The select list for the INSERT statement contains more items than the insert list. The number of SELECT values must match the number of INSERT columns.',
+      0,
+    );
+  return {
+    sql: `INSERT INTO ${target} SELECT ${cols.map((c, i) => `CAST(__s.${q(tq.cols[i]!.name || `__expr${i}`)} AS ${duckType(c.type)})`).join(', ')} FROM (${tq.sql}) AS __s`,
+    table: t,
+  };
 }
 
-export function translateUpdate(ctx: TranslateContext, st: { table: NameRef; sets: readonly { column: string; expr: Expr }[]; from: readonly TableRef[]; where?: Expr }): { sql: string; table: ObjectInfo } {
+export function translateUpdate(
+  ctx: TranslateContext,
+  st: { table: NameRef; sets: readonly { column: string; expr: Expr }[]; from: readonly TableRef[]; where?: Expr },
+): { sql: string; table: ObjectInfo } {
   const t = targetTable(ctx, st.table);
   const scope = new Scope();
   const alias = t.name;
@@ -102,10 +129,12 @@ export function translateMerge(
     let then: string;
     if (a.k === 'delete') then = 'DELETE';
     else if (a.k === 'update') {
-      then = `UPDATE SET ${a.sets.map((s) => {
-        const col = column(s.column);
-        return `${q(col.name)} = CAST(${expr(ctx, s.expr, scope).sql} AS ${duckType(col.type)})`;
-      }).join(', ')}`;
+      then = `UPDATE SET ${a.sets
+        .map((s) => {
+          const col = column(s.column);
+          return `${q(col.name)} = CAST(${expr(ctx, s.expr, scope).sql} AS ${duckType(col.type)})`;
+        })
+        .join(', ')}`;
     } else {
       const cols = a.columns ? a.columns.map(column) : t.columns;
       if (a.values.length !== cols.length) throw valuesCountError(a.values.length, cols.length);

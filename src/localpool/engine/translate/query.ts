@@ -86,7 +86,11 @@ function translateBody(ctx: TranslateContext, body: QueryBody, scope: Scope, ord
     const l = translateBody(ctx, body.left, scope, false);
     const r = translateBody(ctx, body.right, scope, false);
     if (l.cols.length !== r.cols.length) {
-      throw new SqlError(205, 'All queries combined using a UNION, INTERSECT or EXCEPT operator must have an equal number of expressions in their target lists.', 0);
+      throw new SqlError(
+        205,
+        'All queries combined using a UNION, INTERSECT or EXCEPT operator must have an equal number of expressions in their target lists.',
+        0,
+      );
     }
     const side = (b: BodyResult) => (b.limit !== undefined ? `(${b.sql} LIMIT ${b.limit})` : `(${b.sql})`);
     const op = body.op === 'EXCEPT' ? 'EXCEPT' : body.op === 'INTERSECT' ? 'INTERSECT' : body.op;
@@ -113,7 +117,8 @@ function translateCore(ctx: TranslateContext, core: SelectCore, parent: Scope, _
       if (qual && !srcs.length) throw new SqlError(4104, `The multi-part identifier "${qual.join('.')}" could not be bound.`, 0);
       if (!scope.sources.length) throw new SqlError(263, 'Must specify table to select from.', 0);
       for (const s of srcs) {
-        const onlyData = qual && s.dataAlias && qual[qual.length - 1]!.toLowerCase() === s.dataAlias.toLowerCase() && !s.names.includes(s.dataAlias.toLowerCase());
+        const onlyData =
+          qual && s.dataAlias && qual[qual.length - 1]!.toLowerCase() === s.dataAlias.toLowerCase() && !s.names.includes(s.dataAlias.toLowerCase());
         const take = onlyData ? s.cols.slice(0, s.dataCount) : s.cols;
         take.forEach((c, i) => {
           items.push(`${q(s.sqlAlias)}.${q(c.name)} AS ${q(c.name)}`);
@@ -165,9 +170,18 @@ function translateCore(ctx: TranslateContext, core: SelectCore, parent: Scope, _
     core.items.length === 1 &&
     single?.passthrough &&
     single.passthrough.limit === undefined &&
-    !core.where && !core.groupBy.length && !core.having && !core.distinct && !core.top &&
-    only!.expr.k === 'call' && (only!.expr.name === 'COUNT' || only!.expr.name === 'COUNT_BIG') &&
-    !only!.expr.over && !only!.expr.distinct && only!.expr.args.length === 1 && only!.expr.args[0]!.k === 'star' && !only!.assignTo
+    !core.where &&
+    !core.groupBy.length &&
+    !core.having &&
+    !core.distinct &&
+    !core.top &&
+    only!.expr.k === 'call' &&
+    (only!.expr.name === 'COUNT' || only!.expr.name === 'COUNT_BIG') &&
+    !only!.expr.over &&
+    !only!.expr.distinct &&
+    only!.expr.args.length === 1 &&
+    only!.expr.args[0]!.k === 'star' &&
+    !only!.assignTo
   ) {
     countOf = { jobId: single.passthrough.jobId, name: only!.alias ?? '', big: only!.expr.name === 'COUNT_BIG' };
   }
@@ -296,7 +310,8 @@ function predictRef(ctx: TranslateContext, node: PredictNode, alias: string, sco
   // DATA: a table, view, CTE or derived table, resolved in this scope.
   const dataScope = new Scope(scope.parent);
   for (const [k, v] of scope.ctes) dataScope.ctes.set(k, v);
-  const dataAlias = node.dataAlias ?? (node.data.k === 'table' ? node.data.name.parts[node.data.name.parts.length - 1]! : node.data.k === 'derived' ? node.data.alias : 'data');
+  const dataAlias =
+    node.dataAlias ?? (node.data.k === 'table' ? node.data.name.parts[node.data.name.parts.length - 1]! : node.data.k === 'derived' ? node.data.alias : 'data');
   const dataRef: TableRef = node.data.k === 'table' ? { ...node.data, alias: dataAlias } : node.data;
   const fromSql = tableRef(ctx, dataRef, dataScope);
   const dataSrc = dataScope.sources[0]!;
@@ -375,7 +390,8 @@ function findColumn(scope: Scope | undefined, parts: readonly string[], localOnl
       const qual = parts.slice(0, -1);
       for (const src of s.sources) {
         if (!matchesQualifier(src, qual)) continue;
-        const onlyData = src.dataAlias && qual[qual.length - 1]!.toLowerCase() === src.dataAlias.toLowerCase() && !src.names.includes(src.dataAlias.toLowerCase());
+        const onlyData =
+          src.dataAlias && qual[qual.length - 1]!.toLowerCase() === src.dataAlias.toLowerCase() && !src.names.includes(src.dataAlias.toLowerCase());
         const pool = onlyData ? src.cols.slice(0, src.dataCount) : src.cols;
         const col = pool.find((c) => c.name.toLowerCase() === colName);
         if (col) return { src, col };
@@ -421,14 +437,22 @@ export function expr(ctx: TranslateContext, e: Expr, scope: Scope): TExpr {
       const l = expr(ctx, e.left, scope);
       const r = expr(ctx, e.right, scope);
       if (e.op === '+' && (isStringType(l.type) || isStringType(r.type))) {
-        return { sql: `(${l.sql} || ${r.sql})`, type: { name: l.type?.name === 'nvarchar' || r.type?.name === 'nvarchar' ? 'nvarchar' : 'varchar', length: 'max' } };
+        return {
+          sql: `(${l.sql} || ${r.sql})`,
+          type: { name: l.type?.name === 'nvarchar' || r.type?.name === 'nvarchar' ? 'nvarchar' : 'varchar', length: 'max' },
+        };
       }
       // A zero divisor is SQL Server's error 8134, where DuckDB would return NULL or infinity.
       const divisor = e.op === '/' || e.op === '%' ? `(CASE WHEN ${r.sql} = 0 THEN error('Division by zero') ELSE ${r.sql} END)` : r.sql;
       if (e.op === '/' && isIntType(l.type) && isIntType(r.type)) return { sql: `(${l.sql} // ${divisor})`, type: widerInt(l.type, r.type) };
       if (e.op === '^') return { sql: `xor(${l.sql}, ${r.sql})`, type: l.type };
       const numeric = ['+', '-', '*', '%', '/'].includes(e.op);
-      const type = numeric && isIntType(l.type) && isIntType(r.type) ? widerInt(l.type, r.type) : numeric && (l.type?.name === 'float' || r.type?.name === 'float') ? { name: 'float' } : undefined;
+      const type =
+        numeric && isIntType(l.type) && isIntType(r.type)
+          ? widerInt(l.type, r.type)
+          : numeric && (l.type?.name === 'float' || r.type?.name === 'float')
+            ? { name: 'float' }
+            : undefined;
       return { sql: `(${l.sql} ${e.op} ${divisor})`, type };
     }
     case 'isnull':
@@ -446,7 +470,8 @@ export function expr(ctx: TranslateContext, e: Expr, scope: Scope): TExpr {
       return { sql: `(EXISTS (${translateQuery(ctx, e.query, scope).sql}))` };
     case 'subquery': {
       const t = translateQuery(ctx, e.query, scope);
-      if (t.cols.length !== 1) throw new SqlError(116, 'Only one expression can be specified in the select list when the subquery is not introduced with EXISTS.', 0);
+      if (t.cols.length !== 1)
+        throw new SqlError(116, 'Only one expression can be specified in the select list when the subquery is not introduced with EXISTS.', 0);
       return { sql: `(${t.sql})`, type: t.cols[0]!.type };
     }
     case 'case': {
@@ -475,7 +500,11 @@ export function expr(ctx: TranslateContext, e: Expr, scope: Scope): TExpr {
       return { sql, type: t };
     }
     case 'datefn':
-      return dateFunction(e.name, DATEPART[e.part]!, e.args.map((x) => expr(ctx, x, scope)));
+      return dateFunction(
+        e.name,
+        DATEPART[e.part]!,
+        e.args.map((x) => expr(ctx, x, scope)),
+      );
     case 'call':
       return call(ctx, e, scope);
   }
@@ -488,7 +517,8 @@ function widerInt(a?: TypeSpec, b?: TypeSpec): TypeSpec {
 
 function subquery(ctx: TranslateContext, query: Query, scope: Scope, what: string): string {
   const t = translateQuery(ctx, query, scope);
-  if (t.cols.length !== 1) throw new SqlError(116, `Only one expression can be specified in the select list when the subquery is not introduced with EXISTS.`, 0);
+  if (t.cols.length !== 1)
+    throw new SqlError(116, `Only one expression can be specified in the select list when the subquery is not introduced with EXISTS.`, 0);
   void what;
   return t.sql;
 }

@@ -144,7 +144,12 @@ export function formatDateText(type: WireType, value: Exclude<SqlValue, null>): 
   if (type.name === 'date') return date;
   const seconds = Math.floor(ticks7 / 10_000_000);
   const hms = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60].map((n) => String(n).padStart(2, '0')).join(':');
-  const fraction = scale > 0 ? `.${String(ticks7 % 10_000_000).padStart(7, '0').slice(0, scale)}` : '';
+  const fraction =
+    scale > 0
+      ? `.${String(ticks7 % 10_000_000)
+          .padStart(7, '0')
+          .slice(0, scale)}`
+      : '';
   return `${date} ${hms}${fraction}`;
 }
 

@@ -14,7 +14,18 @@ import { textCodec, textTypeFromId } from './text.js';
 
 export { ValueError, describe, type DataTypeCodec, type LengthKind, type TypeInfo };
 
-const CODECS: readonly DataTypeCodec[] = [integerCodec, bitCodec, floatCodec, decimalCodec, textCodec, binaryCodec, dateCodec, datetime2Codec, datetimeCodec, guidCodec];
+const CODECS: readonly DataTypeCodec[] = [
+  integerCodec,
+  bitCodec,
+  floatCodec,
+  decimalCodec,
+  textCodec,
+  binaryCodec,
+  dateCodec,
+  datetime2Codec,
+  datetimeCodec,
+  guidCodec,
+];
 const BY_NAME = new Map<string, DataTypeCodec>(CODECS.flatMap((c) => c.names.map((n) => [n, c] as [string, DataTypeCodec])));
 
 export function codecFor(type: WireType): DataTypeCodec {

@@ -40,7 +40,8 @@ function floats(bytes: Uint8Array, width: 4 | 8, type: WireType): RawCells {
     write(buf, pos, i) {
       // All exponent bits set: an infinity or NaN, which SQL cannot hold.
       const top = i * width + width - 1;
-      const infinite = width === 4 ? (bytes[top]! & 0x7f) === 0x7f && (bytes[top - 1]! & 0x80) === 0x80 : (bytes[top]! & 0x7f) === 0x7f && (bytes[top - 1]! & 0xf0) === 0xf0;
+      const infinite =
+        width === 4 ? (bytes[top]! & 0x7f) === 0x7f && (bytes[top - 1]! & 0x80) === 0x80 : (bytes[top]! & 0x7f) === 0x7f && (bytes[top - 1]! & 0xf0) === 0xf0;
       if (infinite) throw new ValueError(`A ${type.name} column received an infinity or NaN; SQL has neither.`);
       return copy(buf, pos, i);
     },

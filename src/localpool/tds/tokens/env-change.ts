@@ -35,7 +35,5 @@ export function writeBeginTransaction(w: WireWriter, descriptor: Uint8Array): vo
 
 /** ENVCHANGE 9 / 10: the transaction `descriptor` committed or rolled back. */
 export function writeEndTransaction(w: WireWriter, outcome: 'commit' | 'rollback', descriptor: Uint8Array): void {
-  envChange(w, outcome === 'commit' ? EnvChangeType.CommitTransaction : EnvChangeType.RollbackTransaction, (b) =>
-    b.u8(0).bVarbyte(descriptor),
-  );
+  envChange(w, outcome === 'commit' ? EnvChangeType.CommitTransaction : EnvChangeType.RollbackTransaction, (b) => b.u8(0).bVarbyte(descriptor));
 }

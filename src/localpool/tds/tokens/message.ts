@@ -15,5 +15,7 @@ export function writeMessage(w: WireWriter, kind: 'error' | 'info', m: SqlMessag
     .bVarchar(m.procName ?? '');
   if (version.wide) body.i32(m.line);
   else body.u16(Math.min(Math.max(m.line, 0), 0xffff));
-  w.u8(kind === 'error' ? Token.Error : Token.Info).u16(body.length).bytes(body.view());
+  w.u8(kind === 'error' ? Token.Error : Token.Info)
+    .u16(body.length)
+    .bytes(body.view());
 }

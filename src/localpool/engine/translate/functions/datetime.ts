@@ -6,11 +6,41 @@ import type { FunctionCall, FunctionTable } from './call.js';
 
 /** T-SQL date parts (and their abbreviations) as DuckDB's. */
 export const DATEPART: Record<string, string> = {
-  year: 'year', yy: 'year', yyyy: 'year', quarter: 'quarter', qq: 'quarter', q: 'quarter', month: 'month', mm: 'month', m: 'month',
-  dayofyear: 'dayofyear', dy: 'dayofyear', y: 'dayofyear', day: 'day', dd: 'day', d: 'day', week: 'week', wk: 'week', ww: 'week',
-  weekday: 'dayofweek', dw: 'dayofweek', w: 'dayofweek', hour: 'hour', hh: 'hour', minute: 'minute', mi: 'minute', n: 'minute',
-  second: 'second', ss: 'second', s: 'second', millisecond: 'millisecond', ms: 'millisecond', microsecond: 'microsecond', mcs: 'microsecond',
-  nanosecond: 'nanosecond', ns: 'nanosecond',
+  year: 'year',
+  yy: 'year',
+  yyyy: 'year',
+  quarter: 'quarter',
+  qq: 'quarter',
+  q: 'quarter',
+  month: 'month',
+  mm: 'month',
+  m: 'month',
+  dayofyear: 'dayofyear',
+  dy: 'dayofyear',
+  y: 'dayofyear',
+  day: 'day',
+  dd: 'day',
+  d: 'day',
+  week: 'week',
+  wk: 'week',
+  ww: 'week',
+  weekday: 'dayofweek',
+  dw: 'dayofweek',
+  w: 'dayofweek',
+  hour: 'hour',
+  hh: 'hour',
+  minute: 'minute',
+  mi: 'minute',
+  n: 'minute',
+  second: 'second',
+  ss: 'second',
+  s: 'second',
+  millisecond: 'millisecond',
+  ms: 'millisecond',
+  microsecond: 'microsecond',
+  mcs: 'microsecond',
+  nanosecond: 'nanosecond',
+  ns: 'nanosecond',
 };
 
 /** DATEADD, DATEDIFF, DATEDIFF_BIG, DATEPART, DATENAME, DATETRUNC (`part`: a DuckDB date part, `a`: the other arguments translated). */
@@ -27,12 +57,16 @@ export function dateFunction(name: string, part: string, a: readonly TExpr[]): T
     case 'DATEDIFF':
     case 'DATEDIFF_BIG':
       if (a.length !== 2) throw new SqlError(174, `The ${name.toLowerCase()} function requires 3 argument(s).`, 0);
-      return { sql: `CAST(date_diff('${part}', CAST(${a[0]!.sql} AS TIMESTAMP), CAST(${a[1]!.sql} AS TIMESTAMP)) AS ${name === 'DATEDIFF' ? 'INTEGER' : 'BIGINT'})`, type: { name: name === 'DATEDIFF' ? 'int' : 'bigint' } };
+      return {
+        sql: `CAST(date_diff('${part}', CAST(${a[0]!.sql} AS TIMESTAMP), CAST(${a[1]!.sql} AS TIMESTAMP)) AS ${name === 'DATEDIFF' ? 'INTEGER' : 'BIGINT'})`,
+        type: { name: name === 'DATEDIFF' ? 'int' : 'bigint' },
+      };
     case 'DATEPART':
       return { sql: `CAST(date_part('${part}', ${a[0]!.sql})${part === 'dayofweek' ? ' + 1' : ''} AS INTEGER)`, type: { name: 'int' } };
     case 'DATENAME':
       return {
-        sql: part === 'month' ? `monthname(${a[0]!.sql})` : part === 'dayofweek' ? `dayname(${a[0]!.sql})` : `CAST(date_part('${part}', ${a[0]!.sql}) AS VARCHAR)`,
+        sql:
+          part === 'month' ? `monthname(${a[0]!.sql})` : part === 'dayofweek' ? `dayname(${a[0]!.sql})` : `CAST(date_part('${part}', ${a[0]!.sql}) AS VARCHAR)`,
         type: { name: 'nvarchar', length: 30 },
       };
     default:

@@ -10,7 +10,8 @@ export const STRING_FUNCTIONS: FunctionTable = {
     const a = c.args();
     const t = a[0]!.type;
     const unicode = t?.name === 'nvarchar' || t?.name === 'nchar';
-    const sql = t && (t.name === 'varbinary' || t.name === 'binary') ? `octet_length(${a[0]!.sql})` : `strlen(CAST(${a[0]!.sql} AS VARCHAR))${unicode ? ' * 2' : ''}`;
+    const sql =
+      t && (t.name === 'varbinary' || t.name === 'binary') ? `octet_length(${a[0]!.sql})` : `strlen(CAST(${a[0]!.sql} AS VARCHAR))${unicode ? ' * 2' : ''}`;
     return { sql: `CAST(${sql} AS INTEGER)`, type: { name: 'int' } };
   },
   CHARINDEX: (c) => {

@@ -74,7 +74,10 @@ function objectProperty(c: FunctionCall): TExpr {
   const objs = [...ctx.catalog.objects.values()];
   const val = (o: ObjectInfo) => (e.name === 'OBJECT_NAME' ? o.name : e.name === 'OBJECT_SCHEMA_NAME' ? o.schema : (o.definition ?? null));
   const cases = objs.map((o) => `WHEN ${o.id} THEN ${val(o) === null ? 'NULL' : sqlString(val(o)!)}`).join(' ');
-  return { sql: cases ? `(CASE CAST(${a.sql} AS INTEGER) ${cases} END)` : 'CAST(NULL AS VARCHAR)', type: e.name === 'OBJECT_DEFINITION' ? { name: 'nvarchar', length: 'max' } : NVARCHAR128 };
+  return {
+    sql: cases ? `(CASE CAST(${a.sql} AS INTEGER) ${cases} END)` : 'CAST(NULL AS VARCHAR)',
+    type: e.name === 'OBJECT_DEFINITION' ? { name: 'nvarchar', length: 'max' } : NVARCHAR128,
+  };
 }
 
 function serverProperty(c: FunctionCall): TExpr {
