@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { createLocalPoolEngine } from '../../src/localpool/engine/index.js';
-import { configurePredictRuntime } from '../../src/localpool/predict/runtime.js';
+import { configurePredictRuntime } from '../../src/localpool/engine/predict/runtime.js';
 import { startTdsServer } from '../../src/localpool/tds/server.js';
 import { ResponseWriter } from '../../src/localpool/tds/outgoing.js';
 import { Reply } from '../../src/localpool/tds/reply.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalPoolEngine } from '../../src/localpool/engine/index.js';
 import { blockRows } from '../../src/localpool/engine/values.js';
-import { configurePredictRuntime } from '../../src/localpool/predict/runtime.js';
+import { configurePredictRuntime } from '../../src/localpool/engine/predict/runtime.js';
 import { buildSampleModel } from '../../src/samples/models.js';
 import { LAB_INPUT_CTE } from '../../test/support/lab-sql.js';
 

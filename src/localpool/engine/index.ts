@@ -9,7 +9,7 @@ import type { DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { Engine, EngineSession, SessionInfo } from './api.js';
 import { META_DDL, systemViewDdl } from './catalog.js';
 import { LocalPoolSession, type EngineHost } from './session.js';
-import { releaseSessions } from '../predict/runtime.js';
+import { releaseSessions } from './predict/runtime.js';
 
 export interface LocalPoolEngineOptions {
   /** Directory for the database file; undefined keeps everything in memory. */
@@ -128,7 +128,7 @@ export async function createLocalPoolEngine(options: LocalPoolEngineOptions = {}
     },
   };
   if (fresh && (options.seedCustomers ?? 1000) >= 0) {
-    const { seedDatabase } = await import('../seed.js');
+    const { seedDatabase } = await import('./seed.js');
     await seedDatabase(engine, { customers: options.seedCustomers ?? 1000, instanceConnect: () => instance.connect() });
   }
   return engine;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Engine, EngineSession } from '../../../src/localpool/engine/api.js';
 import { createLocalPoolEngine } from '../../../src/localpool/engine/index.js';
-import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from '../../../src/localpool/predict/operator.js';
+import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from '../../../src/localpool/engine/predict/operator.js';
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { CUSTOMER_FEATURES, FLOAT_FEATURES, generateCustomers } from '../../../src/samples/customers.js';
 import { LAB_INPUT_CTE } from '../../support/lab-sql.js';

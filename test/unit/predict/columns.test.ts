@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { SqlValue } from '../../../src/localpool/engine/api.js';
 import { readColumn, type ChunkLike } from '../../../src/localpool/engine/values.js';
-import { blockOf, DataColumn, outputColumn, rawValues } from '../../../src/localpool/predict/columns.js';
+import { blockOf, DataColumn, outputColumn, rawValues } from '../../../src/localpool/engine/predict/columns.js';
 
 async function chunksOf(sql: string): Promise<{ chunks: ChunkLike[]; types: string[] }> {
   const db = await DuckDBInstance.create(':memory:');

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { createLocalPoolEngine } from '../../../src/localpool/engine/index.js';
 import type { Engine, EngineSession, SqlValue } from '../../../src/localpool/engine/api.js';
-import { configurePredictRuntime, releaseSessions, scoringWorkerFailures, scoringWorkerRunning } from '../../../src/localpool/predict/runtime.js';
+import { configurePredictRuntime, releaseSessions, scoringWorkerFailures, scoringWorkerRunning } from '../../../src/localpool/engine/predict/runtime.js';
 import { buildSampleModel } from '../../../src/samples/models.js';
 import { insertModel, ok, open, run } from '../../integration/engine/helpers.js';
 import { LAB_INPUT_CTE } from '../../support/lab-sql.js';

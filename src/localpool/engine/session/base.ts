@@ -12,7 +12,7 @@ import { BulkInserts } from '../bulk-insert.js';
 import { UNSUPPORTED_ERROR } from '../parse/base.js';
 import { literalOf, translateScalar, TranslateContext } from '../translate.js';
 import { duckType, typeSpecForDuck, wireTypeForDuck, wireTypeOf } from '../types.js';
-import type { StreamingConnection } from '../../predict/operator.js';
+import type { StreamingConnection } from '../predict/operator.js';
 import type { ImportPolicy } from '../statements/import-paths.js';
 import { mapDuckError } from './errors.js';
 import { materializePredicts } from './materialize.js';

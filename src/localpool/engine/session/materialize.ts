@@ -4,7 +4,7 @@ import type { SqlValue, WireType } from '../api.js';
 import type { TranslateContext } from '../translate.js';
 import { q } from '../translate.js';
 import { duckType } from '../types.js';
-import { modelBytes, runPredict, type StreamingConnection } from '../../predict/operator.js';
+import { modelBytes, runPredict, type StreamingConnection } from '../predict/operator.js';
 import { AbortedSignal, specOfWire } from './support.js';
 
 /** What writing PREDICT's rows needs from the session. */

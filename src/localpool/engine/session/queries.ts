@@ -3,7 +3,7 @@ import { SqlError, type EngineEvent } from '../api.js';
 import type { Query } from '../ast.js';
 import { duckType, wireTypeForDuck, wireTypeOf } from '../types.js';
 import { readBlock, type ChunkLike } from '../values.js';
-import { modelBytes, runPredict } from '../../predict/operator.js';
+import { modelBytes, runPredict } from '../predict/operator.js';
 import { SessionBase } from './base.js';
 import { AbortedSignal, resultColumns, toValue, type Frame } from './support.js';
 import { translateQuery } from '../translate.js';

@@ -3,7 +3,7 @@ import { SqlError, type ResultColumn, type SqlValue, type StreamedValue, type Wi
 import type { Statement, TypeSpec } from '../ast.js';
 import type { OutCol, Variable } from '../translate.js';
 import { duckType, toSqlValue, typeSpecForDuck, wireTypeOf } from '../types.js';
-import type { PredictBatch } from '../../predict/operator.js';
+import type { PredictBatch } from '../predict/operator.js';
 
 export class ReturnSignal {
   constructor(readonly value: number) {}

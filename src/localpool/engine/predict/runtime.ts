@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { SqlError } from '../engine/api.js';
+import { SqlError } from '../api.js';
 import type * as Ort from 'onnxruntime-node';
 import { WORKER_SOURCE } from './worker-source.js';
 

@@ -5,8 +5,8 @@
  * model outputs whose element type is the declared SQL type's own layout are sent from the typed
  * array the scorer returned. Other columns (text, decimals, dates, converted outputs) are values.
  */
-import type { BlockColumn, RawLayout, RowBlock, SqlValue, WireType } from '../engine/api.js';
-import { rawLayoutOf, rawVector, readColumn, type ChunkLike } from '../engine/values.js';
+import type { BlockColumn, RawLayout, RowBlock, SqlValue, WireType } from '../api.js';
+import { rawLayoutOf, rawVector, readColumn, type ChunkLike } from '../values.js';
 
 /** The layouts a batch column copies and can read back as values without DuckDB's help. */
 const SIMPLE: Readonly<Partial<Record<RawLayout, true>>> = { u8: true, i16: true, i32: true, i64: true, f32: true, f64: true, bool: true };

@@ -5,11 +5,11 @@
  * own T-SQL, so the catalog records their declared types.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Engine, EngineEvent } from './engine/api.js';
-import { SqlError } from './engine/api.js';
-import { CUSTOMER_TEST_COLUMNS, DEFAULT_SEED, generateCustomers } from '../samples/customers.js';
-import { createModelTableSql } from '../sql/model-table.js';
-import { quoteName } from '../sql/names.js';
+import type { Engine, EngineEvent } from './api.js';
+import { SqlError } from './api.js';
+import { CUSTOMER_TEST_COLUMNS, DEFAULT_SEED, generateCustomers } from '../../samples/customers.js';
+import { createModelTableSql } from '../../sql/model-table.js';
+import { quoteName } from '../../sql/names.js';
 
 export interface SeedOptions {
   /** Rows of wwi_ml.CustomerTest (default 1000). */

@@ -14,12 +14,12 @@
  * - any other query (joins, WHERE, GROUP BY, INSERT ... SELECT) first has each PREDICT written into a
  *   DuckDB temp table through the appender, batch by batch, then runs in DuckDB over it.
  */
-import type { BlockColumn, RowBlock, SqlValue, WireType } from '../engine/api.js';
-import type { TypeSpec } from '../engine/ast.js';
-import type { OutCol, PredictJob } from '../engine/translate.js';
-import { q } from '../engine/translate.js';
-import { duckType, formatType, wireTypeForDuck, wireTypeOf } from '../engine/types.js';
-import { allValid, rawColumn, typedItems, type ChunkLike } from '../engine/values.js';
+import type { BlockColumn, RowBlock, SqlValue, WireType } from '../api.js';
+import type { TypeSpec } from '../ast.js';
+import type { OutCol, PredictJob } from '../translate.js';
+import { q } from '../translate.js';
+import { duckType, formatType, wireTypeForDuck, wireTypeOf } from '../types.js';
+import { allValid, rawColumn, typedItems, type ChunkLike } from '../values.js';
 import { blockOf, DataColumn, outputColumn } from './columns.js';
 import { predictError, scorerFor, type Feed, type FeedData, type ModelInfo, type Scorer, type ScoreResult } from './runtime.js';
 
