@@ -324,7 +324,8 @@ class PredictRun {
     private readonly opts: PredictOptions,
   ) {
     ({ inputs: this.inputs, outputs: this.outputs } = planPredict(scorer, job));
-    this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
+    // A count returns no rows, so nothing waits for the first batch: it starts at the largest.
+    this.batchSize = Math.max(1, opts.batchSize ?? (opts.columns === undefined ? MAX_BATCH_SIZE : DEFAULT_BATCH_SIZE));
     this.maxBatch = opts.batchSize ? this.batchSize : Math.max(this.batchSize, MAX_BATCH_SIZE);
     this.depth = Math.max(1, opts.depth ?? 2);
     this.wanted = opts.columns;
