@@ -43,9 +43,3 @@ export class ValueError extends Error {
     this.name = 'ValueError';
   }
 }
-
-export function describe(type: WireType): string {
-  if (type.length !== undefined) return `${type.name}(${type.length})`;
-  if (type.precision !== undefined) return `${type.name}(${type.precision},${type.scale ?? 0})`;
-  return type.name;
-}

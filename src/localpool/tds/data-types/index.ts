@@ -4,7 +4,7 @@ import { ProtocolError, RequestError } from '../errors.js';
 import type { MessageReader } from '../incoming.js';
 import type { WireWriter } from '../wire-writer.js';
 import { binaryCodec, binaryTypeFromId } from './binary.js';
-import { describe, ValueError, type DataTypeCodec, type LengthKind, type TypeInfo } from './codec.js';
+import { ValueError, type DataTypeCodec, type LengthKind, type TypeInfo } from './codec.js';
 import { dateCodec, datetime2Codec, datetimeCodec } from './date-time.js';
 import { decimalCodec } from './decimal.js';
 import { floatCodec } from './float.js';
@@ -12,7 +12,7 @@ import { guidCodec } from './guid.js';
 import { bitCodec, FIXED_INTEGERS, integerCodec } from './integer.js';
 import { textCodec, textTypeFromId } from './text.js';
 
-export { ValueError, describe, type DataTypeCodec, type LengthKind, type TypeInfo };
+export { ValueError, type DataTypeCodec, type LengthKind, type TypeInfo };
 
 const CODECS: readonly DataTypeCodec[] = [
   integerCodec,
