@@ -516,8 +516,11 @@ export interface VSCodeSession {
   startupMs: number;
   /** Messages the page logged (console and page errors), for diagnosing failures. */
   consoleLog: string[];
-  /** Takes a screenshot named `name` into test-results/ (best effort), then closes everything. */
-  close(screenshotName?: string): Promise<void>;
+  /**
+   * Closes everything. After a failure, pass `failureName`: a screenshot of that name goes into
+   * test-results/ (best effort) and the page's last 20 errors are printed, to diagnose it.
+   */
+  close(failureName?: string): Promise<void>;
 }
 
 export interface StartVSCodeOptions extends CodeServerOptions, WorkbenchUrlOptions {
@@ -555,8 +558,16 @@ export async function startVSCode(opts: StartVSCodeOptions = {}): Promise<VSCode
       workbench,
       startupMs,
       consoleLog,
-      async close(screenshotName?: string): Promise<void> {
-        if (screenshotName) await workbench.screenshot(screenshotName).catch(() => undefined);
+      async close(failureName?: string): Promise<void> {
+        if (failureName) {
+          await workbench.screenshot(failureName).catch(() => undefined);
+          console.log(
+            consoleLog
+              .filter((l) => l.startsWith('[error]'))
+              .slice(-20)
+              .join('\n'),
+          );
+        }
         await b.close().catch(() => undefined);
         await server.close();
       },

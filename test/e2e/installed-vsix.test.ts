@@ -43,13 +43,6 @@ describe('the installed linux-x64 VSIX: the lab from the empty SQL Pools view', 
 
   after(async () => {
     await vsc?.close(failed ? 'installed-vsix-failure' : undefined);
-    if (failed && vsc)
-      console.log(
-        vsc.consoleLog
-          .filter((l) => l.startsWith('[error]'))
-          .slice(-20)
-          .join('\n'),
-      );
     rmSync(dir, { recursive: true, force: true });
   });
 

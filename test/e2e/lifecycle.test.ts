@@ -57,13 +57,6 @@ describe('Living with models: Models node, Upgrade, Roll back, Compare, Delete',
 
   after(async () => {
     await vsc?.close(failed ? 'lifecycle-failure' : undefined);
-    if (failed && vsc)
-      console.log(
-        vsc.consoleLog
-          .filter((l) => l.startsWith('[error]'))
-          .slice(-20)
-          .join('\n'),
-      );
     await pool?.close();
     rmSync(dir, { recursive: true, force: true });
   });

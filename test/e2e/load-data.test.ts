@@ -52,13 +52,6 @@ describe('Load data: a CSV of customers into a new table, then Predict with a mo
       console.log((await vsc.workbench.outputChannelText('Predict with a Model', 10_000).catch((e: Error) => e.message)).split('\n').slice(-15).join('\n'));
     }
     await vsc?.close(failed ? 'load-data-failure' : undefined);
-    if (failed && vsc)
-      console.log(
-        vsc.consoleLog
-          .filter((l) => l.startsWith('[error]'))
-          .slice(-20)
-          .join('\n'),
-      );
     await pool?.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -40,13 +40,6 @@ describe('the extension in code-server', () => {
 
   after(async () => {
     await vsc?.close(failed ? 'smoke-failure' : undefined);
-    if (failed && vsc)
-      console.log(
-        vsc.consoleLog
-          .filter((l) => l.startsWith('[error]'))
-          .slice(-20)
-          .join('\n'),
-      );
     rmSync(folder, { recursive: true, force: true });
   });
 

@@ -51,13 +51,6 @@ describe('Predict with a model: procedure, cancel, wrong password', () => {
 
   after(async () => {
     await vsc?.close(failures ? 'wizard-paths-failure' : undefined);
-    if (failures && vsc)
-      console.log(
-        vsc.consoleLog
-          .filter((l) => l.startsWith('[error]'))
-          .slice(-20)
-          .join('\n'),
-      );
     await pool?.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -82,13 +82,6 @@ describe('Predict with a model: the lab, clicked through', () => {
 
   after(async () => {
     await vsc?.close(failed ? 'wizard-failure' : undefined);
-    if (failed && vsc)
-      console.log(
-        vsc.consoleLog
-          .filter((l) => l.startsWith('[error]'))
-          .slice(-20)
-          .join('\n'),
-      );
     await pool?.close();
     rmSync(dir, { recursive: true, force: true });
   });
