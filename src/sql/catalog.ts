@@ -180,8 +180,10 @@ export function informationSchemaTypeText(c: { dataType: string; maxLength?: num
  * every column of the database to evaluate (bench/catalog.bench.ts).
  */
 const COLUMNS_QUERY =
-  'c.name, c.column_id, t.name AS type_name, c.max_length, c.precision, c.scale, c.is_nullable ' +
-  'FROM sys.columns AS c JOIN sys.types AS t ON t.user_type_id = c.system_type_id WHERE c.object_id = OBJECT_ID(@object)';
+  'c.name, c.column_id, COALESCE(base.name, own.name) AS type_name, c.max_length, c.precision, c.scale, c.is_nullable ' +
+  'FROM sys.columns AS c JOIN sys.types AS own ON own.user_type_id = c.user_type_id ' +
+  // The system type an alias type is based on; CLR types (geography, hierarchyid) have none: their own name.
+  'LEFT JOIN sys.types AS base ON base.user_type_id = c.system_type_id WHERE c.object_id = OBJECT_ID(@object)';
 
 const UNICODE_TYPES = new Set(['nchar', 'nvarchar']);
 const FRACTIONAL_TYPES = new Set(['datetime2', 'time', 'datetimeoffset']);

@@ -68,7 +68,7 @@ function fakeServer(tables: FakeTable[], opts: { schemas?: string[]; procedures?
         }
         return result(['TABLE_SCHEMA', 'TABLE_NAME'], rows);
       }
-      if (/FROM sys\.columns AS c JOIN sys\.types AS t ON t\.user_type_id = c\.system_type_id WHERE c\.object_id = OBJECT_ID\(@object\)/.test(sql)) {
+      if (/FROM sys\.columns AS c JOIN sys\.types AS own .* WHERE c\.object_id = OBJECT_ID\(@object\)/.test(sql)) {
         // As sys.columns says it: lengths in bytes (-1 = max), fractional digits as the scale of date/time types.
         const rows = (object?.columns ?? []).map((c, i) => {
           const bytes = c.maxLength === undefined || c.maxLength === -1 ? (c.maxLength ?? 4) : /^n(var)?char$/.test(c.dataType) ? c.maxLength * 2 : c.maxLength;
