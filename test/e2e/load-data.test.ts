@@ -117,7 +117,9 @@ describe('Load data: a CSV of customers into a new table, then Predict with a mo
     } finally {
       await conn.close();
     }
-    assert.ok((await childLabels(wb, SCHEMA_PATH)).includes('NewCustomers'), 'the explorer shows the new table');
+    // The explorer refreshes as the load ends; its new children arrive a moment later.
+    const shown = await childLabels(wb, SCHEMA_PATH, 30_000, (l) => l.includes('NewCustomers'));
+    assert.ok(shown.includes('NewCustomers'), `the explorer shows the new table (it shows ${shown.join(', ')})`);
   });
 
   step('Predict with a model on the new table: the view scores every loaded customer as onnxruntime does', async () => {

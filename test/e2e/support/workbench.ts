@@ -83,8 +83,13 @@ export async function expandPath(wb: Workbench, path: readonly string[], timeout
   return row!;
 }
 
-/** The labels of the rows directly under `path`, once there is at least one. */
-export async function childLabels(wb: Workbench, path: readonly string[], timeoutMs = 30_000): Promise<string[]> {
+/** The labels of the rows directly under `path`, once `until` holds for them (by default: once there is at least one), or at the timeout. */
+export async function childLabels(
+  wb: Workbench,
+  path: readonly string[],
+  timeoutMs = 30_000,
+  until: (labels: string[]) => boolean = (l) => l.length > 0,
+): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const all = await rows(wb);
@@ -94,7 +99,7 @@ export async function childLabels(wb: Workbench, path: readonly string[], timeou
       const level = all[at]!.level;
       for (let i = at + 1; i < all.length && all[i]!.level > level; i++) if (all[i]!.level === level + 1) out.push(all[i]!.label);
     }
-    if (out.length || Date.now() > deadline) return out;
+    if (until(out) || Date.now() > deadline) return out;
     await wb.page.waitForTimeout(200);
   }
 }
