@@ -77,16 +77,9 @@ export function rawColumn(
   count: number,
   bytesPerItem: number,
 ): { readonly bytes: Uint8Array; readonly allValid: boolean } | undefined {
-  const raw = (chunk as { readonly chunk?: unknown }).chunk;
-  const b = raw === undefined ? null : duckBindings();
-  if (!b) return undefined;
-  const vector = b.data_chunk_get_vector(raw as Parameters<Bindings['data_chunk_get_vector']>[0], j);
-  const bytes = b.vector_get_data(vector, count * bytesPerItem);
-  if (bytes.byteOffset % bytesPerItem !== 0) return undefined;
-  const words = Math.ceil(count / 64);
-  const validity = b.vector_get_validity(vector, words * 8) as Uint8Array | null | undefined;
-  // DuckDB keeps the mask in 64-bit words (the node API reads it the same way).
-  return { bytes, allValid: !validity || maskAllSet(new BigUint64Array(validity.buffer, validity.byteOffset, words), count) };
+  const v = rawVector(chunk, j, count, bytesPerItem);
+  if (!v || v.bytes.byteOffset % bytesPerItem !== 0) return undefined;
+  return { bytes: v.bytes, allValid: v.validity === null };
 }
 
 /**

@@ -19,7 +19,7 @@ import type { TypeSpec } from '../ast.js';
 import type { OutCol, PredictJob } from '../translate.js';
 import { q } from '../translate.js';
 import { duckType, formatType, wireTypeForDuck, wireTypeOf } from '../types.js';
-import { allValid, rawColumn, typedItems, type ChunkLike } from '../values.js';
+import { allValid, blockRows, rawColumn, typedItems, type ChunkLike } from '../values.js';
 import { blockOf, DataColumn, outputColumn } from './columns.js';
 import { predictError, scorerFor, type Feed, type FeedData, type ModelInfo, type Scorer, type ScoreResult } from './runtime.js';
 
@@ -465,13 +465,7 @@ class PredictRun {
     });
     const block = blockOf(p.count, columns);
     if (this.opts.form === 'block') return { count: p.count, block, wires: this.wires };
-    const values = columns.map((_, j) => block.values(j));
-    const rows = new Array<SqlValue[]>(p.count);
-    for (let i = 0; i < p.count; i++) {
-      const row = new Array<SqlValue>(values.length);
-      for (let j = 0; j < values.length; j++) row[j] = values[j]![i]!;
-      rows[i] = row;
-    }
+    const rows = blockRows(block);
     return { count: p.count, rows, wires: this.wires };
   }
 
